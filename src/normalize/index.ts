@@ -1,0 +1,8 @@
+export {
+  ExtraName,
+  GroupName,
+  isNormalizedName,
+  isValidName,
+  normalizeName,
+  PackageName,
+} from "./names.ts";

@@ -1,0 +1,1 @@
+export { errorChain, PuffinError } from "./error.ts";
