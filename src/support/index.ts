@@ -1,1 +1,2 @@
 export { errorChain, PuffinError } from "./error.ts";
+export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";

@@ -1,0 +1,10 @@
+/** Exit codes, as uv uses them. */
+export const ExitStatus = {
+  /** The command did what was asked. */
+  Success: 0,
+  /** A user-facing failure: no solution, bad input, a package that cannot be installed. */
+  Failure: 1,
+  /** An unexpected error, or a command line that cannot be understood. */
+  Error: 2,
+} as const;
+export type ExitStatus = (typeof ExitStatus)[keyof typeof ExitStatus];

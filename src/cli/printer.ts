@@ -1,0 +1,82 @@
+import picocolors from "picocolors";
+import { errorChain, type LogLevel, PuffinError } from "../support/index.ts";
+
+/**
+ * The only place that writes to the terminal. Data goes to stdout; messages, progress and errors
+ * to stderr, in uv's shapes: `error: …`, `  Caused by: …`, `hint: …`, `warning: …`.
+ *
+ * Verbosity: -1 quiet (errors only), 0 default, 1 `-v` (debug), 2 `-vv` (trace).
+ */
+export type Colors = ReturnType<typeof picocolors.createColors>;
+
+export type Verbosity = -1 | 0 | 1 | 2;
+
+export interface Streams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export class Printer {
+  readonly colors: Colors;
+
+  constructor(
+    private readonly streams: Streams,
+    readonly verbosity: Verbosity,
+    color: boolean,
+  ) {
+    this.colors = picocolors.createColors(color);
+  }
+
+  /** Command output (data): always printed, to stdout. */
+  data(text: string): void {
+    this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** A status line for people (`Resolved 3 packages in 12ms`): stderr, hidden by `-q`. */
+  info(text: string): void {
+    if (this.verbosity >= 0) this.streams.stderr.write(`${text}\n`);
+  }
+
+  /** Receives messages from `support/log`. */
+  log(level: LogLevel, message: string): void {
+    if (level === "warn") {
+      if (this.verbosity >= 0) {
+        this.streams.stderr.write(
+          `${this.colors.bold(this.colors.yellow("warning"))}: ${message}\n`,
+        );
+      }
+    } else {
+      this.streams.stderr.write(`${this.colors.dim(`${level.toUpperCase()} ${message}`)}\n`);
+    }
+  }
+
+  /** Prints an error with its causes and hint. Errors are printed even with `-q`. */
+  error(error: unknown): void {
+    const { bold, red, cyan } = this.colors;
+    const [first, ...causes] = errorChain(error);
+    let text = `${bold(red("error"))}: ${first ?? "unknown error"}\n`;
+    for (const cause of causes)
+      text += `  ${bold(red("Caused by"))}: ${indentContinuation(cause)}\n`;
+    const hint = findHint(error);
+    if (hint !== undefined) text += `\n${bold(cyan("hint"))}: ${hint}\n`;
+    this.streams.stderr.write(text);
+  }
+
+  /** Writes raw text (usage, help) to stderr. */
+  raw(text: string): void {
+    this.streams.stderr.write(text);
+  }
+}
+
+/** Multi-line causes (a parse error with its `^^^` line) stay aligned under their label. */
+function indentContinuation(message: string): string {
+  return message.replaceAll("\n", "\n             ");
+}
+
+/** The first hint along the cause chain, outermost first. */
+function findHint(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof PuffinError && current.hint !== undefined) return current.hint;
+  }
+  return undefined;
+}

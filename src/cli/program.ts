@@ -1,0 +1,108 @@
+import { Command, CommanderError, Option } from "commander";
+import { log, PuffinError, setLogSink } from "../support/index.ts";
+import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
+import { ExitStatus } from "./exit-status.ts";
+import { Printer, type Streams, type Verbosity } from "./printer.ts";
+import { PUFFIN_VERSION } from "./version.ts";
+
+/** The process-level inputs of one CLI invocation, injected so tests run it in-process. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  streams: Streams & { stderr: { isTTY?: boolean } };
+}
+
+interface GlobalOptions {
+  quiet?: boolean;
+  verbose: number;
+  color: ColorChoice;
+}
+
+const USAGE_FOOTER = "\nFor more information, try '--help'.\n";
+
+/**
+ * Runs `puffin ARGS…` and resolves to the exit status. Never throws: every failure is printed
+ * (`error: …`) and mapped to an exit status, 2 for a command line that cannot be understood.
+ */
+export async function runCli(args: readonly string[], context: CliContext): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return ExitStatus.Success;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error);
+    const printer = printerFor(program.opts<GlobalOptions>(), context);
+    printer.error(error);
+    return error instanceof PuffinError ? ExitStatus.Failure : ExitStatus.Error;
+  } finally {
+    setLogSink(undefined, { debug: false, trace: false });
+  }
+}
+
+function buildProgram(context: CliContext): Command {
+  const program = new Command("puffin")
+    .description("An extremely fast Python package manager.")
+    .usage("[OPTIONS] <COMMAND>")
+    .version(`puffin ${PUFFIN_VERSION}`, "-V, --version", "Print version")
+    .helpOption("-h, --help", "Print help")
+    .option("-q, --quiet", "Do not print any output")
+    .option(
+      "-v, --verbose",
+      "Use verbose output (repeat for more: -vv)",
+      (_value: string, previous: number) => previous + 1,
+      0,
+    )
+    .addOption(
+      new Option("--color <WHEN>", "Control colors in output")
+        .choices(COLOR_CHOICES)
+        .default("auto"),
+    )
+    .allowExcessArguments(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.streams.stdout.write(text),
+      writeErr: (text) => context.streams.stderr.write(text),
+      outputError: (text, write) => {
+        const { bold, red } = printerFor(program.opts<GlobalOptions>(), context).colors;
+        write(`${text.trimEnd().replace(/^error:/, `${bold(red("error"))}:`)}\n${USAGE_FOOTER}`);
+      },
+    });
+
+  program.hook("preAction", (command) => {
+    const printer = printerFor(command.opts<GlobalOptions>(), context);
+    setLogSink((level, message) => printer.log(level, message), {
+      debug: printer.verbosity >= 1,
+      trace: printer.verbosity >= 2,
+    });
+    log.debug(`puffin ${PUFFIN_VERSION}`);
+  });
+
+  // With no command, show the help and fail like clap does; an unknown one is a usage error.
+  program.action((_options, command: Command) => {
+    const [unknown] = command.args;
+    if (unknown === undefined) {
+      context.streams.stderr.write(program.helpInformation());
+      throw new CommanderError(ExitStatus.Error, "puffin.missingCommand", "");
+    }
+    program.error(`error: unrecognized subcommand '${unknown}'`, {
+      exitCode: ExitStatus.Error,
+      code: "puffin.unknownCommand",
+    });
+  });
+  return program;
+}
+
+function printerFor(options: Partial<GlobalOptions>, context: CliContext): Printer {
+  const verbosity: Verbosity = options.quiet
+    ? -1
+    : (Math.min(options.verbose ?? 0, 2) as 0 | 1 | 2);
+  const color = useColor(options.color ?? "auto", context.env, context.streams.stderr);
+  return new Printer(context.streams, verbosity, color);
+}
+
+/** Help and version exit 0; every other command-line problem exits 2. */
+function commanderExit(error: CommanderError): number {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") {
+    return ExitStatus.Success;
+  }
+  return ExitStatus.Error;
+}

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { useColor } from "../../src/cli/color.ts";
+import { runCli } from "../../src/cli/index.ts";
+
+/** Runs the CLI in-process and captures what it prints. */
+async function puffin(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = "";
+  let stderr = "";
+  const status = await runCli(args, {
+    env,
+    streams: {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    },
+  });
+  return { status, stdout, stderr };
+}
+
+describe("puffin (global behaviour)", () => {
+  test("--version and -V print the version on stdout and exit 0", async () => {
+    for (const flag of ["--version", "-V"]) {
+      const { status, stdout } = await puffin([flag]);
+      assert.equal(status, 0);
+      assert.match(stdout, /^puffin \d+\.\d+\.\d+\S*\n$/);
+    }
+  });
+
+  test("--help and -h print usage and the global options, exit 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const { status, stdout } = await puffin([flag]);
+      assert.equal(status, 0);
+      assert.match(stdout, /Usage: puffin \[OPTIONS\] <COMMAND>/);
+      for (const option of ["--quiet", "--verbose", "--color <WHEN>", "--version"]) {
+        assert.ok(stdout.includes(option), `help mentions ${option}`);
+      }
+    }
+  });
+
+  test("no command prints the help on stderr and exits 2", async () => {
+    const { status, stdout, stderr } = await puffin([]);
+    assert.equal(status, 2);
+    assert.equal(stdout, "");
+    assert.match(stderr, /Usage: puffin/);
+  });
+
+  const usageErrors: [string[], RegExp][] = [
+    [["frobnicate"], /^error: unrecognized subcommand 'frobnicate'\n/],
+    [["--frobnicate"], /^error: unknown option '--frobnicate'\n/],
+    [["--color", "sometimes"], /^error: option '--color <WHEN>' argument 'sometimes' is invalid/],
+    [["-q", "frobnicate"], /^error: unrecognized subcommand 'frobnicate'\n/],
+  ];
+  for (const [args, message] of usageErrors) {
+    test(`\`puffin ${args.join(" ")}\` is a usage error: exit 2 with a clear message`, async () => {
+      const { status, stdout, stderr } = await puffin(args);
+      assert.equal(status, 2);
+      assert.equal(stdout, "");
+      assert.match(stderr, message);
+      assert.match(stderr, /For more information, try '--help'\.\n$/);
+    });
+  }
+
+  test("errors are colored only when color is on", async () => {
+    const plain = await puffin(["--color", "never", "frobnicate"]);
+    assert.ok(!plain.stderr.includes("\u001b["));
+    const colored = await puffin(["--color", "always", "frobnicate"]);
+    assert.ok(colored.stderr.includes("\u001b["));
+  });
+});
+
+describe("color policy", () => {
+  const tty = { isTTY: true };
+  const pipe = { isTTY: false };
+  const cases: [string, Parameters<typeof useColor>, boolean][] = [
+    ["always wins over NO_COLOR", ["always", { NO_COLOR: "1" }, pipe], true],
+    ["never wins over FORCE_COLOR", ["never", { FORCE_COLOR: "1" }, tty], false],
+    ["auto follows a terminal", ["auto", {}, tty], true],
+    ["auto is off on a pipe", ["auto", {}, pipe], false],
+    ["NO_COLOR turns auto off on a terminal", ["auto", { NO_COLOR: "1" }, tty], false],
+    ["an empty NO_COLOR is ignored", ["auto", { NO_COLOR: "" }, tty], true],
+    ["FORCE_COLOR turns auto on on a pipe", ["auto", { FORCE_COLOR: "1" }, pipe], true],
+    ["FORCE_COLOR=0 does not force", ["auto", { FORCE_COLOR: "0" }, pipe], false],
+  ];
+  for (const [name, args, expected] of cases) {
+    test(name, () => assert.equal(useColor(...args), expected));
+  }
+});
