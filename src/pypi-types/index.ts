@@ -1,0 +1,1 @@
+export { MetadataHeaders } from "./metadata-headers.ts";
