@@ -1,0 +1,11 @@
+export {
+  type Arch,
+  macBinaryFormats,
+  macPlatforms,
+  manylinuxPlatforms,
+  musllinuxPlatforms,
+  type Platform,
+  platformTags,
+} from "./platform.ts";
+export { expandTagSet, formatTag, parseTag, parseTagSet, type Tag, type TagSet } from "./tag.ts";
+export { type Implementation, Tags, type TagsEnv } from "./tags.ts";
