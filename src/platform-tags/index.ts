@@ -7,5 +7,13 @@ export {
   type Platform,
   platformTags,
 } from "./platform.ts";
-export { expandTagSet, formatTag, parseTag, parseTagSet, type Tag, type TagSet } from "./tag.ts";
+export {
+  expandTagSet,
+  formatTag,
+  parseTag,
+  parseTagSet,
+  type Tag,
+  type TagSet,
+  tryParseTagSet,
+} from "./tag.ts";
 export { type Implementation, Tags, type TagsEnv } from "./tags.ts";

@@ -30,26 +30,27 @@ export function formatTag(tag: Tag): string {
 /**
  * Parses a tag or a compressed tag set (`py2.py3-none-any`) into its compressed components,
  * lowercased. Throws a `PuffinError` with code `invalid-tag` unless there are exactly three
- * non-empty `-`-separated components with no empty `.`-separated value.
+ * `-`-separated components, none with an empty `.`-separated value.
  */
 export function parseTagSet(s: string): TagSet {
-  const components = s.split("-");
-  if (components.length !== 3) {
+  const set = tryParseTagSet(s);
+  if (set === undefined) {
     throw new PuffinError("invalid-tag", `Not a valid compatibility tag: ${JSON.stringify(s)}`, {
       hint: "A tag has three parts separated by `-`: python, ABI and platform (`py3-none-any`)",
     });
   }
-  const [pythonTags, abiTags, platformTags] = components.map((component) => {
-    const values = component.toLowerCase().split(".");
-    if (values.includes("")) {
-      throw new PuffinError(
-        "invalid-tag",
-        `Not a valid compatibility tag: ${JSON.stringify(s)} has an empty component`,
-      );
-    }
-    return values;
-  }) as [string[], string[], string[]];
-  return { pythonTags, abiTags, platformTags };
+  return set;
+}
+
+/** Like `parseTagSet`, returning `undefined` for what is not a tag. */
+export function tryParseTagSet(s: string): TagSet | undefined {
+  const components = s.toLowerCase().split("-");
+  if (components.length !== 3) return undefined;
+  const [pythonTags, abiTags, platformTags] = components.map((component) => component.split("."));
+  for (const values of [pythonTags!, abiTags!, platformTags!]) {
+    if (values.includes("")) return undefined;
+  }
+  return { pythonTags: pythonTags!, abiTags: abiTags!, platformTags: platformTags! };
 }
 
 /**
