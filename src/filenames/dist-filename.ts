@@ -35,13 +35,15 @@ const DUMB_PLATFORM =
 export const DistFilename = {
   /**
    * A wheel, an sdist (split with the page's package name when given; see `SourceDistFilename`),
-   * or a legacy format recognized by its extension or shape. Throws the wheel's or sdist's
+   * or a legacy format recognized by its extension or shape. A wheel's name is not compared with
+   * the package name (it needs no hint to split); callers that require a match compare. Throws the wheel's or sdist's
    * `PuffinError` when the file has their extension but is not valid, and one with code
    * `unknown-dist-filename` for any other file.
    */
   parse(filename: string, packageName?: PackageName): DistFilename {
-    if (filename.endsWith(".whl"))
+    if (filename.endsWith(".whl")) {
       return { kind: "wheel", filename: WheelFilename.parse(filename) };
+    }
     const extension = sourceDistExtension(filename);
     if (extension !== undefined) {
       const sdist = SourceDistFilename.tryParse(filename, packageName);
