@@ -84,6 +84,7 @@ describe("Version ordering", () => {
       "8388607",
       "8388608",
       "8388608.0.0.1",
+      "8388608.0.1",
     ]);
     assertStrictlyAscending(["2.0a1023", "2.0a1024", "2.0b0"]);
     assertStrictlyAscending(["3.0.post4092", "3.0.post4093", "3.0.post4094", "3.0.post4095"]);
