@@ -25,6 +25,17 @@ const CODING_COMMENT = /coding[:=][ \t\f\v\r]*([-\w.]+)/;
 /** Python codec names for ISO-8859-1; WHATWG maps these labels to windows-1252 instead. */
 const LATIN_1 = new Set(["latin-1", "latin1", "iso-8859-1", "iso8859-1", "8859", "cp819", "l1"]);
 
+/**
+ * Windows-1252 for bytes 0x80–0x9F (the rest is ISO-8859-1); -1 where Python's `cp1252` has no
+ * character. Decoded by hand: Node 20's `TextDecoder("windows-1252")` decodes these as latin-1.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, -1, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+  0x0152, -1, 0x017d, -1, -1, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc,
+  0x2122, 0x0161, 0x203a, 0x0153, -1, 0x017e, 0x0178,
+];
+const WINDOWS_1252 = new Set(["cp1252", "windows-1252", "1252"]);
+
 /** Decodes `bytes` read from `file` (named in errors). */
 export function decodeRequirementsFile(bytes: Uint8Array, file: string): string {
   for (const { bytes: bom, encoding } of BOMS) {
@@ -58,6 +69,7 @@ function decodeAs(bytes: Uint8Array, encoding: string, file: string, declared = 
   const codec = encoding.toLowerCase().replaceAll("_", "-");
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (LATIN_1.has(codec)) return buffer.toString("latin1");
+  if (WINDOWS_1252.has(codec)) return decodeWindows1252(bytes, file);
   if (codec === "ascii" || codec === "us-ascii") {
     const offset = bytes.findIndex((byte) => byte > 0x7f);
     if (offset !== -1) throw undecodable(file, codec, offset, bytes[offset]!);
@@ -90,6 +102,17 @@ function decodeAs(bytes: Uint8Array, encoding: string, file: string, declared = 
       },
     );
   }
+}
+
+function decodeWindows1252(bytes: Uint8Array, file: string): string {
+  let text = "";
+  for (let offset = 0; offset < bytes.length; offset++) {
+    const byte = bytes[offset]!;
+    const codePoint = byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_HIGH[byte - 0x80]! : byte;
+    if (codePoint === -1) throw undecodable(file, "cp1252", offset, byte);
+    text += String.fromCharCode(codePoint);
+  }
+  return text;
 }
 
 function decodeUtf32(bytes: Uint8Array, littleEndian: boolean, file: string): string {
