@@ -1,4 +1,10 @@
 export {
+  isDynamic,
+  isStaticForResolution,
+  type Metadata,
+  parseCoreMetadata,
+} from "./core-metadata.ts";
+export {
   type ArchiveDirectUrl,
   type DirDirectUrl,
   type DirectUrl,
@@ -7,4 +13,9 @@ export {
   serializeDirectUrl,
   type VcsDirectUrl,
 } from "./direct-url.ts";
+export {
+  type Lenient,
+  parseLenientRequirement,
+  parseLenientVersionSpecifiers,
+} from "./lenient-requirement.ts";
 export { MetadataHeaders } from "./metadata-headers.ts";
