@@ -9,7 +9,8 @@ import { Requirement } from "../pep508/index.ts";
  * other and cumulatively, re-parsing after each one that changed the text. The first success
  * wins, and the caller gets the rewritten text so it can warn. When none succeeds the *original*
  * error is thrown, so messages point at what the file really says. The rewrites are the ones uv
- * applies (crates/uv-pypi-types/src/lenient_requirement.rs), each seen on real PyPI metadata:
+ * applies (crates/uv-pypi-types/src/lenient_requirement.rs), each seen on real PyPI metadata,
+ * except uv's trailing-comma rewrite: `>=3.6,` is valid to our parsers, as to `packaging`.
  *
  * | written                  | read as                 |
  * |--------------------------|-------------------------|
@@ -17,7 +18,6 @@ import { Requirement } from "../pep508/index.ts";
  * | `!=~5.0`                 | `!=5.0.*`               |
  * | `>=1.9.*`, `<3.4.*`      | `>=1.9`, `<3.4`         |
  * | `!=3.0*`                 | `!=3.0.*`               |
- * | `>=3.6,`                 | `>=3.6`                 |
  * | `>=9.0.0a1.0`            | `>=9.0.0a1`             |
  * | `>= '2.7'`, `>=3.6'`     | `>= 2.7`, `>=3.6`       |
  *
@@ -45,8 +45,6 @@ const FIXUPS: readonly FixUp[] = [
   { pattern: /(<=|>=|<|>)(\s*\d+(?:\.\d+)*)\.\*/g, replacement: "$1$2" },
   // `!=3.0*`: a wildcard without its dot.
   { pattern: /(\d)\*/g, replacement: "$1.*" },
-  // `>=3.6,` or `(>=3.6,)`: a trailing comma.
-  { pattern: /,\s*(\)?)\s*$/, replacement: "$1" },
   // `>=9.0.0a1.0`: a release segment after a pre/post/dev segment.
   { pattern: /((?:a|b|rc|post|dev)\d+)\.0(?![\d.])/g, replacement: "$1" },
   // `>= '2.7'`: quoted versions.

@@ -399,7 +399,6 @@ describe("parseCoreMetadata: lenient reading of legacy metadata", () => {
     ["jupyter-core (!=~5.0,>=4.12)", "jupyter-core!=5.0.*, >=4.12"],
     ["torch (>=1.9.*)", "torch>=1.9"],
     ["pyzmq (>=2.7,!=3.0*,!=3.1*,!=3.2*)", "pyzmq>=2.7, !=3.0.*, !=3.1.*, !=3.2.*"],
-    ["pyzmq >=3.6,", "pyzmq>=3.6"],
     ["botocore>=1.3.0,<1.4.0',", "botocore>=1.3.0, <1.4.0"],
     ['numpy ">=1.19"; python_version >= "3.7"', 'numpy>=1.19 ; python_version >= "3.7"'],
     ["pkg (>=9.0.0a1.0)", "pkg>=9.0.0a1"],
@@ -440,12 +439,13 @@ describe("parseCoreMetadata: lenient reading of legacy metadata", () => {
     assert.match(metadata.warnings[0]!, /^Ignoring invalid `Requires-Python` "python3": /);
   });
 
-  test("a trailing comma in Requires-Python is valid as it is (packaging accepts it too)", () => {
+  test("a trailing comma is valid as it is (packaging accepts it too)", () => {
     for (const written of [">=3.6,", ">=3.6, "]) {
       const metadata = parseCoreMetadata(
-        `Metadata-Version: 2.1\nName: p\nVersion: 1\nRequires-Python: ${written}\n`,
+        `Metadata-Version: 2.1\nName: p\nVersion: 1\nRequires-Python: ${written}\nRequires-Dist: pyzmq ${written}\n`,
       );
       assert.equal(metadata.requiresPython?.toString(), specifiers(">=3.6"));
+      assert.deepEqual(strings(metadata.requiresDist), requirements(["pyzmq>=3.6"]));
       assert.deepEqual(metadata.warnings, []);
     }
   });
