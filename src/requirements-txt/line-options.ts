@@ -48,15 +48,19 @@ export interface LineOptions {
 /** Which lines an option belongs on. */
 export type OptionScope = "include" | "editable" | "global" | "requirement";
 
-interface OptionSpec {
+type OptionSpec = {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly short?: string;
   readonly scope: OptionScope;
-  /** Stores the value; `undefined` for flags. Returns a problem description for a bad value. */
-  readonly apply: ((options: LineOptions, value: string) => string | undefined) | undefined;
-  readonly flag?: (options: LineOptions) => void;
-}
+} & (
+  | { readonly kind: "flag"; readonly set: (options: LineOptions) => void }
+  | {
+      readonly kind: "value";
+      /** Stores the value, or returns what is wrong with it. */
+      readonly apply: (options: LineOptions, value: string) => string | undefined;
+    }
+);
 
 /** Hash algorithms pip accepts in `--hash` (`hashes.STRONG_HASHES`). */
 export const HASH_ALGORITHMS = ["sha256", "sha384", "sha512"] as const;
@@ -92,61 +96,92 @@ function selection(option: SelectionOption) {
 }
 
 const OPTIONS: readonly OptionSpec[] = [
-  { name: "--requirement", short: "-r", scope: "include", apply: push((o) => o.requirements) },
-  { name: "--constraint", short: "-c", scope: "include", apply: push((o) => o.constraints) },
-  { name: "--editable", short: "-e", scope: "editable", apply: push((o) => o.editables) },
+  {
+    name: "--requirement",
+    short: "-r",
+    scope: "include",
+    kind: "value",
+    apply: push((o) => o.requirements),
+  },
+  {
+    name: "--constraint",
+    short: "-c",
+    scope: "include",
+    kind: "value",
+    apply: push((o) => o.constraints),
+  },
+  {
+    name: "--editable",
+    short: "-e",
+    scope: "editable",
+    kind: "value",
+    apply: push((o) => o.editables),
+  },
   {
     name: "--index-url",
     aliases: ["--pypi-url"],
     short: "-i",
     scope: "global",
+    kind: "value",
     apply: (options, value) => {
       options.indexUrl = value;
       return undefined;
     },
   },
-  { name: "--extra-index-url", scope: "global", apply: push((o) => o.extraIndexUrls) },
-  { name: "--find-links", short: "-f", scope: "global", apply: push((o) => o.findLinks) },
+  {
+    name: "--extra-index-url",
+    scope: "global",
+    kind: "value",
+    apply: push((o) => o.extraIndexUrls),
+  },
+  {
+    name: "--find-links",
+    short: "-f",
+    scope: "global",
+    kind: "value",
+    apply: push((o) => o.findLinks),
+  },
   {
     name: "--no-index",
     scope: "global",
-    apply: undefined,
-    flag: (o) => {
+    kind: "flag",
+    set: (o) => {
       o.noIndex = true;
     },
   },
   {
     name: "--pre",
     scope: "global",
-    apply: undefined,
-    flag: (o) => {
+    kind: "flag",
+    set: (o) => {
       o.pre = true;
     },
   },
   {
     name: "--prefer-binary",
     scope: "global",
-    apply: undefined,
-    flag: (o) => {
+    kind: "flag",
+    set: (o) => {
       o.preferBinary = true;
     },
   },
   {
     name: "--require-hashes",
     scope: "global",
-    apply: undefined,
-    flag: (o) => {
+    kind: "flag",
+    set: (o) => {
       o.requireHashes = true;
     },
   },
-  { name: "--no-binary", scope: "global", apply: selection("--no-binary") },
-  { name: "--only-binary", scope: "global", apply: selection("--only-binary") },
-  { name: "--all-releases", scope: "global", apply: selection("--all-releases") },
-  { name: "--only-final", scope: "global", apply: selection("--only-final") },
-  { name: "--trusted-host", scope: "global", apply: push((o) => o.trustedHosts) },
+  { name: "--no-binary", scope: "global", kind: "value", apply: selection("--no-binary") },
+  { name: "--only-binary", scope: "global", kind: "value", apply: selection("--only-binary") },
+  { name: "--all-releases", scope: "global", kind: "value", apply: selection("--all-releases") },
+  { name: "--only-final", scope: "global", kind: "value", apply: selection("--only-final") },
+  { name: "--trusted-host", scope: "global", kind: "value", apply: push((o) => o.trustedHosts) },
   {
     name: "--use-feature",
     scope: "global",
+    kind: "value",
     apply: (options, value) => {
       if (!FEATURES.includes(value)) {
         return `Unknown \`--use-feature\` value \`${value}\` (choose from ${FEATURES.map((f) => `\`${f}\``).join(", ")})`;
@@ -158,6 +193,7 @@ const OPTIONS: readonly OptionSpec[] = [
   {
     name: "--hash",
     scope: "requirement",
+    kind: "value",
     apply: (options, value) => {
       const colon = value.indexOf(":");
       if (colon === -1) {
@@ -175,6 +211,7 @@ const OPTIONS: readonly OptionSpec[] = [
     name: "--config-settings",
     short: "-C",
     scope: "editable",
+    kind: "value",
     apply: (options, value) => {
       const equals = value.indexOf("=");
       if (equals === -1) {
@@ -241,9 +278,9 @@ export function parseLineOptions(words: readonly string[], location: SourceLocat
   };
   const use = (spec: OptionSpec, spelling: string, value: string | undefined) => {
     options.given.push(spec.name);
-    if (spec.apply === undefined) {
+    if (spec.kind === "flag") {
       if (value !== undefined) fail(`\`${spelling}\` does not take a value`);
-      spec.flag!(options);
+      spec.set(options);
       return;
     }
     const problem = spec.apply(options, value ?? takeValue(spelling));
