@@ -140,17 +140,17 @@ function parseRequirement(cursor: Cursor, options: RequirementParseOptions): Req
     if (!cursor.atEnd()) throw cursor.unexpected("`and`, `or` or the end of the requirement");
   }
 
-  const extras = [...new Set(writtenExtras.map((extra) => ExtraName.parse(extra)))].sort();
   return {
     name: PackageName.fromValid(writtenName),
-    extras,
+    extras: sortedUnique(writtenExtras.map((extra) => ExtraName.parse(extra))),
     version,
     marker,
-    written: {
-      name: writtenName,
-      extras: [...new Set(writtenExtras)].sort(),
-    },
+    written: { name: writtenName, extras: sortedUnique(writtenExtras) },
   };
+}
+
+function sortedUnique<T extends string>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)].sort();
 }
 
 /**
