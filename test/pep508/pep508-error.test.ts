@@ -32,7 +32,7 @@ describe("Pep508Error", () => {
     const astral = new Pep508Error("invalid-marker", {
       reason: "r",
       input: "🐍x y",
-      start: 3,
+      start: 2,
       length: 1,
     });
     assert.equal(astral.message, "r\n🐍x y\n ^");
