@@ -43,10 +43,10 @@ export type ExactParts = {
 const MAX_DIGITS = 4300; // CPython's int() limit, which `packaging` inherits
 const NO_LOCAL: readonly (string | number)[] = Object.freeze([]);
 
-// Packed key layout (see the class comment). hi: r0 (23 bits) r1 (15) r2 (15).
+// Packed key layout (see the class comment). hi: r0 (25 bits, room for YYYYMMDD) r1 (14) r2 (14).
 // lo: r3 (12) preKind (3) preNumber (10) postField (12) devField (16).
-const R0_LIMIT = 2 ** 23;
-const R12_LIMIT = 2 ** 15;
+const R0_LIMIT = 2 ** 25;
+const R12_LIMIT = 2 ** 14;
 const R3_LIMIT = 2 ** 12;
 const PRE_LIMIT = 2 ** 10;
 const POST_NONE = 0; // postField = post + 1 for real posts
@@ -262,7 +262,7 @@ function packHi(v: Version): number {
   if (v.pre !== undefined && v.pre.number >= PRE_LIMIT) return -1;
   if (v.post !== undefined && v.post + 1 >= POST_INFINITE) return -1;
   if (v.dev !== undefined && v.dev >= DEV_NONE) return -1;
-  return r0 * 2 ** 30 + r1 * 2 ** 15 + r2;
+  return r0 * 2 ** 28 + r1 * 2 ** 14 + r2;
 }
 
 /** Only called when `packHi` succeeded, so every field fits. */
@@ -406,63 +406,66 @@ function matchesWord(s: string, i: number, word: string): boolean {
   return true;
 }
 
-/** A parse cursor over one input; `NaN` numbers mean "too many digits". */
-class Scanner {
-  i: number;
-  constructor(
-    readonly s: string,
-    start: number,
-    readonly end: number,
-  ) {
-    this.i = start;
-  }
+// The parser's cursor. Parsing is synchronous, so one module-level position is safe, and it
+// spares an allocation per version (the resolver parses every version of every index page).
+let pos = 0;
 
-  code(offset = 0): number {
-    const j = this.i + offset;
-    return j < this.end ? this.s.charCodeAt(j) : -1;
-  }
-
-  /** Reads a run of digits at the cursor (the caller checked there is one). */
-  digits(): Num {
-    const start = this.i;
-    let value = 0;
-    while (this.i < this.end && isDigit(this.s.charCodeAt(this.i))) {
-      value = value * 10 + (this.s.charCodeAt(this.i) - 48);
-      this.i++;
-    }
-    const length = this.i - start;
-    if (length <= 15) return value;
-    if (length > MAX_DIGITS) return Number.NaN;
-    return numberFromDigits(this.s.slice(start, this.i));
-  }
-
-  /** Skips one separator if there is one at the cursor. */
-  separator(): void {
-    if (this.i < this.end && isSeparator(this.s.charCodeAt(this.i))) this.i++;
-  }
-
-  /** Reads an optional number after a label: absent means 0. */
-  optionalNumber(): Num {
-    return isDigit(this.code()) ? this.digits() : 0;
-  }
+/** The character code at `pos + offset`, or -1 past `end`. */
+function codeAt(s: string, end: number, offset: number): number {
+  const j = pos + offset;
+  return j < end ? s.charCodeAt(j) : -1;
 }
 
-/** Length of a pre-release label at `i` and its kind, or 0. */
-function preLabel(s: string, i: number): [number, PreKind] | undefined {
+/** Reads a run of digits at `pos` (the caller checked there is one); `NaN` if too long. */
+function readDigits(s: string, end: number): Num {
+  const start = pos;
+  let value = 0;
+  let c = s.charCodeAt(pos);
+  while (c >= 48 && c <= 57) {
+    value = value * 10 + (c - 48);
+    if (++pos >= end) break;
+    c = s.charCodeAt(pos);
+  }
+  const length = pos - start;
+  if (length <= 15) return value;
+  if (length > MAX_DIGITS) return Number.NaN;
+  return numberFromDigits(s.slice(start, pos));
+}
+
+/** Skips one separator if there is one at `pos`. */
+function skipSeparator(s: string, end: number): void {
+  if (pos < end && isSeparator(s.charCodeAt(pos))) pos++;
+}
+
+/** Reads an optional number after a label: absent means 0. */
+function readOptionalNumber(s: string, end: number): Num {
+  return isDigit(codeAt(s, end, 0)) ? readDigits(s, end) : 0;
+}
+
+/** The kind of the label `preLabel` matched last. */
+let labelKind: PreKind = "a";
+
+/** Length of a pre-release label at `i` (its kind goes to `labelKind`), or 0. */
+function preLabel(s: string, i: number): number {
   switch (s.charCodeAt(i) | 0x20) {
     case 97: // a, alpha
-      return [matchesWord(s, i, "alpha") ? 5 : 1, "a"];
+      labelKind = "a";
+      return matchesWord(s, i, "alpha") ? 5 : 1;
     case 98: // b, beta
-      return [matchesWord(s, i, "beta") ? 4 : 1, "b"];
+      labelKind = "b";
+      return matchesWord(s, i, "beta") ? 4 : 1;
     case 99: // c
-      return [1, "rc"];
+      labelKind = "rc";
+      return 1;
     case 112: // preview, pre
-      if (matchesWord(s, i, "preview")) return [7, "rc"];
-      return matchesWord(s, i, "pre") ? [3, "rc"] : undefined;
+      labelKind = "rc";
+      if (matchesWord(s, i, "preview")) return 7;
+      return matchesWord(s, i, "pre") ? 3 : 0;
     case 114: // rc (a lone r is a post-release)
-      return (s.charCodeAt(i + 1) | 0x20) === 99 ? [2, "rc"] : undefined;
+      labelKind = "rc";
+      return (s.charCodeAt(i + 1) | 0x20) === 99 ? 2 : 0;
     default:
-      return undefined;
+      return 0;
   }
 }
 
@@ -479,23 +482,23 @@ function parseVersion(s: string): Version | undefined {
   let end = s.length;
   while (start < end && isPythonSpace(s.charCodeAt(start))) start++;
   while (end > start && isPythonSpace(s.charCodeAt(end - 1))) end--;
-  const scan = new Scanner(s, start, end);
-  if ((scan.code() | 0x20) === 118 /* v */) scan.i++;
-  if (!isDigit(scan.code())) return undefined;
+  pos = start;
+  if ((codeAt(s, end, 0) | 0x20) === 118 /* v */) pos++;
+  if (!isDigit(codeAt(s, end, 0))) return undefined;
 
   let epoch: Num = 0;
-  let first = scan.digits();
-  if (scan.code() === 33 /* ! */) {
-    scan.i++;
-    if (!isDigit(scan.code())) return undefined;
+  let first = readDigits(s, end);
+  if (codeAt(s, end, 0) === 33 /* ! */) {
+    pos++;
+    if (!isDigit(codeAt(s, end, 0))) return undefined;
     epoch = first;
-    first = scan.digits();
+    first = readDigits(s, end);
   }
   const release: Num[] = [first];
   let invalid = Number.isNaN(epoch) || Number.isNaN(first);
-  while (scan.code() === 46 /* . */ && isDigit(scan.code(1))) {
-    scan.i++;
-    const n = scan.digits();
+  while (codeAt(s, end, 0) === 46 /* . */ && isDigit(codeAt(s, end, 1))) {
+    pos++;
+    const n = readDigits(s, end);
     invalid ||= Number.isNaN(n);
     release.push(n);
   }
@@ -503,34 +506,34 @@ function parseVersion(s: string): Version | undefined {
   // Pre-release: [._-]? (alpha|a|beta|b|preview|pre|c|rc) [._-]? N?
   let pre: { kind: PreKind; number: Num } | undefined;
   {
-    const save = scan.i;
-    scan.separator();
-    const label = scan.i < end ? preLabel(s, scan.i) : undefined;
-    if (label === undefined) {
-      scan.i = save;
+    const save = pos;
+    skipSeparator(s, end);
+    const length = pos < end ? preLabel(s, pos) : 0;
+    if (length === 0) {
+      pos = save;
     } else {
-      scan.i += label[0];
-      scan.separator();
-      pre = { kind: label[1], number: scan.optionalNumber() };
+      pos += length;
+      skipSeparator(s, end);
+      pre = { kind: labelKind, number: readOptionalNumber(s, end) };
       invalid ||= Number.isNaN(pre.number);
     }
   }
 
   // Post-release: -N, or [._-]? (post|rev|r) [._-]? N?
   let post: Num | undefined;
-  if (scan.code() === 45 /* - */ && isDigit(scan.code(1))) {
-    scan.i++;
-    post = scan.digits();
+  if (codeAt(s, end, 0) === 45 /* - */ && isDigit(codeAt(s, end, 1))) {
+    pos++;
+    post = readDigits(s, end);
   } else {
-    const save = scan.i;
-    scan.separator();
-    const length = scan.i < end ? postLabel(s, scan.i) : 0;
+    const save = pos;
+    skipSeparator(s, end);
+    const length = pos < end ? postLabel(s, pos) : 0;
     if (length === 0) {
-      scan.i = save;
+      pos = save;
     } else {
-      scan.i += length;
-      scan.separator();
-      post = scan.optionalNumber();
+      pos += length;
+      skipSeparator(s, end);
+      post = readOptionalNumber(s, end);
     }
   }
   invalid ||= post !== undefined && Number.isNaN(post);
@@ -538,43 +541,43 @@ function parseVersion(s: string): Version | undefined {
   // Dev-release: [._-]? dev [._-]? N?
   let dev: Num | undefined;
   {
-    const save = scan.i;
-    scan.separator();
-    if (scan.i < end && matchesWord(s, scan.i, "dev")) {
-      scan.i += 3;
-      scan.separator();
-      dev = scan.optionalNumber();
+    const save = pos;
+    skipSeparator(s, end);
+    if (pos < end && matchesWord(s, pos, "dev")) {
+      pos += 3;
+      skipSeparator(s, end);
+      dev = readOptionalNumber(s, end);
       invalid ||= Number.isNaN(dev);
     } else {
-      scan.i = save;
+      pos = save;
     }
   }
 
   // Local: + [a-z0-9]+ ([._-] [a-z0-9]+)*
   let local: (string | Num)[] = NO_LOCAL as (string | number)[];
-  if (scan.code() === 43 /* + */) {
-    scan.i++;
+  if (codeAt(s, end, 0) === 43 /* + */) {
+    pos++;
     local = [];
     for (;;) {
-      const segmentStart = scan.i;
+      const segmentStart = pos;
       let allDigits = true;
-      while (scan.i < end && isAlphanumeric(s.charCodeAt(scan.i))) {
-        allDigits &&= isDigit(s.charCodeAt(scan.i));
-        scan.i++;
+      while (pos < end && isAlphanumeric(s.charCodeAt(pos))) {
+        allDigits &&= isDigit(s.charCodeAt(pos));
+        pos++;
       }
-      if (scan.i === segmentStart) return undefined;
-      const segment = s.slice(segmentStart, scan.i);
+      if (pos === segmentStart) return undefined;
+      const segment = s.slice(segmentStart, pos);
       if (allDigits) {
         if (segment.length > MAX_DIGITS) return undefined;
         local.push(numberFromDigits(segment));
       } else {
         local.push(segment.toLowerCase());
       }
-      if (scan.i < end && isSeparator(s.charCodeAt(scan.i))) scan.i++;
+      if (pos < end && isSeparator(s.charCodeAt(pos))) pos++;
       else break;
     }
   }
 
-  if (scan.i !== end || invalid) return undefined;
+  if (pos !== end || invalid) return undefined;
   return Version.create({ epoch, release, pre, post, dev, local });
 }

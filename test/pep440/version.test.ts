@@ -69,7 +69,7 @@ describe("Version ordering", () => {
   });
 
   test("the packed fast path agrees with the full comparison across its limits", () => {
-    // Each line crosses a packing limit (release 2^23 / 2^15 / 2^12, pre 2^10, post 4094,
+    // Each line crosses a packing limit (release 2^25 / 2^14 / 2^12, pre 2^10, post 4094,
     // dev 65535), so packed and unpacked versions are compared with each other.
     assertStrictlyAscending([
       "0.dev0",
@@ -77,14 +77,15 @@ describe("Version ordering", () => {
       "1.2.3.4095",
       "1.2.3.4096",
       "1.2.3.4096.1",
-      "1.2.32767",
-      "1.2.32768",
-      "1.32767",
-      "1.32768",
-      "8388607",
-      "8388608",
-      "8388608.0.0.1",
-      "8388608.0.1",
+      "1.2.16383",
+      "1.2.16384",
+      "1.16383",
+      "1.16384",
+      "20260107",
+      "33554431",
+      "33554432",
+      "33554432.0.0.1",
+      "33554432.0.1",
     ]);
     assertStrictlyAscending(["2.0a1023", "2.0a1024", "2.0b0"]);
     assertStrictlyAscending(["3.0.post4092", "3.0.post4093", "3.0.post4094", "3.0.post4095"]);
