@@ -21,7 +21,9 @@ import type { Operator, VersionSpecifier, VersionSpecifiers } from "./version-sp
  * operator except `===`: arbitrary equality compares normalized *strings*, so `===1.0` matches
  * `1.0` but not `1.0.0`, which sorts equal to it. Its range is the interval `[1.0, 1.0]`, a
  * superset; the resolver must check `===` specifiers against each candidate with
- * `VersionSpecifier.contains` (uv has the same gap).
+ * `VersionSpecifier.contains` (uv has the same gap). Pre-release policy ("no pre-releases
+ * unless asked for") is not a set of intervals either; the resolver applies it to candidates,
+ * using `VersionSpecifiers.anyPrerelease()`, as uv does.
  *
  * Canonical form: intervals are non-empty, sorted, separated by at least one version, and a
  * lower bound at the smallest version (`>=0.dev0`) is written as unbounded, so two ranges are

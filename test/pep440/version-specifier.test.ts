@@ -175,6 +175,11 @@ describe("VersionSpecifier membership", () => {
       ["~=1.4.2", "1.4.2+local", true],
       ["===1.0", "1.0.0", false],
       ["===1.0", "1.0", true],
+      // ~= reads the parsed version, per PEP 440 (~=2.3rc1 is >=2.3rc1, ==2.*). packaging 26.2
+      // splits the written text instead and answers false for these spellings.
+      ["~=2.3c1", "2.10", true],
+      ["~=V0.3", "0.7.post3", true],
+      ["~=1.0-0.DEV3", "1.3.0", true],
     ];
     for (const [specifier, version, expected] of cases) {
       const s = VersionSpecifier.parse(specifier);
