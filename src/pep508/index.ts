@@ -19,4 +19,4 @@ export {
   type RequirementParseOptions,
   type RequirementVersion,
 } from "./requirement.ts";
-export { redactCredentials, VerbatimUrl } from "./verbatim-url.ts";
+export { VerbatimUrl } from "./verbatim-url.ts";

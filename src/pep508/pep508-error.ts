@@ -1,4 +1,9 @@
-import { PuffinError } from "../support/index.ts";
+import {
+  credentialRedactions,
+  PuffinError,
+  redactCredentials,
+  redactedOffset,
+} from "../support/index.ts";
 
 /** The stable error codes of this module's parse errors. */
 export type Pep508ErrorCode = "invalid-requirement" | "invalid-marker";
@@ -15,7 +20,9 @@ export type Pep508ErrorCode = "invalid-requirement" | "invalid-marker";
  *      ^
  * ```
  *
- * `reason` alone is the first line, for callers that render the location themselves.
+ * `reason` alone is the first line, for callers that render the location themselves. The
+ * rendered input has its credentials masked (`https://user:****@host`), with the carets moved to
+ * match; `input` keeps the original text for callers that need it.
  */
 export class Pep508Error extends PuffinError {
   override readonly name: string = "Pep508Error";
@@ -45,9 +52,16 @@ function renderPep508Error(location: {
   start: number;
   length: number;
 }): string {
-  const { reason, input, start, length } = location;
+  const redactions = credentialRedactions(location.input);
+  let { input, start } = location;
+  let end = start + location.length;
+  if (redactions.length > 0) {
+    input = redactCredentials(input);
+    start = redactedOffset(redactions, start);
+    end = Math.max(start, redactedOffset(redactions, end));
+  }
   // Columns count code points so that an astral character takes one column, like a terminal.
   const column = [...input.slice(0, start)].length;
-  const width = Math.max(1, [...input.slice(start, start + length)].length);
-  return `${reason}\n${input}\n${" ".repeat(column)}${"^".repeat(width)}`;
+  const width = Math.max(1, [...input.slice(start, end)].length);
+  return `${location.reason}\n${input}\n${" ".repeat(column)}${"^".repeat(width)}`;
 }

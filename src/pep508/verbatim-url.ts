@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PuffinError } from "../support/index.ts";
+import { PuffinError, redactCredentials } from "../support/index.ts";
 
 /**
  * A URL as the user wrote it (`given`, kept for display and round-trips) together with its
@@ -76,31 +76,4 @@ function pathUrl(given: string, base: string | undefined): URL {
   const url = pathToFileURL(absolute);
   if (hash >= 0) url.hash = given.slice(hash + 1);
   return url;
-}
-
-/**
- * Masks the user-info of `scheme://user:password@host/…` in place: the password becomes `****`;
- * a username without a password (usually a token) becomes `****`, except the conventional SSH
- * user `git` (as uv does). Text without user-info is returned unchanged. Works on text that is
- * not a valid URL too, for error messages.
- */
-export function redactCredentials(text: string): string {
-  const schemeEnd = text.indexOf("://");
-  if (schemeEnd < 0) return text;
-  const authorityStart = schemeEnd + 3;
-  let authorityEnd = text.length;
-  for (let i = authorityStart; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) {
-      authorityEnd = i;
-      break;
-    }
-  }
-  const at = text.lastIndexOf("@", authorityEnd - 1);
-  if (at < authorityStart) return text;
-  const userInfo = text.slice(authorityStart, at);
-  const colon = userInfo.indexOf(":");
-  if (colon < 0 && userInfo === "git") return text;
-  const masked = colon < 0 ? "****" : `${userInfo.slice(0, colon)}:****`;
-  return text.slice(0, authorityStart) + masked + text.slice(at);
 }

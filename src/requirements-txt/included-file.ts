@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { redactCredentials } from "../pep508/index.ts";
+import { redactCredentials } from "../support/index.ts";
 
 /**
  * A requirements file to read: the entry file, or one included with `-r` / `-c`. Local files are

@@ -1,5 +1,5 @@
-import { redactCredentials } from "../pep508/index.ts";
 import type { PuffinError } from "../support/index.ts";
+import { redactCredentials } from "../support/index.ts";
 import { lineError, type SourceLocation } from "./error.ts";
 import {
   applySelectionOption,

@@ -1,11 +1,6 @@
 import { ExtraName } from "../normalize/index.ts";
-import {
-  MarkerTree,
-  Pep508Error,
-  Requirement,
-  redactCredentials,
-  VerbatimUrl,
-} from "../pep508/index.ts";
+import { MarkerTree, Pep508Error, Requirement, VerbatimUrl } from "../pep508/index.ts";
+import { redactCredentials } from "../support/index.ts";
 import { lineError, type SourceLocation } from "./error.ts";
 
 /**

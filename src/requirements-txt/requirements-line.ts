@@ -1,4 +1,4 @@
-import { redactCredentials } from "../pep508/index.ts";
+import { redactCredentials } from "../support/index.ts";
 import { lineError, type SourceLocation } from "./error.ts";
 import { type LineOptions, optionScope, parseLineOptions } from "./line-options.ts";
 import type { LogicalLine } from "./logical-lines.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Pep508Error } from "../../src/pep508/index.ts";
+import { Pep508Error, Requirement } from "../../src/pep508/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 
 describe("Pep508Error", () => {
@@ -48,4 +48,23 @@ describe("Pep508Error", () => {
     assert.equal(error.hint, "try z");
     assert.equal(error.cause, cause);
   });
+
+  test("masks credentials in the rendered input and keeps the carets under the span", () => {
+    const input = "pkg @ https://user:s3cret@example.com/pkg.whl extra";
+    const error = assertThrowsPep508(() => Requirement.parse(input));
+    assert.ok(!error.message.includes("s3cret"), error.message);
+    const [, line, carets] = error.message.split("\n");
+    assert.equal(line, "pkg @ https://user:****@example.com/pkg.whl extra");
+    assert.equal(line!.slice(carets!.indexOf("^")).startsWith("extra"), true, error.message);
+  });
 });
+
+function assertThrowsPep508(run: () => unknown): Pep508Error {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof Pep508Error);
+    return error;
+  }
+  assert.fail("expected a Pep508Error");
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { redactCredentials, VerbatimUrl } from "../../src/pep508/index.ts";
-import { PuffinError } from "../../src/support/index.ts";
+import { VerbatimUrl } from "../../src/pep508/index.ts";
+import { PuffinError, redactCredentials } from "../../src/support/index.ts";
 
 describe("VerbatimUrl.parse", () => {
   test("keeps URLs as given and parses them", () => {
