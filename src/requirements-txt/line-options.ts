@@ -18,13 +18,8 @@ import {
 /** Per-requirement build settings (`--config-settings KEY=VALUE`); a repeated key collects a list. */
 export type ConfigSettings = Map<string, string | string[]>;
 
-/** Option values found on one logical line. Lists keep their order of appearance. */
-export interface LineOptions {
-  /** The options present, by canonical long name, in order (repeats included). */
-  readonly given: string[];
-  readonly requirements: string[];
-  readonly constraints: string[];
-  readonly editables: string[];
+/** The settings that apply to the whole installation (pip's global options), per line or per file. */
+export interface GlobalSettings {
   indexUrl: string | undefined;
   readonly extraIndexUrls: string[];
   readonly findLinks: string[];
@@ -33,11 +28,38 @@ export interface LineOptions {
   preferBinary: boolean;
   requireHashes: boolean;
   readonly trustedHosts: string[];
+  /** `--use-feature` names (pip's features; recorded, none changes what Puffin does). */
   readonly features: string[];
-  /** `--no-binary` / `--only-binary` on this line alone, applied in order to an empty state. */
+  /** `--no-binary` / `--only-binary`, applied in order to an empty state. */
   readonly formatControl: FormatControl;
-  /** `--all-releases` / `--only-final` on this line alone. */
+  /** `--all-releases` / `--only-final`. */
   readonly releaseControl: ReleaseControl;
+}
+
+/** Global settings with nothing set. */
+export function emptyGlobalSettings(): GlobalSettings {
+  return {
+    indexUrl: undefined,
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    pre: false,
+    preferBinary: false,
+    requireHashes: false,
+    trustedHosts: [],
+    features: [],
+    formatControl: { noBinary: [], onlyBinary: [] },
+    releaseControl: { allReleases: [], onlyFinal: [] },
+  };
+}
+
+/** Option values found on one logical line. Lists keep their order of appearance. */
+export interface LineOptions extends GlobalSettings {
+  /** The options present, by canonical long name, in order (repeats included). */
+  readonly given: string[];
+  readonly requirements: string[];
+  readonly constraints: string[];
+  readonly editables: string[];
   /** `--no-binary`, `--only-binary`, `--all-releases`, `--only-final` values in order, to replay. */
   readonly selections: { readonly option: SelectionOption; readonly value: string }[];
   /** `--hash` values as `algorithm:digest`. */
@@ -95,6 +117,13 @@ function selection(option: SelectionOption) {
   };
 }
 
+/** A flag's effect: switches one boolean setting on. */
+function enable(field: "noIndex" | "pre" | "preferBinary" | "requireHashes") {
+  return (options: LineOptions): void => {
+    options[field] = true;
+  };
+}
+
 const OPTIONS: readonly OptionSpec[] = [
   {
     name: "--requirement",
@@ -141,38 +170,10 @@ const OPTIONS: readonly OptionSpec[] = [
     kind: "value",
     apply: push((o) => o.findLinks),
   },
-  {
-    name: "--no-index",
-    scope: "global",
-    kind: "flag",
-    set: (o) => {
-      o.noIndex = true;
-    },
-  },
-  {
-    name: "--pre",
-    scope: "global",
-    kind: "flag",
-    set: (o) => {
-      o.pre = true;
-    },
-  },
-  {
-    name: "--prefer-binary",
-    scope: "global",
-    kind: "flag",
-    set: (o) => {
-      o.preferBinary = true;
-    },
-  },
-  {
-    name: "--require-hashes",
-    scope: "global",
-    kind: "flag",
-    set: (o) => {
-      o.requireHashes = true;
-    },
-  },
+  { name: "--no-index", scope: "global", kind: "flag", set: enable("noIndex") },
+  { name: "--pre", scope: "global", kind: "flag", set: enable("pre") },
+  { name: "--prefer-binary", scope: "global", kind: "flag", set: enable("preferBinary") },
+  { name: "--require-hashes", scope: "global", kind: "flag", set: enable("requireHashes") },
   { name: "--no-binary", scope: "global", kind: "value", apply: selection("--no-binary") },
   { name: "--only-binary", scope: "global", kind: "value", apply: selection("--only-binary") },
   { name: "--all-releases", scope: "global", kind: "value", apply: selection("--all-releases") },
@@ -241,21 +242,11 @@ export function optionScope(name: string): OptionScope {
 /** Empty option values. */
 export function emptyLineOptions(): LineOptions {
   return {
+    ...emptyGlobalSettings(),
     given: [],
     requirements: [],
     constraints: [],
     editables: [],
-    indexUrl: undefined,
-    extraIndexUrls: [],
-    findLinks: [],
-    noIndex: false,
-    pre: false,
-    preferBinary: false,
-    requireHashes: false,
-    trustedHosts: [],
-    features: [],
-    formatControl: { noBinary: [], onlyBinary: [] },
-    releaseControl: { allReleases: [], onlyFinal: [] },
     selections: [],
     hashes: [],
     configSettings: new Map(),

@@ -2,13 +2,14 @@ import { dirname, join, resolve } from "node:path";
 import { lineError, type SourceLocation } from "./error.ts";
 import { readRequirementsLines } from "./file-lines.ts";
 import type { IncludedFile } from "./included-file.ts";
-import type { ConfigSettings, LineOptions } from "./line-options.ts";
-import type { Environment } from "./logical-lines.ts";
 import {
-  applySelectionOption,
-  type FormatControl,
-  type ReleaseControl,
-} from "./package-selection.ts";
+  type ConfigSettings,
+  emptyGlobalSettings,
+  type GlobalSettings,
+  type LineOptions,
+} from "./line-options.ts";
+import type { Environment } from "./logical-lines.ts";
+import { applySelectionOption } from "./package-selection.ts";
 import { localFileReader, type RequirementsFileReader } from "./reader.ts";
 import { parseRequirementText, type RequirementsTxtRequirement } from "./requirement.ts";
 import type { RequirementsLine } from "./requirements-line.ts";
@@ -34,25 +35,13 @@ export interface RequirementEntry {
  * - `formatControl` / `releaseControl`: every `--no-binary` / `--only-binary` /
  *   `--all-releases` / `--only-final` applied in file order.
  */
-export interface RequirementsTxt {
+export interface RequirementsTxt extends Readonly<GlobalSettings> {
   /** Requirements, editables excluded, in file order. */
   readonly requirements: RequirementEntry[];
   /** Everything that came through `-c` (or the whole file when parsed as constraints). */
   readonly constraints: RequirementEntry[];
   /** `-e` requirements, in file order. */
   readonly editables: RequirementEntry[];
-  readonly indexUrl: string | undefined;
-  readonly extraIndexUrls: string[];
-  readonly findLinks: string[];
-  readonly noIndex: boolean;
-  readonly pre: boolean;
-  readonly preferBinary: boolean;
-  readonly requireHashes: boolean;
-  readonly formatControl: FormatControl;
-  readonly releaseControl: ReleaseControl;
-  readonly trustedHosts: string[];
-  /** `--use-feature` names (pip's features; recorded, none changes what Puffin does). */
-  readonly features: string[];
 }
 
 export interface ParseRequirementsOptions {
@@ -90,20 +79,10 @@ export async function parseRequirementsFile(
     constraint: options.constraint ?? false,
   });
   const result: RequirementsTxtBuilder = {
+    ...emptyGlobalSettings(),
     requirements: [],
     constraints: [],
     editables: [],
-    indexUrl: undefined,
-    extraIndexUrls: [],
-    findLinks: [],
-    noIndex: false,
-    pre: false,
-    preferBinary: false,
-    requireHashes: false,
-    formatControl: { noBinary: [], onlyBinary: [] },
-    releaseControl: { allReleases: [], onlyFinal: [] },
-    trustedHosts: [],
-    features: [],
   };
   for (const { line, file, constraint } of lines) {
     if (line.kind === "requirement") {
