@@ -1,0 +1,19 @@
+export {
+  planTailRead,
+  type ReadRequest,
+  ZIP_TAIL_SIZE,
+  ZipArchive,
+  type ZipEntry,
+  type ZipOpenOptions,
+  type ZipReadOptions,
+} from "./archive.ts";
+export { crc32 } from "./crc32.ts";
+export { BufferZipSource, FileZipSource, type SyncZipSource, type ZipSource } from "./source.ts";
+export {
+  findWheelMetadata,
+  MAX_METADATA_SIZE,
+  readWheelMetadata,
+  readWheelMetadataSync,
+  type WheelMetadata,
+  type WheelMetadataEntry,
+} from "./wheel-metadata.ts";
