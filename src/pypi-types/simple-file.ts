@@ -253,11 +253,27 @@ export function toSimpleFile(
   };
 }
 
+/**
+ * Parsed `Requires-Python` values by their text. A page repeats a handful of values across
+ * thousands of files, and `VersionSpecifiers` is immutable, so files share one object. Bounded:
+ * cleared when full.
+ */
+const requiresPythonCache = new Map<string, VersionSpecifiers | undefined>();
+const REQUIRES_PYTHON_CACHE_SIZE = 1024;
+
 function parseRequiresPython(
   raw: string | undefined,
   filename: string,
 ): VersionSpecifiers | undefined {
   if (raw === undefined || raw.trim() === "") return undefined;
+  if (requiresPythonCache.has(raw)) return requiresPythonCache.get(raw);
+  const parsed = parseRequiresPythonText(raw, filename);
+  if (requiresPythonCache.size >= REQUIRES_PYTHON_CACHE_SIZE) requiresPythonCache.clear();
+  requiresPythonCache.set(raw, parsed);
+  return parsed;
+}
+
+function parseRequiresPythonText(raw: string, filename: string): VersionSpecifiers | undefined {
   try {
     const { value, fixed } = parseLenientVersionSpecifiers(raw);
     if (fixed !== undefined) {
