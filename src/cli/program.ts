@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
+import { registerCacheCommand } from "./commands/cache.ts";
 import { ExitStatus } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
 import { PUFFIN_VERSION } from "./version.ts";
@@ -56,6 +57,11 @@ function buildProgram(context: CliContext): Command {
         .choices(COLOR_CHOICES)
         .default("auto"),
     )
+    .option("--cache-dir <CACHE_DIR>", "Path to the cache directory [env: PUFFIN_CACHE_DIR=]")
+    .option(
+      "-n, --no-cache",
+      "Avoid reading from or writing to the cache, instead using a temporary directory for the duration of the operation [env: PUFFIN_NO_CACHE=]",
+    )
     .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({
@@ -74,6 +80,12 @@ function buildProgram(context: CliContext): Command {
       trace: printer.verbosity >= 2,
     });
     log.debug(`puffin ${PUFFIN_VERSION}`);
+  });
+
+  registerCacheCommand(program, {
+    env: context.env,
+    cwd: process.cwd(),
+    printer: () => printerFor(program.opts<GlobalOptions>(), context),
   });
 
   // With no command, show the help and fail like clap does; an unknown one is a usage error.

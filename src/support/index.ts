@@ -1,5 +1,17 @@
+export {
+  type AtomicWriteOptions,
+  createTempDirectory,
+  type PublishOutcome,
+  publishDirectory,
+  tempName,
+  tempNameOwner,
+  writeFileAtomic,
+} from "./atomic-write.ts";
 export { errorChain, PuffinError } from "./error.ts";
+export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";
+export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
 export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";
+export { isProcessAlive } from "./process-liveness.ts";
 export {
   credentialRedactions,
   type Redaction,

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { removeTree } from "./file-tree.ts";
+
+/**
+ * Atomic writes: a reader sees the old content or the new content, never a partial one, and a
+ * process killed mid-write leaves only a temp file behind (which `cache prune` removes).
+ *
+ * Every temp file or directory is created next to its target (same directory, so the same
+ * filesystem, so `rename(2)` is atomic) and named `.puffin-tmp-<pid>-<counter>-<random>`: the
+ * pid lets a cleaner tell whether its writer still runs, the per-process counter makes names
+ * unique within a process, the random part keeps a reused pid from colliding with a leftover.
+ */
+const TEMP_PREFIX = ".puffin-tmp-";
+let tempCounter = 0;
+
+/** A fresh temp name (not a path) for this process. */
+export function tempName(): string {
+  tempCounter += 1;
+  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${randomBytes(4).toString("hex")}`;
+}
+
+/** The writer's pid if `name` is one of our temp names, else undefined. */
+export function tempNameOwner(name: string): number | undefined {
+  if (!name.startsWith(TEMP_PREFIX)) return undefined;
+  const match = /^(\d+)-\d+-[0-9a-f]+$/.exec(name.slice(TEMP_PREFIX.length));
+  return match === null ? undefined : Number(match[1]);
+}
+
+export interface AtomicWriteOptions {
+  /**
+   * fsync the file before the rename and the directory after it, so the new content survives a
+   * power loss. Off by default: cache readers treat a torn entry as missing, so cache writes do
+   * not pay for it; files a user owns (an output requirements file) should turn it on.
+   */
+  durable?: boolean;
+  /** File mode for a new file (default 0o666, minus the umask). */
+  mode?: number;
+}
+
+/**
+ * Writes `data` to `path` atomically (temp file in the same directory, then rename), creating
+ * missing parent directories. Concurrent writers of one path each succeed; the last rename wins.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const directory = dirname(path);
+  const temp = join(directory, tempName());
+  const handle = await open(temp, "wx", options.mode ?? 0o666).catch(async (error) => {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(directory, { recursive: true });
+    return open(temp, "wx", options.mode ?? 0o666);
+  });
+  try {
+    try {
+      await handle.writeFile(data);
+      if (options.durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  if (options.durable) await syncDirectory(directory);
+}
+
+/** fsync a directory so a rename in it is durable (Linux and macOS allow opening a directory). */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates an empty temp directory inside `parent` (created if missing) and returns its path. */
+export async function createTempDirectory(parent: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  const path = join(parent, tempName());
+  await mkdir(path);
+  return path;
+}
+
+/** What `publishDirectory` did. */
+export type PublishOutcome = "published" | "existing";
+
+/**
+ * Moves a fully built directory into place at `target`, atomically. If `target` already exists
+ * (another process published it first), the existing one is kept and ours is removed: the first
+ * writer wins, as in uv, so a path that was handed out never changes under its readers.
+ *
+ * `source` must be on the same filesystem as `target` (build it with `createTempDirectory` in
+ * the target's bucket). Missing parents of `target` are created. POSIX `rename(2)` replaces an
+ * existing *empty* directory; an empty directory is never a published entry, so that is fine.
+ */
+export async function publishDirectory(source: string, target: string): Promise<PublishOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(source, target);
+      return "published";
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR") {
+        await removeTree(source);
+        return "existing";
+      }
+      if (code === "ENOENT" && attempt === 0) {
+        await mkdir(dirname(target), { recursive: true });
+        continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  createTempDirectory,
+  publishDirectory,
+  tempName,
+  tempNameOwner,
+  writeFileAtomic,
+} from "../../src/support/index.ts";
+import { startContender, WRITE_PADDING } from "./contender-process.ts";
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "puffin-atomic-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("temp names", () => {
+  test("are unique within a process and name their writer's pid", () => {
+    const names = new Set(Array.from({ length: 1000 }, () => tempName()));
+    assert.equal(names.size, 1000);
+    for (const name of names) assert.equal(tempNameOwner(name), process.pid);
+  });
+
+  const notTemp = [
+    "requests.json",
+    ".gitignore",
+    ".puffin-tmp-",
+    ".puffin-tmp-12-x-zz",
+    "a.puffin-tmp-1-2-ab",
+  ];
+  for (const name of notTemp) {
+    test(`${JSON.stringify(name)} is not a temp name`, () => {
+      assert.equal(tempNameOwner(name), undefined);
+    });
+  }
+});
+
+describe("writeFileAtomic", () => {
+  test("creates missing parents, replaces existing content, leaves no temp file", async () => {
+    const path = join(dir, "write", "a", "b", "entry.json");
+    await writeFileAtomic(path, "first");
+    await writeFileAtomic(path, "second", { durable: true });
+    assert.equal(await readFile(path, "utf8"), "second");
+    assert.deepEqual(await readdir(join(dir, "write", "a", "b")), ["entry.json"]);
+  });
+
+  test("a failed write removes its temp file and keeps the old content", async () => {
+    const target = join(dir, "write-fail");
+    await mkdir(join(target, "occupied"), { recursive: true });
+    await writeFile(join(target, "occupied", "x"), "");
+    // Renaming a file over a non-empty directory fails (EISDIR).
+    await assert.rejects(writeFileAtomic(join(target, "occupied"), "data"));
+    assert.deepEqual(await readdir(target), ["occupied"]);
+  });
+
+  test("two processes rewriting one entry: both succeed, a reader never sees a partial file", async () => {
+    const path = join(dir, "contended.json");
+    await writeFileAtomic(
+      path,
+      JSON.stringify({ id: "seed", i: 0, padding: "x".repeat(WRITE_PADDING) }),
+    );
+    const writers = [
+      startContender("write", path, 150, "a"),
+      startContender("write", path, 150, "b"),
+    ];
+    let running = true;
+    const finished = Promise.all(writers.map((writer) => writer.done)).finally(() => {
+      running = false;
+    });
+    let reads = 0;
+    const ids = new Set<string>();
+    while (running) {
+      const entry = JSON.parse(await readFile(path, "utf8")) as { id: string; padding: string };
+      assert.equal(entry.padding.length, WRITE_PADDING);
+      ids.add(entry.id);
+      reads++;
+    }
+    await finished;
+    assert.ok(reads > 0);
+    assert.ok(["a", "b"].includes((JSON.parse(await readFile(path, "utf8")) as { id: string }).id));
+    assert.deepEqual(
+      await readdir(dir).then((names) => names.filter((n) => n.startsWith("."))),
+      [],
+    );
+  });
+});
+
+describe("publishDirectory", () => {
+  test("moves a built directory into place, creating parents", async () => {
+    const bucket = join(dir, "bucket-1");
+    const temp = await createTempDirectory(bucket);
+    await writeFile(join(temp, "file"), "content");
+    assert.equal(await publishDirectory(temp, join(bucket, "deep", "entry")), "published");
+    assert.equal(await readFile(join(bucket, "deep", "entry", "file"), "utf8"), "content");
+    assert.deepEqual(await readdir(bucket), ["deep"]);
+  });
+
+  test("the first writer wins: a second publish keeps the existing entry and removes its own", async () => {
+    const bucket = join(dir, "bucket-2");
+    const first = await createTempDirectory(bucket);
+    await writeFile(join(first, "file"), "first");
+    const second = await createTempDirectory(bucket);
+    await writeFile(join(second, "file"), "second");
+    assert.equal(await publishDirectory(first, join(bucket, "entry")), "published");
+    assert.equal(await publishDirectory(second, join(bucket, "entry")), "existing");
+    assert.equal(await readFile(join(bucket, "entry", "file"), "utf8"), "first");
+    assert.deepEqual(await readdir(bucket), ["entry"]);
+  });
+
+  test("two processes publishing the same entries: each entry is published once, whole", async () => {
+    const bucket = join(dir, "bucket-3");
+    await mkdir(bucket);
+    const count = 60;
+    const results = await Promise.all([
+      startContender("publish", bucket, count, "a").done,
+      startContender("publish", bucket, count, "b").done,
+    ]);
+    const outcomes = results.map(
+      (text) => JSON.parse(text) as { published: number; existing: number },
+    );
+    assert.equal(outcomes[0]!.published + outcomes[1]!.published, count);
+    assert.equal(outcomes[0]!.existing + outcomes[1]!.existing, count);
+    const names = await readdir(bucket);
+    assert.equal(names.length, count, "no temp directory is left behind");
+    for (const name of names) {
+      const a = await readFile(join(bucket, name, "a"), "utf8");
+      assert.equal(
+        await readFile(join(bucket, name, "b"), "utf8"),
+        a,
+        `${name} holds one writer's files`,
+      );
+    }
+  });
+});
