@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
 import { registerCacheCommand } from "./commands/cache.ts";
+import { registerVenvCommand } from "./commands/venv.ts";
 import { ExitStatus } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
 import { PUFFIN_VERSION } from "./version.ts";
@@ -10,6 +11,8 @@ import { PUFFIN_VERSION } from "./version.ts";
 export interface CliContext {
   env: NodeJS.ProcessEnv;
   streams: Streams & { stderr: { isTTY?: boolean } };
+  /** The directory relative paths are taken from; the process's own when absent. */
+  cwd?: string;
 }
 
 interface GlobalOptions {
@@ -82,9 +85,15 @@ function buildProgram(context: CliContext): Command {
     log.debug(`puffin ${PUFFIN_VERSION}`);
   });
 
+  registerVenvCommand(program, {
+    env: context.env,
+    cwd: context.cwd ?? process.cwd(),
+    printer: () => printerFor(program.opts<GlobalOptions>(), context),
+  });
+
   registerCacheCommand(program, {
     env: context.env,
-    cwd: process.cwd(),
+    cwd: context.cwd ?? process.cwd(),
     printer: () => printerFor(program.opts<GlobalOptions>(), context),
   });
 

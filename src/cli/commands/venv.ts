@@ -1,0 +1,85 @@
+import { basename, join, resolve } from "node:path";
+import type { Command } from "commander";
+import { PUFFIN_VERSION } from "../version.ts";
+import { type CacheCommandContext, cacheSettings } from "./cache.ts";
+
+interface VenvOptions {
+  python?: string;
+  prompt?: string;
+  systemSitePackages?: boolean;
+  clear?: boolean;
+}
+
+/**
+ * `puffin venv [PATH]`: creates a virtual environment (default `.venv`). The interpreter and
+ * venv modules are loaded only when the command runs, so `puffin --version` never pays for them.
+ */
+export function registerVenvCommand(program: Command, context: CacheCommandContext): void {
+  program
+    .command("venv")
+    .description("Create a virtual environment")
+    .argument("[PATH]", "The path of the virtual environment to create", ".venv")
+    .option(
+      "-p, --python <PYTHON>",
+      "The interpreter to use: a path, an executable name (python3.12) or a version (3.12, >=3.10)",
+    )
+    .option(
+      "--prompt <PROMPT>",
+      "The prompt shown while the environment is active ('.' for the current directory's name)",
+    )
+    .option(
+      "--system-site-packages",
+      "Give the environment access to the base interpreter's site-packages",
+    )
+    .option("--clear", "Replace an existing virtual environment at PATH")
+    .action(async (path: string, options: VenvOptions, command: Command) => {
+      const [{ Cache }, { findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
+        import("../../cache/index.ts"),
+        import("../../interpreter/index.ts"),
+        import("../../venv/index.ts"),
+      ]);
+      const printer = context.printer();
+      const interpreter = await findBaseInterpreter({
+        python: options.python,
+        env: context.env,
+        cwd: context.cwd,
+        cache: await Cache.fromSettings(cacheSettings(command, context)),
+      });
+      printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
+      printer.info(`Creating virtual environment at: ${path}`);
+      const prompt = options.prompt === "." ? basename(context.cwd) : options.prompt;
+      await createVenv({
+        location: resolve(context.cwd, path),
+        interpreter,
+        prompt,
+        systemSitePackages: options.systemSitePackages === true,
+        clear: options.clear === true,
+        puffinVersion: PUFFIN_VERSION,
+      });
+      const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : shQuote(text));
+      const scripts = join(path, "bin");
+      printer.info(`Activate with: ${activationCommand(scripts, context.env["SHELL"], quote)}`);
+    });
+}
+
+/** How to activate the environment in the user's shell (`SHELL`), as uv suggests it. */
+function activationCommand(
+  scripts: string,
+  shell: string | undefined,
+  quote: (text: string) => string,
+): string {
+  switch (basename(shell ?? "")) {
+    case "fish":
+      return `source ${quote(join(scripts, "activate.fish"))}`;
+    case "csh":
+    case "tcsh":
+      return `source ${quote(join(scripts, "activate.csh"))}`;
+    case "nu":
+      return `overlay use ${quote(join(scripts, "activate.nu"))}`;
+    case "pwsh":
+    case "powershell":
+      return `. ${quote(join(scripts, "activate.ps1"))}`;
+    default:
+      return `source ${quote(join(scripts, "activate"))}`;
+  }
+}
