@@ -399,9 +399,13 @@ function parseCentralDirectory(
 
   // Each entry must end before the next local header (or the central directory) begins: this
   // refuses overlapping entries (a zip-bomb technique) and offsets pointing anywhere else.
-  const order = entries
-    .map((_, i) => i)
-    .sort((a, b) => entries[a]!.headerOffset - entries[b]!.headerOffset);
+  // Writers emit the directory in file order, so sorting is usually skipped.
+  const order = entries.map((_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) {
+    sorted = entries[i - 1]!.headerOffset <= entries[i]!.headerOffset;
+  }
+  if (!sorted) order.sort((a, b) => entries[a]!.headerOffset - entries[b]!.headerOffset);
   const layouts = new Map<ZipEntry, EntryLayout>();
   for (let k = 0; k < order.length; k++) {
     const entry = entries[order[k]!]!;

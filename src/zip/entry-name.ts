@@ -12,7 +12,6 @@ const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const latin1 = new TextDecoder("latin1");
 
 /**
  * Decodes a raw entry name; `undefined` when a name flagged UTF-8 is not valid UTF-8 (Python
@@ -26,8 +25,9 @@ export function decodeEntryName(bytes: Uint8Array, utf8Flag: boolean): string | 
       break;
     }
   }
-  // `latin1` equals ASCII on bytes below 0x80 and is the fastest decoder V8 has.
-  if (ascii) return latin1.decode(bytes);
+  // Latin-1 equals ASCII below 0x80, and Buffer's latin1 slice is the cheapest decoder Node
+  // has (several times faster than a TextDecoder call on short names).
+  if (ascii) return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
   if (utf8Flag) {
     try {
       return utf8.decode(bytes);
@@ -54,9 +54,11 @@ export function unsafeNameReason(name: string): string | undefined {
   if (name.includes("\0")) return "it contains a NUL character";
   if (name.includes("\\")) return "it contains a backslash";
   if (name.startsWith("/")) return "it is an absolute path";
-  if (/^[A-Za-z]:/.test(name)) return "it starts with a drive letter";
-  for (const segment of name.split("/")) {
-    if (segment === "..") return "it has a `..` component";
+  if (name.charCodeAt(1) === 58 /* : */ && /^[A-Za-z]/.test(name)) {
+    return "it starts with a drive letter";
+  }
+  if (name === ".." || name.startsWith("../") || name.endsWith("/..") || name.includes("/../")) {
+    return "it has a `..` component";
   }
   return undefined;
 }

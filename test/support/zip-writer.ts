@@ -36,6 +36,8 @@ export interface ZipWriterOptions {
   readonly zip64?: boolean;
   /** Bytes written before the first entry (a self-extractor stub, say). */
   readonly prefix?: Uint8Array;
+  /** The order of the central directory headers (indexes of `entries`); default file order. */
+  readonly centralOrder?: readonly number[];
   /** Bytes written after the end record. */
   readonly suffix?: Uint8Array;
 }
@@ -135,7 +137,8 @@ export function writeZip(
   }
 
   const cdOffset = out.length;
-  for (const chunk of central) out.push(chunk);
+  const order = options.centralOrder ?? entries.map((_, i) => i);
+  for (const i of order) for (const chunk of central.slice(3 * i, 3 * i + 3)) out.push(chunk);
   const cdSize = out.length - cdOffset;
   if (zip64) {
     const end64Offset = out.length;

@@ -139,6 +139,13 @@ describe("ZipArchive: reading what a writer wrote", () => {
     assert.equal(text(archive.readSync(archive.findEntry("pkg/stored.txt")!)), "stored bytes");
   });
 
+  it("reads a central directory listed out of file order", () => {
+    const bytes = writeZip(SAMPLE, { centralOrder: [7, 6, 5, 4, 3, 2, 1, 0] });
+    const archive = openBytes(bytes);
+    assert.equal(archive.entries[0]!.name, "café/naïve.txt");
+    assert.deepEqual(readAll(bytes), readAll(writeZip(SAMPLE)));
+  });
+
   it("reads the empty archive", () => {
     assert.deepEqual(openBytes(writeZip([])).entries, []);
   });
