@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   CACHE_BUCKETS,
   CACHEDIR_TAG,
@@ -14,14 +14,9 @@ import {
   resolveCacheDir,
 } from "../../src/cache/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-cache-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDirectory("cache");
 
 describe("resolveCacheDir", () => {
   const cases: [string, CacheDirSettings, string][] = [

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import CachePolicy from "http-cache-semantics";
 import {
   type EntrySchema,
@@ -15,14 +14,9 @@ import {
   writeJsonEntry,
 } from "../../src/cache/index.ts";
 import { setLogSink } from "../../src/support/index.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-entries-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDirectory("entries");
 
 interface Page {
   files: string[];

@@ -1,53 +1,19 @@
 import assert from "node:assert/strict";
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  symlink,
-  utimes,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CACHEDIR_TAG, Cache, CacheBucket, writeJsonEntry } from "../../src/cache/index.ts";
 import { humanBytes } from "../../src/cli/commands/cache.ts";
-import { runCli } from "../../src/cli/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { tempName } from "../../src/support/index.ts";
 import { deadPid } from "../support/contender-process.ts";
+import { runPuffin } from "../support/run-puffin.ts";
+import { pathExists, testDirectory } from "../support/temp-dir.ts";
 
-/** Runs the CLI in-process and captures what it prints. */
-async function puffin(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = "";
-  let stderr = "";
-  const status = await runCli(args, {
-    env,
-    streams: {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    },
-  });
-  return { status, stdout, stderr };
-}
+const puffin = (args: string[], env: NodeJS.ProcessEnv = {}) => runPuffin(args, { env });
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-cli-cache-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
+const dir = testDirectory("cli-cache");
 
 const INDEX = { kind: "index", url: "https://pypi.org/simple" } as const;
 const OTHER_INDEX = { kind: "index", url: "https://example.com/simple" } as const;
@@ -120,7 +86,7 @@ describe("puffin cache dir", () => {
       "/xdg/puffin\n",
     );
     assert.equal((await puffin(["cache", "dir", "--cache-dir", "/after"])).stdout, "/after\n");
-    assert.equal(await exists(join(dir, "flag")), false, "asking for the path creates nothing");
+    assert.equal(await pathExists(join(dir, "flag")), false, "asking for the path creates nothing");
   });
 
   test("-n/--no-cache uses a temporary directory", async () => {
@@ -148,7 +114,7 @@ describe("puffin cache clean", () => {
       stderr,
       new RegExp(`^Clearing cache at: ${root}\nRemoved 12 files \\(\\d+\\.\\dKiB\\)\n$`),
     );
-    assert.equal(await exists(root), false);
+    assert.equal(await pathExists(root), false);
   });
 
   test("on a missing cache says so", async () => {
@@ -156,7 +122,7 @@ describe("puffin cache clean", () => {
     const { status, stderr } = await puffin(["--cache-dir", root, "cache", "clean"]);
     assert.equal(status, 0);
     assert.equal(stderr, `No cache found at: ${root}\n`);
-    assert.equal(await exists(root), false);
+    assert.equal(await pathExists(root), false);
   });
 
   test("PACKAGE removes that package's entries in every bucket and index, and its archives", async () => {
@@ -168,9 +134,9 @@ describe("puffin cache clean", () => {
     // 2 simple pages, wheel metadata, the wheel link, the built wheel, the archive's file.
     assert.match(stderr, /^Removed 6 files \(\d+\.\dKiB\)\n$/);
     for (const gone of [requestsWheels, built, requestsArchive])
-      assert.equal(await exists(gone), false, gone);
+      assert.equal(await pathExists(gone), false, gone);
     for (const kept of [numpyWheels, numpyArchive, join(root, "CACHEDIR.TAG")])
-      assert.ok(await exists(kept), kept);
+      assert.ok(await pathExists(kept), kept);
     const simple = join(root, CacheBucket.Simple, "index");
     const pages = (
       await Promise.all((await readdir(simple)).map((digest) => readdir(join(simple, digest))))
@@ -224,7 +190,7 @@ describe("puffin cache prune", () => {
       join(root, "simple-v-1"),
       join(root, "stray"),
     ]) {
-      assert.equal(await exists(gone), false, gone);
+      assert.equal(await pathExists(gone), false, gone);
     }
     for (const kept of [
       liveTemp,
@@ -233,7 +199,7 @@ describe("puffin cache prune", () => {
       join(root, "CACHEDIR.TAG"),
       join(root, ".gitignore"),
     ]) {
-      assert.ok(await exists(kept), kept);
+      assert.ok(await pathExists(kept), kept);
     }
     assert.equal(await readFile(join(root, "CACHEDIR.TAG"), "utf8"), CACHEDIR_TAG);
     const again = await puffin(["--cache-dir", root, "cache", "prune"]);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { runCli } from "../../src/cli/index.ts";
 import { Printer, type Verbosity } from "../../src/cli/printer.ts";
 import { PuffinError } from "../../src/support/index.ts";
+import { runPuffin } from "../support/run-puffin.ts";
 
 function capture(verbosity: Verbosity) {
   const out = { stdout: "", stderr: "" };
@@ -60,17 +60,7 @@ describe("Printer", () => {
 });
 
 describe("verbosity flags", () => {
-  async function stderrOf(args: string[]) {
-    let stderr = "";
-    await runCli(args, {
-      env: {},
-      streams: {
-        stdout: { write: () => true },
-        stderr: { write: (text: string) => (stderr += text) },
-      },
-    });
-    return stderr;
-  }
+  const stderrOf = async (args: string[]) => (await runPuffin(args)).stderr;
 
   test("-v turns on debug messages, which are off by default", async () => {
     assert.match(await stderrOf(["-v", "frobnicate"]), /^DEBUG puffin \d/m);

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { useColor } from "../../src/cli/color.ts";
-import { runCli } from "../../src/cli/index.ts";
+import { runPuffin } from "../support/run-puffin.ts";
 
-/** Runs the CLI in-process and captures what it prints. */
-async function puffin(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = "";
-  let stderr = "";
-  const status = await runCli(args, {
-    env,
-    streams: {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    },
-  });
-  return { status, stdout, stderr };
-}
+const puffin = (args: string[], env: NodeJS.ProcessEnv = {}) => runPuffin(args, { env });
 
 describe("puffin (global behaviour)", () => {
   test("--version and -V print the version on stdout and exit 0", async () => {

@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { runCli } from "../../src/cli/index.ts";
+import { describe, test } from "node:test";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { runPuffin } from "../support/run-puffin.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
-const root = mkdtempSync(join(tmpdir(), "puffin-cli-venv-"));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = testDirectory("cli-venv");
 const python = pyenvPythons()
   .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
   .at(-1);
@@ -27,17 +18,11 @@ let counter = 0;
 async function puffin(args: string[], env: NodeJS.ProcessEnv = {}) {
   const cwd = join(root, String(counter++));
   mkdirSync(cwd);
-  let stdout = "";
-  let stderr = "";
-  const status = await runCli(args, {
+  const run = await runPuffin(args, {
     env: { PATH: "/usr/bin:/bin", PUFFIN_CACHE_DIR: join(root, "cache"), ...env },
     cwd,
-    streams: {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    },
   });
-  return { status, stdout, stderr, cwd };
+  return { ...run, cwd };
 }
 
 describe("puffin venv", { skip }, () => {

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   createTempDirectory,
   publishDirectory,
@@ -11,14 +10,9 @@ import {
   writeFileAtomic,
 } from "../../src/support/index.ts";
 import { startContender, WRITE_PADDING } from "./contender-process.ts";
+import { testDirectory } from "./temp-dir.ts";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-atomic-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDirectory("atomic");
 
 describe("temp names", () => {
   test("are unique within a process and name their writer's pid", () => {

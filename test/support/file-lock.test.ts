@@ -1,25 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { FileLock, isProcessAlive, PuffinError } from "../../src/support/index.ts";
 import { deadPid, startContender } from "./contender-process.ts";
+import { pathExists, testDirectory } from "./temp-dir.ts";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-lock-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
+const dir = testDirectory("lock");
 
 describe("FileLock", () => {
   test("records its holder, excludes a second taker, and is free again after release", async () => {
@@ -31,7 +19,7 @@ describe("FileLock", () => {
     assert.equal(await FileLock.tryAcquire(path), undefined, "not reentrant, not shared");
     await lock.release();
     await lock.release();
-    assert.equal(await exists(path), false);
+    assert.equal(await pathExists(path), false);
     const again = await FileLock.tryAcquire(path);
     assert.ok(again);
     await again.release();
@@ -120,6 +108,6 @@ describe("FileLock", () => {
       startContender("lock", path, iterations, "b").done,
     ]);
     assert.equal(await readFile(`${path}.count`, "utf8"), String(2 * iterations));
-    assert.equal(await exists(path), false);
+    assert.equal(await pathExists(path), false);
   });
 });

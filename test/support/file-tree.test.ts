@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { removeTree, treeSize } from "../../src/support/index.ts";
+import { testDirectory } from "./temp-dir.ts";
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "puffin-tree-"));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDirectory("tree");
 
 /** a/{one (3 bytes), b/{two (5 bytes), link → ../one}} */
 async function makeTree(root: string): Promise<void> {

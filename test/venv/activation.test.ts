@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { createVenv } from "../../src/venv/index.ts";
 import { fakeInterpreter } from "../support/fake-venv.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
-const root = mkdtempSync(join(tmpdir(), "puffin-activation-"));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = testDirectory("activation");
 // A path that needs quoting in every shell.
 const venv = join(root, "it's a venv");
 const basePath = "/usr/local/bin:/usr/bin:/bin";

@@ -1,23 +1,22 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { Cache } from "../../src/cache/index.ts";
 import { findBaseInterpreter, type Interpreter } from "../../src/interpreter/index.ts";
 import { createVenv } from "../../src/venv/index.ts";
 import { type PyenvPython, pyenvPythons } from "../support/pyenv-pythons.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
 const run = promisify(execFile);
 const pythons = pyenvPythons();
 const supported = (python: PyenvPython) => python.minor[0] === 3 && python.minor[1] >= 8;
 const skip = pythons.some(supported) ? false : "no pyenv Python 3.8+ on this machine";
 
-const root = mkdtempSync(join(tmpdir(), "puffin-venv-real-"));
+const root = testDirectory("venv-real");
 const cache = Cache.at(join(root, "cache"));
-after(() => rmSync(root, { recursive: true, force: true }));
 const env = { PATH: "/usr/bin:/bin", PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
 
 /** Builds `tiny_puffin-1.0-py3-none-any.whl` (a real wheel, with RECORD) with `python`. */
