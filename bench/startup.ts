@@ -1,8 +1,8 @@
 // Startup time of the bundled CLI, next to pip's, measured in the same run.
 //   npm run build && node --import tsx bench/startup.ts [runs]
 // Reports medians and the ratio; absolute figures vary with the machine, ratios much less.
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { medianCommandMs } from "./measure.ts";
 
 const runs = Number(process.argv[2] ?? 21);
 const bin = new URL("../dist/puffin.js", import.meta.url).pathname;
@@ -11,17 +11,7 @@ if (!existsSync(bin)) {
   process.exit(1);
 }
 
-function medianMs(command: string, args: string[]): number | undefined {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: "ignore" });
-    if (result.status !== 0) return undefined;
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+const medianMs = (command: string, args: string[]) => medianCommandMs(command, args, { runs });
 
 const puffin = medianMs(process.execPath, [bin, "--version"]);
 const pip = medianMs("python3", ["-m", "pip", "--version"]);

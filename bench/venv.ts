@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync } from "node:f
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { medianCommandMs } from "./measure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -48,18 +49,13 @@ let counter = 0;
 
 /** Median wall time of `command ARGS… <fresh dir>`, or undefined when it fails. */
 function medianMs(command: string, args: string[], times: number): number | undefined {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const target = join(root, `venv-${counter++}`);
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, [...args, target], { stdio: "ignore" });
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-    rmSync(target, { recursive: true, force: true });
-    if (result.status !== 0) return undefined;
-    samples.push(elapsed);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return medianCommandMs(command, args, {
+    runs: times,
+    eachRun: () => {
+      const target = join(root, `venv-${counter++}`);
+      return { args: [target], cleanup: () => rmSync(target, { recursive: true, force: true }) };
+    },
+  });
 }
 
 const puffinArgs = [bin, "-q", "--cache-dir", cache, "venv", "--python", python];

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compareVersions, Version, VersionSpecifiers } from "../src/pep440/index.ts";
+import { median, timeMs } from "./measure.ts";
 
 const runs = Number(process.argv[2] ?? 7);
 const TOTAL = 100_000;
@@ -53,17 +54,6 @@ if (distinct.length === 0) {
 }
 const strings = Array.from({ length: TOTAL }, (_, i) => distinct[i % distinct.length]!);
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function time(action: () => void): number {
-  const start = process.hrtime.bigint();
-  action();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
 type Figures = { parse: number; sort: number; parseSort: number; contains: number };
 
 function measurePuffin(): Figures {
@@ -73,11 +63,11 @@ function measurePuffin(): Figures {
   let sink = 0;
   for (let run = 0; run < runs; run++) {
     let parsed: Version[] = [];
-    parse.push(time(() => (parsed = strings.map((s) => Version.parse(s)))));
-    sort.push(time(() => parsed.sort(compareVersions)));
+    parse.push(timeMs(() => (parsed = strings.map((s) => Version.parse(s)))));
+    sort.push(timeMs(() => parsed.sort(compareVersions)));
     const sets = SPECIFIERS.map((s) => VersionSpecifiers.parse(s));
     contains.push(
-      time(() => {
+      timeMs(() => {
         for (const set of sets) for (const v of parsed) if (set.contains(v)) sink++;
       }),
     );

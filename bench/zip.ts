@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FileZipSource, readWheelMetadata, readWheelMetadataSync } from "../src/zip/index.ts";
+import { median, msSince } from "./measure.ts";
 
 const runs = Number(process.argv[2] ?? 5);
 const ROOTS = ["/opt/pypi/files", "/opt/pypi-more/files", "/opt/wheels"];
@@ -23,11 +24,6 @@ if (wheels.length === 0) {
   process.exit(0);
 }
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 type Figures = { perWheel: number; pass: number };
 
 async function measure(read: (path: string) => unknown | Promise<unknown>): Promise<Figures> {
@@ -38,9 +34,9 @@ async function measure(read: (path: string) => unknown | Promise<unknown>): Prom
     for (const wheel of wheels) {
       const start = process.hrtime.bigint();
       await read(wheel);
-      perWheel.push(Number(process.hrtime.bigint() - start) / 1e6);
+      perWheel.push(msSince(start));
     }
-    passes.push(Number(process.hrtime.bigint() - passStart) / 1e6);
+    passes.push(msSince(passStart));
   }
   return { perWheel: median(perWheel), pass: median(passes) };
 }
