@@ -50,6 +50,7 @@ export interface GetInit {
   headers?: Record<string, string>;
   /** A byte range (`end` inclusive, as in HTTP); see `HttpResponse` for servers that ignore it. */
   range?: ByteRange;
+  /** Aborting rejects with the signal's reason; an aborted request is never retried. */
   signal?: AbortSignal;
 }
 
@@ -143,7 +144,7 @@ export class HttpClient {
     }
   }
 
-  /** Closes pooled connections; the client can't be used afterwards. */
+  /** Closes pooled connections (waiting for requests in flight); a later request opens new ones. */
   async close(): Promise<void> {
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;

@@ -44,7 +44,7 @@ const TIMEOUT_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
 ]);
 
-/** The first `code` along an error's cause chain (undici wraps system errors). */
+/** Every `code` along an error's cause chain (undici wraps system errors). */
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
   const seen = new Set<unknown>();

@@ -176,6 +176,31 @@ describe("HttpClient", () => {
     assert.match(error.hint ?? "", /PUFFIN_HTTP_TIMEOUT/);
   });
 
+  test("a body that stops arriving times out when read", async () => {
+    const stalling = await startServer((_request, response) => {
+      response.writeHead(200, { "Content-Length": "100" });
+      response.write("partial");
+    });
+    try {
+      const response = await client({ timeoutMs: 200 }).get(`${stalling.url}/file`);
+      assert.equal(response.status, 200);
+      const error = await rejection(response.bytes());
+      assert.equal(error.code, "http-timeout");
+      assert.match(error.message, /^Reading http:\/\/127\.0\.0\.1:\d+\/file timed out/);
+    } finally {
+      await stalling.close();
+    }
+  });
+
+  test("an aborted request rejects at once and is not retried", async () => {
+    server.addFault({ kind: "slow", delayMs: 1000, path: "/simple/" });
+    const controller = new AbortController();
+    const pending = client().get(server.indexUrl, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, { name: "AbortError" });
+    assert.equal(server.requests.length, 1);
+  });
+
   test("a timeout is retried", async () => {
     server.addFault({ kind: "slow", delayMs: 1500, times: 1, path: "/simple/" });
     const response = await client({ timeoutMs: 200 }).get(server.indexUrl);
