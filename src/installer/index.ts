@@ -1,0 +1,30 @@
+export { InstallJournal } from "./install-journal.ts";
+export { environmentLockPath, type InstallLayout, layoutFor } from "./install-layout.ts";
+export {
+  type InstalledWheel,
+  installWheel,
+  type WheelInstall,
+  type WheelInstallContext,
+} from "./install-wheel.ts";
+export { type InstallWheelsOptions, installWheels, lockEnvironment } from "./install-wheels.ts";
+export { LINK_MODES, Linker, type LinkMode, parseLinkMode } from "./link-mode.ts";
+export { type PlanOptions, plan } from "./plan.ts";
+export {
+  formatRecordRow,
+  invalidRecordFields,
+  parseCsvRows,
+  parseRecord,
+  type RecordEntry,
+  recordHash,
+  recordMismatch,
+} from "./record.ts";
+export { launcherScript, rewriteShebang, shebangFor } from "./scripts.ts";
+export { type InstalledFile, installedFiles, SitePackages } from "./site-packages.ts";
+export { type Uninstalled, type UninstallOptions, uninstall } from "./uninstall.ts";
+export { type UnzipWheelOptions, unzipWheel } from "./unzip-wheel.ts";
+export {
+  parseScriptEntryPoints,
+  parseWheelInfo,
+  type ScriptEntryPoint,
+  type WheelInfo,
+} from "./wheel-info.ts";

@@ -1,0 +1,88 @@
+import { mkdir, rename, rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { PuffinError, removeTree, tempName } from "../support/index.ts";
+
+/**
+ * What one install run changed in an environment, so that it can be undone: the files and
+ * directories it created, and the existing files it moved aside to make room (kept until the
+ * run commits, then deleted; put back on rollback).
+ */
+export class InstallJournal {
+  readonly #files: string[] = [];
+  readonly #dirs: string[] = [];
+  readonly #backups: { original: string; backup: string }[] = [];
+  readonly #known = new Set<string>();
+
+  /** Creates `dir` and missing parents, recording those it created. */
+  async ensureDir(dir: string): Promise<void> {
+    if (this.#known.has(dir)) return;
+    const first = await mkdir(dir, { recursive: true });
+    if (first !== undefined) {
+      const created: string[] = [];
+      for (let at = dir; ; at = dirname(at)) {
+        created.push(at);
+        if (at === first || dirname(at) === at) break;
+      }
+      this.#dirs.push(...created.reverse());
+    }
+    this.#known.add(dir);
+  }
+
+  /**
+   * Runs `write`, which creates `path` exclusively; if something is there already (a file of
+   * another distribution, a leftover), it is moved aside first and `write` runs again. A path
+   * this run created itself is an `install-conflict` (two parts of a wheel collide).
+   */
+  async place(path: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (this.#files.includes(path) || this.#dirs.includes(path)) {
+        throw new PuffinError("install-conflict", `Two files of one install map to ${path}`, {
+          hint: "The wheel is malformed: a script, entry point or data file collides with another",
+        });
+      }
+      const backup = join(dirname(path), tempName());
+      await rename(path, backup);
+      this.#backups.push({ original: path, backup });
+      await write();
+    }
+    this.#files.push(path);
+  }
+
+  /** Records a path created by a rename (a published directory). */
+  recordCreated(path: string): void {
+    this.#files.push(path);
+  }
+
+  /** Every file this run created, in order. */
+  get createdFiles(): readonly string[] {
+    return this.#files;
+  }
+
+  /** Keeps the changes: deletes what was moved aside. */
+  async commit(): Promise<void> {
+    await Promise.all(this.#backups.map(({ backup }) => removeTree(backup)));
+    this.#backups.length = 0;
+  }
+
+  /**
+   * Undoes the run: removes what it created (newest first), puts back what it moved aside, and
+   * removes the directories it created (those left empty).
+   */
+  async rollback(): Promise<void> {
+    for (const path of [...this.#files].reverse()) await removeTree(path);
+    for (const { original, backup } of [...this.#backups].reverse()) {
+      await rename(backup, original);
+    }
+    for (const dir of [...this.#dirs].reverse()) {
+      await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT" && error.code !== "ENOTEMPTY") throw error;
+      });
+    }
+    this.#files.length = 0;
+    this.#backups.length = 0;
+    this.#dirs.length = 0;
+  }
+}

@@ -1,0 +1,149 @@
+import { lstat, readdir, rmdir, unlink } from "node:fs/promises";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
+import type { InstalledDist } from "../distribution-types/index.ts";
+import { log, removeTree } from "../support/index.ts";
+import type { InstallLayout } from "./install-layout.ts";
+import { lockEnvironment } from "./install-wheels.ts";
+import { installedFiles } from "./site-packages.ts";
+
+/** What uninstalling one distribution removed (absolute paths, sorted). */
+export interface Uninstalled {
+  readonly dist: InstalledDist;
+  readonly files: readonly string[];
+  readonly dirs: readonly string[];
+}
+
+export interface UninstallOptions {
+  readonly layout: InstallLayout;
+  /** The caller already holds the environment lock (`lockEnvironment`). */
+  readonly lockHeld?: boolean;
+}
+
+/**
+ * Removes distributions: every file their RECORD (or `installed-files.txt`) lists, the bytecode
+ * compiled from listed `.py` files (`__pycache__/<module>.*.pyc`), their metadata directory or
+ * file, and the directories this leaves empty — never the environment's scheme directories
+ * themselves, and never anything outside the environment (such rows are skipped with a
+ * warning). Files already gone are skipped.
+ */
+export async function uninstall(
+  dists: readonly InstalledDist[],
+  options: UninstallOptions,
+): Promise<Uninstalled[]> {
+  const lock = options.lockHeld ? undefined : await lockEnvironment(options.layout);
+  try {
+    const results: Uninstalled[] = [];
+    for (const dist of dists) results.push(await uninstallOne(dist, options.layout));
+    return results;
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise<Uninstalled> {
+  const prefix = resolve(layout.prefix);
+  const protectedDirs = new Set(
+    [prefix, ...Object.values(layout.scheme), layout.headers].map((dir) => resolve(dir)),
+  );
+  const inside = (path: string) => {
+    const rel = relative(prefix, path);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  };
+  const files: string[] = [];
+  const dirs: string[] = [];
+  const touched = new Set<string>();
+  const pycacheStems = new Map<string, Set<string>>();
+
+  for (const file of await installedFiles(dist)) {
+    const path = resolve(file.absolute);
+    if (!inside(path)) {
+      log.warn(`Not removing ${path} (listed by ${dist.path}): it is outside ${prefix}`);
+      continue;
+    }
+    if (await removeFile(path)) files.push(path);
+    touched.add(dirname(path));
+    if (extname(path) === ".py") {
+      const dir = dirname(path);
+      const stems = pycacheStems.get(dir) ?? new Set<string>();
+      stems.add(basename(path, ".py"));
+      pycacheStems.set(dir, stems);
+    }
+  }
+  for (const [dir, stems] of pycacheStems) {
+    const cache = join(dir, "__pycache__");
+    let names: string[];
+    try {
+      names = await readdir(cache);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const dot = name.indexOf(".");
+      if (dot > 0 && stems.has(name.slice(0, dot)) && name.endsWith(".pyc")) {
+        const path = join(cache, name);
+        if (await removeFile(path)) files.push(path);
+      }
+    }
+    touched.add(cache);
+  }
+  // The metadata itself, with anything in it that RECORD did not list.
+  if (inside(resolve(dist.path))) {
+    const stats = await lstat(dist.path).catch(() => undefined);
+    if (stats?.isDirectory()) {
+      const removal = await removeTree(dist.path);
+      if (removal.dirs > 0) dirs.push(resolve(dist.path));
+    } else if (stats !== undefined && (await removeFile(dist.path))) {
+      files.push(resolve(dist.path));
+    }
+    touched.add(dirname(resolve(dist.path)));
+  }
+  // Emptied directories, deepest first, up to (not including) a protected directory.
+  const candidates = [...touched].sort((a, b) => b.length - a.length);
+  const tried = new Set<string>();
+  for (const start of candidates) {
+    for (
+      let dir = start;
+      inside(dir) && !protectedDirs.has(dir) && !tried.has(dir);
+      dir = dirname(dir)
+    ) {
+      tried.add(dir);
+      if (!(await removeEmptyDir(dir))) break;
+      dirs.push(dir);
+    }
+  }
+  return { dist, files: files.sort(), dirs: dirs.sort() };
+}
+
+async function removeFile(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    if (code === "EISDIR" || code === "EPERM") {
+      log.warn(`Not removing ${path}: it is a directory`);
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** Removes `dir` if it is empty (or holds only an empty `__pycache__`); false otherwise. */
+async function removeEmptyDir(dir: string): Promise<boolean> {
+  try {
+    const names = await readdir(dir);
+    if (names.length === 1 && names[0] === "__pycache__") {
+      await rmdir(join(dir, "__pycache__"));
+    } else if (names.length > 0) {
+      return false;
+    }
+    await rmdir(dir);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTEMPTY" || code === "ENOTDIR" || code === "EEXIST")
+      return false;
+    throw error;
+  }
+}

@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { type Cache, CacheBucket } from "../cache/index.ts";
+import type { CachedDist } from "../distribution-types/index.ts";
+import { WheelFilename } from "../filenames/index.ts";
+import { PackageName } from "../normalize/index.ts";
+import {
+  createTempDirectory,
+  PuffinError,
+  publishDirectory,
+  redactCredentials,
+  removeTree,
+} from "../support/index.ts";
+import { BufferZipSource, ZipArchive, type ZipEntry } from "../zip/index.ts";
+import { parseRecord, type RecordEntry, recordMismatch } from "./record.ts";
+
+/** Files of `.dist-info` that RECORD does not list (binary distribution format). */
+const UNLISTED = new Set(["RECORD", "RECORD.jws", "RECORD.p7s"]);
+
+export interface UnzipWheelOptions {
+  /** Path of the `.whl` file. */
+  readonly wheel: string;
+  readonly cache: Cache;
+  /**
+   * Hashes the file must have (algorithm → hex digest), from the index, a `--hash` or a URL
+   * fragment. Every one given is checked; a mismatch is a `hash-mismatch` error.
+   */
+  readonly hashes?: Readonly<Record<string, string>>;
+  /** What to call the wheel in messages (its URL); defaults to the path. */
+  readonly displayName?: string;
+}
+
+/**
+ * Unzips a wheel into the cache's `archive-v0/<id>/`, where `<id>` is the first 32 hex digits
+ * of the file's SHA-256: the same wheel bytes, from any source, share one tree, and a tree that
+ * exists was fully verified by whoever published it, so it is reused without unzipping again.
+ *
+ * Checked before anything is written: the file hashes given; every entry name (relative, no
+ * `..`, no absolute or drive paths — refused by `ZipArchive` when the directory is read); no
+ * symbolic links (a wheel has no way to mean one, and one could point out of the tree); exactly
+ * one `.dist-info` directory at the root, named for the wheel's project; a parsable `RECORD`
+ * listing every file (except `RECORD` and its signatures). Checked as each entry is written:
+ * its CRC, and its size and hash against `RECORD`. The tree is written in a temp directory of
+ * the bucket and published with a rename, so a failure (or a killed process) leaves nothing
+ * under the final name.
+ */
+export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist> {
+  const display = redactCredentials(options.displayName ?? options.wheel);
+  const filename = parseFilename(options.wheel, display);
+  const bytes = await readFile(options.wheel);
+  const sha256 = checkHashes(bytes, options.hashes ?? {}, display);
+  const hashes = { ...(options.hashes ?? {}), sha256 };
+  const bucket = options.cache.bucket(CacheBucket.Archive);
+  const target = join(bucket, sha256.slice(0, 32));
+  if (await isDirectory(target)) return { filename, path: target, hashes };
+
+  const archive = ZipArchive.openSync(new BufferZipSource(bytes, display));
+  const record = readRecord(archive, filename, display);
+  await options.cache.init();
+  const temp = await createTempDirectory(bucket);
+  try {
+    extract(archive, record, temp, display);
+  } catch (error) {
+    await removeTree(temp);
+    throw error;
+  }
+  await publishDirectory(temp, target);
+  return { filename, path: target, hashes };
+}
+
+function parseFilename(path: string, display: string): WheelFilename {
+  try {
+    return WheelFilename.parse(basename(path));
+  } catch (error) {
+    throw new PuffinError("invalid-wheel", `${display} is not named like a wheel`, {
+      cause: error,
+    });
+  }
+}
+
+/** Checks the given hashes; returns the file's SHA-256 (hex) in any case. */
+function checkHashes(
+  bytes: Uint8Array,
+  expected: Readonly<Record<string, string>>,
+  display: string,
+): string {
+  let sha256: string | undefined;
+  for (const [algorithm, digest] of Object.entries(expected)) {
+    let actual: string;
+    try {
+      actual = createHash(algorithm).update(bytes).digest("hex");
+    } catch (error) {
+      throw new PuffinError(
+        "unsupported-hash",
+        `Cannot check the ${algorithm} hash of ${display}: unknown algorithm`,
+        { cause: error },
+      );
+    }
+    if (actual !== digest.toLowerCase()) {
+      throw new PuffinError(
+        "hash-mismatch",
+        `Hash mismatch for ${display}: expected ${algorithm}:${digest.toLowerCase()}, computed ${algorithm}:${actual}`,
+        { hint: "the file changed since its hash was recorded, or the download was corrupted" },
+      );
+    }
+    if (algorithm === "sha256") sha256 = actual;
+  }
+  return sha256 ?? createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Finds the wheel's `.dist-info` and parses its RECORD, checking the archive's shape. */
+function readRecord(
+  archive: ZipArchive<BufferZipSource>,
+  filename: WheelFilename,
+  display: string,
+): Map<string, RecordEntry> {
+  const distInfos = new Set<string>();
+  for (const entry of archive.entries) {
+    if (entry.isSymlink) {
+      throw new PuffinError(
+        "invalid-wheel",
+        `${display} has a symbolic link entry ${JSON.stringify(entry.name)}; wheels cannot contain links`,
+        { hint: "The archive may be malicious; Puffin refuses to install it" },
+      );
+    }
+    const top = entry.name.split("/", 1)[0]!;
+    if (top.endsWith(".dist-info") && top !== entry.name) distInfos.add(top);
+  }
+  if (distInfos.size !== 1) {
+    throw new PuffinError(
+      "invalid-wheel",
+      distInfos.size === 0
+        ? `${display} has no .dist-info directory`
+        : `${display} has more than one .dist-info directory: ${[...distInfos].sort().join(", ")}`,
+    );
+  }
+  const distInfo = [...distInfos][0]!;
+  const distInfoName = distInfo.slice(0, -".dist-info".length).split("-", 1)[0]!;
+  if (PackageName.fromValid(distInfoName) !== filename.name) {
+    throw new PuffinError(
+      "invalid-wheel",
+      `${display}: its .dist-info directory \`${distInfo}\` is not named for the project \`${filename.name}\``,
+    );
+  }
+  const recordPath = `${distInfo}/RECORD`;
+  const recordEntry = archive.findEntry(recordPath);
+  if (recordEntry === undefined) {
+    throw new PuffinError("invalid-wheel", `${display} has no ${recordPath}`);
+  }
+  const text = Buffer.from(archive.readSync(recordEntry)).toString("utf8");
+  const record = new Map<string, RecordEntry>();
+  for (const row of parseRecord(text, `${recordPath} in ${display}`)) record.set(row.path, row);
+  for (const entry of archive.entries) {
+    if (entry.isDirectory || record.has(entry.name)) continue;
+    const inDistInfo = entry.name.startsWith(`${distInfo}/`);
+    if (inDistInfo && UNLISTED.has(entry.name.slice(distInfo.length + 1))) continue;
+    throw new PuffinError(
+      "invalid-wheel",
+      `${display} has the file ${JSON.stringify(entry.name)}, which its RECORD does not list`,
+    );
+  }
+  return record;
+}
+
+/** Writes every entry under `root`, verifying each against RECORD before it is written. */
+function extract(
+  archive: ZipArchive<BufferZipSource>,
+  record: Map<string, RecordEntry>,
+  root: string,
+  display: string,
+): void {
+  const made = new Set<string>([root]);
+  const ensureDir = (dir: string) => {
+    if (made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  };
+  for (const entry of archive.entries) {
+    const path = join(root, entry.name);
+    if (entry.isDirectory) {
+      ensureDir(path);
+      continue;
+    }
+    const data = archive.readSync(entry);
+    const expected = record.get(entry.name);
+    const mismatch = expected === undefined ? undefined : recordMismatch(expected, data);
+    if (mismatch !== undefined) {
+      throw new PuffinError(
+        "record-mismatch",
+        `${display}: the file ${JSON.stringify(entry.name)} does not match RECORD: ${mismatch}`,
+        { hint: "The wheel is corrupt or was modified after it was built" },
+      );
+    }
+    ensureDir(dirname(path));
+    writeFileSync(path, data, { mode: fileMode(entry), flag: "wx" });
+  }
+}
+
+/** 0o755 when the archive gives any execute bit, else 0o644 (pip does the same, umask aside). */
+function fileMode(entry: ZipEntry): number {
+  return entry.unixMode !== undefined && (entry.unixMode & 0o111) !== 0 ? 0o755 : 0o644;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
