@@ -1,0 +1,97 @@
+import type { Command } from "commander";
+import { type Refresh, refreshFromArgs } from "../cache/index.ts";
+import { IndexLocations } from "../client/index.ts";
+import { PackageName } from "../normalize/index.ts";
+
+/**
+ * The index and network options every command that reads packages takes (`pip compile`,
+ * `pip install`, `pip sync`…), with uv's names and environment variables. Register them with
+ * `addIndexOptions(command)`, read them back with `registrySettings(command.opts(), context)`.
+ */
+export interface IndexOptionValues {
+  indexUrl?: string;
+  extraIndexUrl?: string[];
+  findLinks?: string[];
+  /** Commander's name for `--no-index`: `false` when given (it defaults to `true`). */
+  index?: boolean;
+  offline?: boolean;
+  refresh?: boolean;
+  refreshPackage?: string[];
+}
+
+/** What the options mean for the registry client. */
+export interface RegistrySettings {
+  readonly locations: IndexLocations;
+  /** `--offline` or `PUFFIN_OFFLINE`: no network access; the cache is used even when stale. */
+  readonly offline: boolean;
+  /** `--refresh` / `--refresh-package`, for `Cache.fromSettings`. */
+  readonly refresh: Refresh;
+}
+
+const repeat = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
+
+export function addIndexOptions(command: Command): Command {
+  return command
+    .option(
+      "-i, --index-url <INDEX_URL>",
+      "The URL of the Python package index (default: https://pypi.org/simple) [env: PUFFIN_INDEX_URL=]",
+    )
+    .option(
+      "--extra-index-url <EXTRA_INDEX_URL>",
+      "Extra URLs of package indexes to use, consulted before --index-url, earlier ones first (repeatable) [env: PUFFIN_EXTRA_INDEX_URL=, space-separated]",
+      repeat,
+    )
+    .option(
+      "-f, --find-links <FIND_LINKS>",
+      "Locations to search for candidate distributions, in addition to the indexes: a directory or an HTML page of links (repeatable) [env: PUFFIN_FIND_LINKS=, space-separated]",
+      repeat,
+    )
+    .option(
+      "--no-index",
+      "Ignore the registry indexes, using only --find-links [env: PUFFIN_NO_INDEX=]",
+    )
+    .option(
+      "--offline",
+      "Disable network access; use only cached data and local files [env: PUFFIN_OFFLINE=]",
+    )
+    .option("--refresh", "Refresh all cached data (revalidate it with the server)")
+    .option(
+      "--refresh-package <PACKAGE>",
+      "Refresh the cached data of a specific package (repeatable)",
+      repeat,
+    );
+}
+
+/** Reads back the values `addIndexOptions` registered, with the environment as fallback. */
+export function registrySettings(
+  options: IndexOptionValues,
+  context: { env: NodeJS.ProcessEnv; cwd?: string; now?: number },
+): RegistrySettings {
+  const locations = IndexLocations.fromSettings({
+    indexUrl: options.indexUrl,
+    extraIndexUrls: options.extraIndexUrl,
+    findLinks: options.findLinks,
+    noIndex: options.index === false,
+    env: context.env,
+    ...(context.cwd === undefined ? {} : { cwd: context.cwd }),
+  });
+  const refresh = refreshFromArgs(
+    {
+      refresh: options.refresh === true,
+      refreshPackages: (options.refreshPackage ?? []).map((name) => PackageName.parse(name)),
+    },
+    context.now,
+  );
+  return {
+    locations,
+    offline: options.offline === true || isTruthy(context.env["PUFFIN_OFFLINE"]),
+    refresh,
+  };
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
+}

@@ -1,0 +1,242 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Cache, CacheBucket, urlDigest } from "../cache/index.ts";
+import type { PackageName } from "../normalize/index.ts";
+import {
+  type FlatIndex,
+  type Metadata,
+  parseFlatIndexHtml,
+  parseSimpleHtmlProject,
+  parseSimpleJsonProject,
+  readFlatIndexDirectory,
+  SIMPLE_API_ACCEPT,
+  type SimpleFile,
+  type SimpleProject,
+  simpleResponseFormat,
+} from "../pypi-types/index.ts";
+import { OnceMap, PuffinError } from "../support/index.ts";
+import { CachedClient } from "./cached-client.ts";
+import type { HttpClient } from "./http-client.ts";
+import { HttpError, type HttpResponse } from "./http-response.ts";
+import {
+  describeFindLinks,
+  type FindLinksLocation,
+  type IndexLocations,
+  type IndexUrl,
+} from "./index-urls.ts";
+import {
+  deserializeFlatIndex,
+  deserializeSimpleProject,
+  serializeFlatIndex,
+  serializeSimpleProject,
+} from "./simple-page-entry.ts";
+import { type FileOrigin, WheelMetadataClient } from "./wheel-metadata.ts";
+
+/** A file a package may be installed from, with where it was listed. */
+export interface RegistryFile {
+  readonly file: SimpleFile;
+  readonly origin: FileOrigin;
+}
+
+/** Everything the configured locations offer for one package. */
+export interface PackageFiles {
+  readonly name: PackageName;
+  /** The index the package was taken from (the first that has it), if any has it. */
+  readonly index: IndexUrl | undefined;
+  /** That index's page, as parsed (PEP 700 `versions`, API version…). */
+  readonly project: SimpleProject | undefined;
+  /** The index's files in page order, then each find-links location's, in the order given. */
+  readonly files: readonly RegistryFile[];
+}
+
+export interface RegistryClientOptions {
+  readonly http: HttpClient;
+  readonly cache: Cache;
+  readonly locations: IndexLocations;
+}
+
+/** `simple-v0` entries hold PEP 691 text (`simple-page-entry.ts`); bump when that changes. */
+const SIMPLE_ENTRY_VERSION = 1;
+const FLAT_ENTRY_VERSION = 1;
+
+/**
+ * The registry client: which files exist for a package (the simple API of the configured
+ * indexes, plus `--find-links` locations), and the METADATA of a wheel among them.
+ *
+ * Indexes follow the *first-index* rule (see `IndexLocations`): they are asked in order, and the
+ * first whose answer is not "no such project" (a `404`, or a missing directory of a `file://`
+ * index) provides the package; any other failure is an error, never a reason to try the next
+ * index (that would let an outage turn into dependency confusion). Find-links files join the
+ * candidates whatever index answered.
+ *
+ * Pages are fetched through `CachedClient` (fresh → no request, stale → conditional request,
+ * offline → cache only) into `simple-v0/index/<digest(index)>/<package>.json`; remote find-links
+ * pages into `flat-index-v0/<digest(URL)>.json`. `file://` pages and find-links directories are
+ * read directly: the files are the truth and as cheap to read as a cache entry. Concurrent
+ * requests for one package share one fetch.
+ */
+export class RegistryClient {
+  readonly locations: IndexLocations;
+  readonly #cache: Cache;
+  readonly #cached: CachedClient;
+  readonly #metadata: WheelMetadataClient;
+  readonly #packages = new OnceMap<PackageName, PackageFiles>();
+  /** One read per find-links location per client: a listing spans every package. */
+  readonly #flatIndexes = new Map<FindLinksLocation, Promise<FlatIndex>>();
+
+  constructor(options: RegistryClientOptions) {
+    this.locations = options.locations;
+    this.#cache = options.cache;
+    this.#cached = new CachedClient(options.http, options.cache);
+    this.#metadata = new WheelMetadataClient({ http: options.http, cache: options.cache });
+  }
+
+  /** The files of `name` from the first index that has it, and from every find-links location. */
+  simple(name: PackageName): Promise<PackageFiles> {
+    return this.#packages.run(name, async () => {
+      const flat = Promise.all(
+        this.locations.findLinks.map(async (location) => ({
+          location,
+          files: (await this.#flatIndex(location)).get(name) ?? [],
+        })),
+      );
+      // Settle the find-links reads even if an index fails, so no rejection goes unobserved.
+      flat.catch(() => {});
+      let index: IndexUrl | undefined;
+      let project: SimpleProject | undefined;
+      for (const candidate of this.locations.indexes()) {
+        project = await this.#project(candidate, name);
+        if (project !== undefined) {
+          index = candidate;
+          break;
+        }
+      }
+      const files: RegistryFile[] = [];
+      if (index !== undefined && project !== undefined) {
+        const origin: FileOrigin = { kind: "index", index };
+        for (const file of project.files) files.push({ file, origin });
+      }
+      for (const { location, files: found } of await flat) {
+        const origin: FileOrigin = { kind: "find-links", location };
+        for (const file of found) files.push({ file, origin });
+      }
+      return { name, index, project, files };
+    });
+  }
+
+  /** The METADATA of a listed wheel (see `WheelMetadataClient`). */
+  wheelMetadata(file: RegistryFile): Promise<Metadata> {
+    return this.#metadata.forFile(file.file, file.origin);
+  }
+
+  /** The METADATA of a wheel on disk. */
+  localWheelMetadata(path: string): Promise<Metadata> {
+    return this.#metadata.forPath(path);
+  }
+
+  /** The project page of `name` on `index`, or undefined when the index does not have it. */
+  async #project(index: IndexUrl, name: PackageName): Promise<SimpleProject | undefined> {
+    const url = index.projectUrl(name);
+    try {
+      return await this.#cached.getCached({
+        url,
+        headers: { accept: SIMPLE_API_ACCEPT },
+        entryPath: `${this.#cache.packageDir(CacheBucket.Simple, { kind: "index", url: index.url }, name)}.json`,
+        package: name,
+        version: SIMPLE_ENTRY_VERSION,
+        parse: (response, bytes) => parseProjectPage(response, bytes, name),
+        serialize: serializeSimpleProject,
+        deserialize: (raw) => deserializeSimpleProject(raw, url, name),
+      });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) {
+        return index.isFile ? this.#listedProject(index, name) : undefined;
+      }
+      if (error instanceof PuffinError && error.code === "offline-not-cached") {
+        throw new PuffinError(
+          "offline-not-cached",
+          `Package ${name} is not in the cache for ${index.redacted}, and network access is disabled (offline mode)`,
+          { hint: "Run once without --offline to cache it", cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A `file://` index project without `index.html`: the directory's files are the listing (as
+   * a static file server's directory index would be). No directory: the index lacks the project.
+   */
+  async #listedProject(index: IndexUrl, name: PackageName): Promise<SimpleProject | undefined> {
+    const directory = join(index.path, name);
+    if (!(await isDirectory(directory))) return undefined;
+    const files = (await readFlatIndexDirectory(directory)).get(name) ?? [];
+    return { name, files, versions: undefined, meta: { apiVersion: "1.0", lastSerial: undefined } };
+  }
+
+  #flatIndex(location: FindLinksLocation): Promise<FlatIndex> {
+    let read = this.#flatIndexes.get(location);
+    if (read === undefined) {
+      read = this.#readFlatIndex(location);
+      this.#flatIndexes.set(location, read);
+    }
+    return read;
+  }
+
+  async #readFlatIndex(location: FindLinksLocation): Promise<FlatIndex> {
+    if (location.kind === "path") {
+      if (await isDirectory(location.path)) return readFlatIndexDirectory(location.path);
+      const url = pathToFileURL(location.path).href;
+      let response: HttpResponse;
+      try {
+        response = await this.#cached.http.get(url);
+      } catch (error) {
+        throw new PuffinError(
+          "find-links-unreadable",
+          `Cannot read the find-links location ${describeFindLinks(location)}`,
+          { cause: error },
+        );
+      }
+      return parseFlatIndexHtml(await response.text(), response.url);
+    }
+    const url = location.url;
+    return this.#cached.getCached({
+      url,
+      headers: { accept: "text/html" },
+      entryPath: this.#cache.shard(CacheBucket.FlatIndex, `${urlDigest(url)}.json`),
+      version: FLAT_ENTRY_VERSION,
+      parse: (response, bytes) => parseFlatIndexHtml(decode(bytes), response.url),
+      serialize: serializeFlatIndex,
+      deserialize: (raw) => deserializeFlatIndex(raw, location.redacted),
+    });
+  }
+}
+
+function parseProjectPage(
+  response: HttpResponse,
+  bytes: Uint8Array,
+  name: PackageName,
+): SimpleProject {
+  const text = decode(bytes);
+  const options = { url: response.url, packageName: name };
+  return simpleResponseFormat(response.headers["content-type"]) === "json"
+    ? parseSimpleJsonProject(text, options)
+    : parseSimpleHtmlProject(text, options);
+}
+
+const utf8 = new TextDecoder();
+
+function decode(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Command } from "commander";
+import {
+  addIndexOptions,
+  type IndexOptionValues,
+  registrySettings,
+} from "../../src/cli/index-options.ts";
+
+function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const command = addIndexOptions(new Command("test").exitOverride());
+  command.parse(args, { from: "user" });
+  return registrySettings(command.opts<IndexOptionValues>(), { env, cwd: "/work", now: 1000 });
+}
+
+describe("addIndexOptions", () => {
+  it("collects repeatable options in order, extra indexes first", () => {
+    const settings = parse([
+      "-i",
+      "https://main.example/simple",
+      "--extra-index-url",
+      "https://a.example/simple",
+      "--extra-index-url",
+      "https://b.example/simple",
+      "-f",
+      "wheels",
+      "--find-links",
+      "https://links.example/",
+    ]);
+    assert.deepEqual(
+      settings.locations.indexes().map((index) => index.url),
+      ["https://a.example/simple", "https://b.example/simple", "https://main.example/simple"],
+    );
+    assert.deepEqual(
+      settings.locations.findLinks.map((location) =>
+        location.kind === "path" ? location.path : location.url,
+      ),
+      ["/work/wheels", "https://links.example/"],
+    );
+    assert.equal(settings.offline, false);
+    assert.deepEqual(settings.refresh, { kind: "none" });
+  });
+
+  it("reads --no-index, --offline, --refresh and --refresh-package", () => {
+    assert.deepEqual(parse(["--no-index"]).locations.indexes(), []);
+    assert.equal(parse([]).locations.indexes().length, 1);
+    assert.equal(parse(["--offline"]).offline, true);
+    assert.equal(parse([], { PUFFIN_OFFLINE: "true" }).offline, true);
+    assert.deepEqual(parse(["--refresh"]).refresh, { kind: "all", timestamp: 1000 });
+    assert.deepEqual(parse(["--refresh-package", "Foo_Bar", "--refresh-package", "baz"]).refresh, {
+      kind: "packages",
+      packages: new Set(["foo-bar", "baz"]),
+      timestamp: 1000,
+    });
+  });
+
+  it("falls back to the environment", () => {
+    const settings = parse([], {
+      PUFFIN_INDEX_URL: "file:///opt/pypi/simple",
+      PUFFIN_NO_INDEX: "0",
+    });
+    assert.deepEqual(
+      settings.locations.indexes().map((index) => index.url),
+      ["file:///opt/pypi/simple"],
+    );
+  });
+});

@@ -1,0 +1,44 @@
+// Builds a RegistryClient for tests: explicit index URLs (no environment), a cache directory,
+// and an HTTP client without retry delays.
+import { Cache, type Refresh } from "../../src/cache/index.ts";
+import {
+  HttpClient,
+  IndexLocations,
+  IndexUrl,
+  parseFindLinks,
+  RegistryClient,
+} from "../../src/client/index.ts";
+
+export interface TestRegistryOptions {
+  /** Cache root. */
+  readonly cacheDir: string;
+  /** The default index (consulted last); none when absent. */
+  readonly indexUrl?: string;
+  /** Consulted first, in order. */
+  readonly extraIndexUrls?: readonly string[];
+  readonly findLinks?: readonly string[];
+  readonly offline?: boolean;
+  readonly refresh?: Refresh;
+  readonly retries?: number;
+}
+
+export function testRegistry(options: TestRegistryOptions): {
+  client: RegistryClient;
+  http: HttpClient;
+  cache: Cache;
+} {
+  const http = HttpClient.create({
+    offline: options.offline ?? false,
+    retries: options.retries ?? 0,
+    retryDelayMs: 1,
+    env: {},
+    netrcPath: "/nonexistent/netrc",
+  });
+  const cache = Cache.at(options.cacheDir, options.refresh);
+  const locations = IndexLocations.of({
+    indexUrl: options.indexUrl === undefined ? undefined : IndexUrl.parse(options.indexUrl),
+    extraIndexUrls: (options.extraIndexUrls ?? []).map((url) => IndexUrl.parse(url)),
+    findLinks: (options.findLinks ?? []).map((location) => parseFindLinks(location)),
+  });
+  return { client: new RegistryClient({ http, cache, locations }), http, cache };
+}
