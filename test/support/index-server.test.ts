@@ -261,6 +261,22 @@ describe("IndexServer: faults, auth, directories", () => {
     }
   });
 
+  it("withholds PEP 658 metadata on every request for a built wheel given with coreMetadata: false", async () => {
+    const server = await IndexServer.start({
+      files: [wheel],
+      coreMetadata: false,
+      formats: ["html"],
+    });
+    try {
+      for (let request = 0; request < 2; request++) {
+        const html = await (await fetch(`${server.indexUrl}demo/`)).text();
+        assert.doesNotMatch(html, /data-core-metadata/, `request ${request + 1}`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it("serves a directory, seeing files added later, with annotations; can withhold PEP 658 and JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "puffin-index-"));
     const server = await IndexServer.start({

@@ -346,7 +346,11 @@ export class IndexServer {
 
   #describe(file: IndexFile): ServedFile | undefined {
     const known = this.#served.get(file.bytes);
-    if (known !== undefined && known.filename === file.filename) return { ...known, ...file };
+    // The file may be a `buildWheel()` result carrying its own `metadata`: what the server offers
+    // is decided once, in `known`, and must not be overridden by it.
+    if (known !== undefined && known.filename === file.filename) {
+      return { ...known, ...file, metadata: known.metadata };
+    }
     let parsed: DistFilename;
     try {
       parsed = DistFilename.parse(file.filename);
