@@ -9,7 +9,14 @@ export interface CachedInstall {
 }
 
 /** Why an installed distribution must be replaced. */
-export type ReinstallReason = "version" | "source" | "stale" | "editable" | "requested";
+export type ReinstallReason =
+  | "version"
+  | "source"
+  | "stale"
+  | "editable"
+  | "requested"
+  /** The name is installed more than once; every copy goes, one is installed. */
+  | "duplicate";
 
 /** An installed distribution that the plan removes before installing its replacement. */
 export interface Reinstall {

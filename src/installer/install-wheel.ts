@@ -51,8 +51,9 @@ type Operation =
  * format (https://packaging.python.org/en/latest/specifications/binary-distribution-format/):
  * the root goes to purelib or platlib (`Root-Is-Purelib`), `<name>-<version>.data/<scheme>/`
  * to that scheme's directory (headers under a directory named for the project), `.data/scripts/`
- * files are copied with `#!python` rewritten and made executable, `console_scripts` and
- * `gui_scripts` entry points become launchers, `__pycache__` entries are skipped.
+ * files are copied with `#!python` rewritten and made executable (except the wrappers setuptools
+ * generated for entry points, as pip skips them), `console_scripts` and `gui_scripts` entry
+ * points become launchers, `__pycache__` entries are skipped.
  *
  * The `.dist-info` directory is assembled under a temp name next to its destination, with
  * `INSTALLER`, `REQUESTED`, `direct_url.json` and a `RECORD` listing every installed and
@@ -96,9 +97,18 @@ export async function installWheel(
     }
   };
 
+  const files = await listFiles(root);
+  const scripts = files.includes(`${distInfoName}/entry_points.txt`)
+    ? parseScriptEntryPoints(
+        await readFile(join(distInfoSource, "entry_points.txt"), "utf8"),
+        `${distInfoName}/entry_points.txt in ${display}`,
+      )
+    : [];
+  const entryPointNames = new Set(scripts.map((script) => script.name));
+
   const operations: Operation[] = [];
   const distInfoFiles: string[] = [];
-  for (const path of await listFiles(root)) {
+  for (const path of files) {
     const parts = path.split("/");
     if (parts.includes("__pycache__")) continue;
     if (parts[0] === distInfoName) {
@@ -114,6 +124,9 @@ export async function installWheel(
           "invalid-wheel",
           `${display}: ${path} is not in a valid .data subdirectory (one of ${[...DATA_SCHEMES].join(", ")})`,
         );
+      }
+      if (scheme === "scripts" && isEntryPointWrapper(parts.slice(2).join("/"), entryPointNames)) {
+        continue;
       }
       const target = join(schemeDir(scheme), ...parts.slice(2));
       operations.push({
@@ -151,16 +164,12 @@ export async function installWheel(
     }
   }
 
-  if (distInfoFiles.includes("entry_points.txt")) {
-    const text = await readFile(join(distInfoSource, "entry_points.txt"), "utf8");
-    const scripts = parseScriptEntryPoints(text, `${distInfoName}/entry_points.txt in ${display}`);
-    if (scripts.length > 0) await journal.ensureDir(layout.scheme.scripts);
-    for (const script of scripts) {
-      const target = join(layout.scheme.scripts, script.name);
-      const content = encoder.encode(launcherScript(script, layout.python));
-      await writeNew(journal, target, content, 0o755);
-      await rowFor(target, undefined, content);
-    }
+  if (scripts.length > 0) await journal.ensureDir(layout.scheme.scripts);
+  for (const script of scripts) {
+    const target = join(layout.scheme.scripts, script.name);
+    const content = encoder.encode(launcherScript(script, layout.python));
+    await writeNew(journal, target, content, 0o755);
+    await rowFor(target, undefined, content);
   }
 
   // The .dist-info directory: assembled under a temp name, renamed into place last.
@@ -209,6 +218,20 @@ export async function installWheel(
   });
   await journal.place(distInfo, () => renameNoReplace(staging, distInfo));
   return { cached: wheel.cached, distInfo, record };
+}
+
+/**
+ * A `.data/scripts/` file that setuptools generated for an entry point (`EP`, `EP.exe`,
+ * `EP-script.py`, `EP.pya`): skipped, since the installer writes its own launcher for `EP` — the
+ * rule and the names are pip's (`is_entrypoint_wrapper`).
+ */
+function isEntryPointWrapper(path: string, entryPoints: ReadonlySet<string>): boolean {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const lower = name.toLowerCase();
+  let base = name;
+  if (lower.endsWith(".exe") || lower.endsWith(".pya")) base = name.slice(0, -4);
+  else if (lower.endsWith("-script.py")) base = name.slice(0, -"-script.py".length);
+  return entryPoints.has(base);
 }
 
 /** The wheel's `.dist-info` directory name in the unzipped tree. */

@@ -25,7 +25,8 @@ export interface PlanOptions {
  * - installed with the same version and a matching source → `unchanged`;
  * - otherwise installed → `reinstalls` (the reason says why: another version, another URL or
  *   commit, a local source modified since it was installed, a change between editable and not,
- *   or `--reinstall`), and the desired one is installed (`cached` or `remote`);
+ *   `--reinstall`, or another copy of the same name being installed too), and the desired one
+ *   is installed (`cached` or `remote`);
  * - not installed → `cached` when its wheel is in the cache, else `remote`;
  * - installed but not desired → `extraneous` (reported; only `sync` removes them).
  *
@@ -66,7 +67,7 @@ export function plan(
       for (const copy of copies) {
         reinstalls.push({
           installed: copy,
-          reason: requested ? "requested" : (mismatch(dist, copy) ?? "version"),
+          reason: requested ? "requested" : (mismatch(dist, copy) ?? "duplicate"),
         });
       }
     }

@@ -22,8 +22,8 @@ export interface UninstallOptions {
 /**
  * Removes distributions: every file their RECORD (or `installed-files.txt`) lists, the bytecode
  * compiled from listed `.py` files (`__pycache__/<module>.*.pyc`), their metadata directory or
- * file, and the directories this leaves empty — never the environment's scheme directories
- * themselves, and never anything outside the environment (such rows are skipped with a
+ * file, and the directories this leaves empty — never the environment's scheme directories or
+ * their parents, and never anything outside the environment (such rows are skipped with a
  * warning). Files already gone are skipped.
  */
 export async function uninstall(
@@ -42,13 +42,17 @@ export async function uninstall(
 
 async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise<Uninstalled> {
   const prefix = resolve(layout.prefix);
-  const protectedDirs = new Set(
-    [prefix, ...Object.values(layout.scheme), layout.headers].map((dir) => resolve(dir)),
-  );
   const inside = (path: string) => {
     const rel = relative(prefix, path);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
   };
+  // The scheme directories and every directory above them, and above the headers directory
+  // (`include/site`, `include`), are part of the environment, not of a distribution.
+  const protectedDirs = new Set([prefix]);
+  for (const dir of Object.values(layout.scheme).map((d) => resolve(d))) protectedDirs.add(dir);
+  for (const dir of [...protectedDirs, resolve(layout.headers)]) {
+    for (let at = dirname(dir); inside(at); at = dirname(at)) protectedDirs.add(at);
+  }
   const files: string[] = [];
   const dirs: string[] = [];
   const touched = new Set<string>();
