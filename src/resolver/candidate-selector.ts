@@ -1,0 +1,93 @@
+import type { PackageName } from "../normalize/index.ts";
+import type { Version, VersionRange } from "../pep440/index.ts";
+import type { PrereleaseMode, ResolutionMode } from "./options.ts";
+import type { Candidate } from "./provider.ts";
+
+export interface CandidateSelectorOptions {
+  readonly resolution: ResolutionMode;
+  readonly prerelease: PrereleaseMode;
+  readonly preferences: ReadonlyMap<PackageName, Version>;
+  /** Names the user requires directly (for `lowest-direct`). */
+  readonly direct: ReadonlySet<PackageName>;
+  /** Names a top-level requirement asks for with a pre-release specifier (for `explicit`). */
+  readonly explicitPrereleases: ReadonlySet<PackageName>;
+  /** Versions pinned with `==` at the top level, which may be chosen even when yanked. */
+  readonly pins: ReadonlyMap<PackageName, readonly Version[]>;
+}
+
+/**
+ * Chooses which version of a package to try next within the range the solver allows: the
+ * preference when it fits, otherwise the best candidate by the resolution and pre-release modes
+ * (see `PrereleaseMode`: stable versions first, pre-releases as a fallback where allowed).
+ * Yanked versions are skipped unless pinned with `==` at the top level.
+ */
+export class CandidateSelector {
+  readonly #options: CandidateSelectorOptions;
+
+  constructor(options: CandidateSelectorOptions) {
+    this.#options = options;
+  }
+
+  /** `candidates` newest first, as the provider lists them. */
+  select(
+    name: PackageName,
+    candidates: readonly Candidate[],
+    range: VersionRange,
+  ): Candidate | undefined {
+    const preferred = this.#options.preferences.get(name);
+    if (preferred !== undefined && range.contains(preferred)) {
+      const found = candidates.find((c) => c.version.equals(preferred));
+      if (found !== undefined && this.#selectable(name, found, true)) return found;
+    }
+    const lowest =
+      this.#options.resolution === "lowest" ||
+      (this.#options.resolution === "lowest-direct" && this.#options.direct.has(name));
+    if (this.#options.prerelease === "allow") {
+      return this.#first(name, candidates, range, lowest, undefined);
+    }
+    const stable = this.#first(name, candidates, range, lowest, false);
+    if (stable !== undefined || !this.allowsPrereleases(name)) return stable;
+    return this.#first(name, candidates, range, lowest, true);
+  }
+
+  /** Whether pre-releases of `name` may be chosen at all (possibly only as a fallback). */
+  allowsPrereleases(name: PackageName): boolean {
+    switch (this.#options.prerelease) {
+      case "disallow":
+        return false;
+      case "explicit":
+        return this.#options.explicitPrereleases.has(name);
+      default:
+        return true;
+    }
+  }
+
+  /** Whether a yanked version may be chosen: it is pinned with `==` at the top level. */
+  isPinned(name: PackageName, version: Version): boolean {
+    return this.#options.pins.get(name)?.some((pin) => pin.equals(version)) ?? false;
+  }
+
+  /** The first candidate in the walk order; `prerelease` filters by kind when defined. */
+  #first(
+    name: PackageName,
+    candidates: readonly Candidate[],
+    range: VersionRange,
+    lowest: boolean,
+    prerelease: boolean | undefined,
+  ): Candidate | undefined {
+    const n = candidates.length;
+    for (let k = 0; k < n; k++) {
+      const candidate = candidates[lowest ? n - 1 - k : k]!;
+      if (prerelease !== undefined && candidate.version.isPrerelease() !== prerelease) continue;
+      if (!range.contains(candidate.version)) continue;
+      if (this.#selectable(name, candidate, false)) return candidate;
+    }
+    return undefined;
+  }
+
+  #selectable(name: PackageName, candidate: Candidate, preferred: boolean): boolean {
+    if (candidate.yanked === true && !this.isPinned(name, candidate.version)) return false;
+    if (preferred && candidate.version.isPrerelease()) return this.allowsPrereleases(name);
+    return true;
+  }
+}

@@ -1,0 +1,560 @@
+import type { ExtraName, PackageName } from "../normalize/index.ts";
+import { Version, VersionRange } from "../pep440/index.ts";
+import type { MarkerEnvironment, MarkerTree, Requirement, VerbatimUrl } from "../pep508/index.ts";
+import { PuffinError, redactCredentials } from "../support/index.ts";
+import { CandidateSelector } from "./candidate-selector.ts";
+import { Incompatibility } from "./incompatibility.ts";
+import type { ResolveOptions } from "./options.ts";
+import { type NamedPackage, PackageTable, packageLabel, type ResolverPackage } from "./package.ts";
+import { PartialSolution } from "./partial-solution.ts";
+import type {
+  Candidate,
+  DependenciesResult,
+  DependencyProvider,
+  VersionsResult,
+} from "./provider.ts";
+import { NoSolutionError, type ReportContext } from "./report.ts";
+import { Term } from "./term.ts";
+
+/** One package of a resolution. */
+export type ResolvedPackage = {
+  readonly name: PackageName;
+  readonly version: Version;
+  /** Set when the user declared the package by URL. */
+  readonly url: VerbatimUrl | undefined;
+  /** The extras some requirement asked for, sorted. */
+  readonly extras: readonly ExtraName[];
+  /** Whether one of the user's requirements names it. */
+  readonly direct: boolean;
+  /** The resolved packages that depend on it, sorted (for `# via` annotations). */
+  readonly dependents: readonly PackageName[];
+};
+
+/** A solution: one version per package, sorted by name. */
+export type Resolution = { readonly packages: readonly ResolvedPackage[] };
+
+/**
+ * Finds versions for the requirements in `options` with the PubGrub algorithm, or throws a
+ * `NoSolutionError` whose message explains in plain English why none exists. Errors of the
+ * provider, and requirements that cannot be honoured as written (an undeclared or conflicting
+ * URL), are thrown as they are, as `PuffinError`s.
+ * https://github.com/dart-lang/pub/blob/master/doc/solver.md
+ */
+export async function resolve(
+  provider: DependencyProvider,
+  options: ResolveOptions,
+): Promise<Resolution> {
+  return new Solver(provider, options).solve();
+}
+
+const ROOT_VERSION = Version.parse("0");
+
+/** Keys of dependency and version caches. */
+function versionKey(name: PackageName, version: Version): string {
+  return `${name} ${version}`;
+}
+
+/** A package's dependencies as ranges, one entry per package (ranges intersected). */
+type Dependencies = Map<ResolverPackage, VersionRange>;
+
+class Solver {
+  readonly #provider: DependencyProvider;
+  readonly #environment: MarkerEnvironment;
+  readonly #pythonVersion: Version;
+  readonly #table = new PackageTable();
+  readonly #selector: CandidateSelector;
+  readonly #solution: PartialSolution;
+  /** Incompatibilities by package, oldest first. */
+  readonly #incompatibilities = new Map<ResolverPackage, Incompatibility[]>();
+  /** Incompatibilities contradicted by the partial solution, with the level they became so. */
+  readonly #contradicted = new Map<Incompatibility, number>();
+  readonly #rootRequirements: readonly Requirement[];
+  readonly #constraints = new Map<PackageName, VersionRange>();
+  readonly #overrides = new Map<PackageName, Requirement[]>();
+  readonly #urls = new Map<PackageName, VerbatimUrl>();
+  /** In-flight and settled provider answers (settled ones are read without awaiting). */
+  readonly #versionRequests = new Map<PackageName, Promise<VersionsResult>>();
+  readonly #versions = new Map<PackageName, VersionsResult>();
+  readonly #dependencyRequests = new Map<string, Promise<DependenciesResult>>();
+  readonly #dependencies = new Map<string, DependenciesResult>();
+  /** The order packages were first seen in: the tie-breaker of decision priority. */
+  readonly #discovery = new Map<ResolverPackage, number>();
+  /** The dependencies of each package at its current decision, for `dependents`. */
+  readonly #chosen = new Map<ResolverPackage, Dependencies>();
+
+  constructor(provider: DependencyProvider, options: ResolveOptions) {
+    this.#provider = provider;
+    this.#environment = options.environment;
+    this.#pythonVersion = options.pythonVersion;
+    const active = (r: Requirement) => r.marker?.evaluate(options.environment, []) ?? true;
+    const constraints = (options.constraints ?? []).filter(active);
+    const overrides = (options.overrides ?? []).filter(active);
+    this.#rootRequirements = options.requirements;
+    const topLevel = [...options.requirements.filter(active), ...constraints, ...overrides];
+    for (const requirement of topLevel) this.#declareUrl(requirement);
+    for (const constraint of constraints) {
+      if (constraint.version.kind !== "specifiers") continue;
+      const range = VersionRange.fromSpecifiers(constraint.version.specifiers);
+      const existing = this.#constraints.get(constraint.name);
+      this.#constraints.set(constraint.name, existing?.intersection(range) ?? range);
+    }
+    for (const override of overrides) {
+      const list = this.#overrides.get(override.name) ?? [];
+      list.push(override);
+      this.#overrides.set(override.name, list);
+    }
+    const pins = new Map<PackageName, Version[]>();
+    const explicitPrereleases = new Set<PackageName>();
+    for (const requirement of topLevel) {
+      if (requirement.version.kind !== "specifiers") continue;
+      const specifiers = requirement.version.specifiers;
+      if (specifiers.anyPrerelease()) explicitPrereleases.add(requirement.name);
+      for (const s of specifiers.specifiers) {
+        if ((s.operator === "==" && !s.wildcard) || s.operator === "===") {
+          pins.set(requirement.name, [...(pins.get(requirement.name) ?? []), s.version]);
+        }
+      }
+    }
+    this.#selector = new CandidateSelector({
+      resolution: options.resolution ?? "highest",
+      prerelease: options.prerelease ?? "if-necessary-or-explicit",
+      preferences: options.preferences ?? new Map(),
+      direct: new Set(options.requirements.map((r) => r.name)),
+      explicitPrereleases,
+      pins,
+    });
+    this.#solution = new PartialSolution((p) => this.#priority(p));
+  }
+
+  async solve(): Promise<Resolution> {
+    const root = this.#table.root;
+    this.#addIncompatibility(Incompatibility.notRoot(root, VersionRange.singleton(ROOT_VERSION)));
+    let next: ResolverPackage | undefined = root;
+    while (next !== undefined) {
+      this.#propagate(next);
+      const pending = this.#solution.nextPending();
+      if (pending === undefined) break;
+      next = await this.#decide(pending);
+    }
+    return this.#resolution();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Unit propagation and conflict resolution
+
+  /** Derives everything the incompatibilities imply, starting from changes to `start`. */
+  #propagate(start: ResolverPackage): void {
+    const queue: ResolverPackage[] = [start];
+    while (queue.length > 0) {
+      const p = queue.pop()!;
+      const list = this.#incompatibilities.get(p) ?? [];
+      let conflict: Incompatibility | undefined;
+      // Newest first: the most recently learned facts are the most likely to apply.
+      for (let i = list.length - 1; i >= 0; i--) {
+        const incompatibility = list[i]!;
+        if (this.#contradicted.has(incompatibility)) continue;
+        const relation = this.#solution.relation(incompatibility);
+        if (relation.kind === "satisfied") {
+          conflict = incompatibility;
+          break;
+        }
+        if (relation.kind === "almost-satisfied") {
+          if (!queue.includes(relation.package)) queue.push(relation.package);
+          this.#solution.addDerivation(relation.package, incompatibility);
+          this.#contradicted.set(incompatibility, this.#solution.level);
+        } else if (relation.kind === "contradicted") {
+          this.#contradicted.set(incompatibility, this.#solution.level);
+        }
+      }
+      if (conflict !== undefined) {
+        const { package: almost, cause } = this.#resolveConflict(conflict);
+        queue.length = 0;
+        queue.push(almost);
+        this.#solution.addDerivation(almost, cause);
+        this.#contradicted.set(cause, this.#solution.level);
+      }
+    }
+  }
+
+  /**
+   * Learns the root cause of a satisfied incompatibility and backjumps to where it is almost
+   * satisfied; throws `NoSolutionError` when the root cause holds for the root itself.
+   */
+  #resolveConflict(conflict: Incompatibility): {
+    package: ResolverPackage;
+    cause: Incompatibility;
+  } {
+    let current = conflict;
+    let learned = false;
+    for (;;) {
+      if (current.isTerminal(this.#table.root)) {
+        throw new NoSolutionError(current, this.#reportContext());
+      }
+      const search = this.#solution.satisfierSearch(current);
+      if (search.previousLevel < search.satisfier.level || search.satisfier.cause === undefined) {
+        this.#solution.backtrack(search.previousLevel);
+        for (const [incompatibility, level] of this.#contradicted) {
+          if (level > search.previousLevel) this.#contradicted.delete(incompatibility);
+        }
+        if (learned) this.#addIncompatibility(current);
+        return { package: search.package, cause: current };
+      }
+      current = Incompatibility.priorCause(current, search.satisfier.cause, search.package);
+      learned = true;
+    }
+  }
+
+  #addIncompatibility(incompatibility: Incompatibility): void {
+    for (const { package: p } of incompatibility.terms) {
+      let list = this.#incompatibilities.get(p);
+      if (list === undefined) {
+        list = [];
+        this.#incompatibilities.set(p, list);
+      }
+      list.push(incompatibility);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Decision making
+
+  /**
+   * Lower is decided first: Python (one version: a conflict shows at once), then packages given
+   * by URL (one version too), then the rest in the order they were discovered, which keeps the
+   * search close to breadth-first, as uv and pip do.
+   */
+  #priority(p: ResolverPackage): number {
+    let order = this.#discovery.get(p);
+    if (order === undefined) {
+      order = this.#discovery.size;
+      this.#discovery.set(p, order);
+    }
+    if (p.kind === "root" || p.kind === "python") return -1;
+    return (this.#urls.has(p.name) ? 0 : 1) * 1e9 + order;
+  }
+
+  /** Chooses a version for `p` (or learns why none fits); returns the package to propagate. */
+  async #decide(p: ResolverPackage): Promise<ResolverPackage> {
+    const range = this.#solution.term(p).range;
+    if (p.kind === "root") {
+      const dependencies = this.#dependenciesOf(p, this.#rootRequirements, undefined);
+      this.#choose(p, ROOT_VERSION, dependencies);
+      return p;
+    }
+    if (p.kind === "python") {
+      if (range.contains(this.#pythonVersion)) {
+        this.#solution.addDecision(
+          p,
+          this.#pythonVersion,
+          VersionRange.singleton(this.#pythonVersion),
+        );
+      } else {
+        this.#addIncompatibility(Incompatibility.noVersions(p, range));
+      }
+      return p;
+    }
+    const versions = await this.#versionsOf(p.name);
+    if (versions.kind === "not-found") {
+      this.#addIncompatibility(Incompatibility.notFound(p, VersionRange.full(), versions.reason));
+      return p;
+    }
+    const candidate = this.#selector.select(p.name, versions.candidates, range);
+    if (candidate === undefined) {
+      this.#addIncompatibility(Incompatibility.noVersions(p, range));
+      return p;
+    }
+    const exact = VersionRange.singleton(candidate.version);
+    if (candidate.unavailable !== undefined) {
+      this.#addIncompatibility(
+        Incompatibility.unavailable(p, candidate.version, exact, candidate.unavailable),
+      );
+      return p;
+    }
+    const result = await this.#dependenciesAt(p.name, candidate.version);
+    if (result.kind === "unavailable") {
+      this.#addIncompatibility(
+        Incompatibility.unavailable(p, candidate.version, exact, result.reason),
+      );
+      return p;
+    }
+    const dependencies = this.#dependenciesOf(p, result.requirements, candidate.version);
+    if (result.requiresPython !== undefined) {
+      const python = VersionRange.fromSpecifiers(result.requiresPython);
+      if (!python.isFull()) dependencies.set(this.#table.python, python);
+    }
+    // A package that depends on itself: fine when it accepts its own version, else unusable.
+    const self = dependencies.get(p);
+    if (self !== undefined) {
+      dependencies.delete(p);
+      if (!self.contains(candidate.version)) {
+        this.#addIncompatibility(
+          Incompatibility.unavailable(
+            p,
+            candidate.version,
+            exact,
+            `it depends on itself at ${self}`,
+          ),
+        );
+        return p;
+      }
+    }
+    this.#choose(p, candidate.version, dependencies);
+    return p;
+  }
+
+  /**
+   * Records `p`'s dependencies at `version` as incompatibilities and decides `version` unless
+   * one of them is already violated (then propagation finds the conflict).
+   */
+  #choose(p: ResolverPackage, version: Version, dependencies: Dependencies): void {
+    const exact = VersionRange.singleton(version);
+    let violated = false;
+    for (const [dependency, range] of dependencies) {
+      const incompatibility = Incompatibility.dependency(p, exact, dependency, range);
+      this.#addIncompatibility(incompatibility);
+      // With `p` at `version`, the dependency term is the only one left: violated when the
+      // partial solution already excludes the range entirely.
+      if (!violated) {
+        violated =
+          range.isEmpty() || this.#solution.term(dependency).isSubsetOf(Term.negative(range));
+      }
+      this.#prefetch(dependency, range);
+    }
+    if (!violated) {
+      this.#solution.addDecision(p, version, exact);
+      this.#chosen.set(p, dependencies);
+    }
+  }
+
+  /**
+   * The dependencies a package's requirements give it in the target environment: overrides
+   * substituted, markers evaluated (with `p`'s extra for an extra package, whose own base
+   * requirements come through its dependency on the base package), constraints applied, and
+   * an extra package pinned to its base package's version.
+   */
+  #dependenciesOf(
+    p: ResolverPackage,
+    requirements: readonly Requirement[],
+    version: Version | undefined,
+  ): Dependencies {
+    const dependencies: Dependencies = new Map();
+    const add = (q: ResolverPackage, range: VersionRange) => {
+      const existing = dependencies.get(q);
+      dependencies.set(q, existing === undefined ? range : existing.intersection(range));
+    };
+    const env = this.#environment;
+    const extra = p.kind === "extra" ? [p.extra] : undefined;
+    for (const written of requirements) {
+      const marker = written.marker;
+      const active =
+        extra === undefined
+          ? (marker?.evaluate(env, []) ?? true)
+          : onlyWithExtra(marker, env, extra);
+      if (!active) continue;
+      const replacements = this.#overrides.get(written.name) ?? [written];
+      for (const requirement of replacements) {
+        let range: VersionRange;
+        if (requirement.version.kind === "url") {
+          this.#checkUrl(p, version, requirement);
+          range = VersionRange.full();
+        } else {
+          range = VersionRange.fromSpecifiers(requirement.version.specifiers);
+        }
+        const constraint = this.#constraints.get(requirement.name);
+        if (constraint !== undefined) range = range.intersection(constraint);
+        add(this.#table.package(requirement.name), range);
+        for (const e of requirement.extras) add(this.#table.extra(requirement.name, e), range);
+      }
+    }
+    if (p.kind === "extra" && version !== undefined) {
+      add(this.#table.package(p.name), VersionRange.singleton(version));
+    }
+    return dependencies;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // URLs
+
+  #declareUrl(requirement: Requirement): void {
+    if (requirement.version.kind !== "url") return;
+    const url = requirement.version.url;
+    const existing = this.#urls.get(requirement.name);
+    if (existing !== undefined && !sameUrl(existing, url)) {
+      throw new PuffinError(
+        "conflicting-urls",
+        `Requirements contain conflicting URLs for package \`${requirement.name}\`: \`${existing.redacted()}\` and \`${url.redacted()}\``,
+      );
+    }
+    this.#urls.set(requirement.name, url);
+  }
+
+  /** A URL requirement below the top level must repeat a URL the user declared. */
+  #checkUrl(parent: ResolverPackage, version: Version | undefined, requirement: Requirement): void {
+    if (requirement.version.kind !== "url") return;
+    const url = requirement.version.url;
+    const declared = this.#urls.get(requirement.name);
+    if (declared !== undefined && sameUrl(declared, url)) return;
+    const by =
+      parent.kind === "root"
+        ? "your requirements"
+        : `\`${packageLabel(parent)}${version === undefined ? "" : `==${version}`}\``;
+    if (declared !== undefined) {
+      throw new PuffinError(
+        "conflicting-urls",
+        `\`${requirement.name}\` is required from \`${url.redacted()}\` by ${by}, but your requirements declare it as \`${declared.redacted()}\``,
+      );
+    }
+    throw new PuffinError(
+      "undeclared-url",
+      `\`${requirement.name}\` is required from the URL \`${url.redacted()}\` by ${by}, which only your own requirements may do`,
+      {
+        hint: `Add \`${requirement.name} @ ${redactCredentials(url.given)}\` to your requirements`,
+      },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Provider access: requests start early and are awaited only when the answer is needed
+
+  #requestVersions(name: PackageName): Promise<VersionsResult> {
+    let request = this.#versionRequests.get(name);
+    if (request === undefined) {
+      const url = this.#urls.get(name);
+      request =
+        url === undefined
+          ? this.#provider.listVersions(name)
+          : this.#provider.getUrlMetadata(name, url).then((meta): VersionsResult => {
+              if (meta.kind === "unavailable") return { kind: "not-found", reason: meta.reason };
+              const key = versionKey(name, meta.version);
+              this.#dependencies.set(key, meta.dependencies);
+              this.#dependencyRequests.set(key, Promise.resolve(meta.dependencies));
+              return { kind: "found", candidates: [{ version: meta.version }] };
+            });
+      request.then(
+        (result) => this.#versions.set(name, result),
+        () => undefined, // awaited (and thrown) by #versionsOf when needed
+      );
+      this.#versionRequests.set(name, request);
+    }
+    return request;
+  }
+
+  async #versionsOf(name: PackageName): Promise<VersionsResult> {
+    return this.#versions.get(name) ?? (await this.#requestVersions(name));
+  }
+
+  #requestDependencies(name: PackageName, version: Version): Promise<DependenciesResult> {
+    const key = versionKey(name, version);
+    let request = this.#dependencyRequests.get(key);
+    if (request === undefined) {
+      request = this.#provider.getDependencies(name, version);
+      request.then(
+        (result) => this.#dependencies.set(key, result),
+        () => undefined, // awaited (and thrown) by #dependenciesAt when needed
+      );
+      this.#dependencyRequests.set(key, request);
+    }
+    return request;
+  }
+
+  async #dependenciesAt(name: PackageName, version: Version): Promise<DependenciesResult> {
+    return (
+      this.#dependencies.get(versionKey(name, version)) ??
+      (await this.#requestDependencies(name, version))
+    );
+  }
+
+  /**
+   * Starts fetching what deciding `p` will need: its versions, then the dependencies of the
+   * candidate `range` would select. Failures surface when the answer is awaited.
+   */
+  #prefetch(p: ResolverPackage, range: VersionRange): void {
+    if (p.kind !== "package" && p.kind !== "extra") return;
+    const name = p.name;
+    const settled = this.#versions.get(name);
+    if (settled !== undefined) {
+      this.#prefetchCandidate(name, settled, range);
+      return;
+    }
+    this.#requestVersions(name).then(
+      (result) => this.#prefetchCandidate(name, result, range),
+      () => undefined,
+    );
+  }
+
+  #prefetchCandidate(name: PackageName, result: VersionsResult, range: VersionRange): void {
+    if (result.kind !== "found") return;
+    const candidate: Candidate | undefined = this.#selector.select(name, result.candidates, range);
+    if (candidate !== undefined && candidate.unavailable === undefined) {
+      this.#requestDependencies(name, candidate.version).catch(() => undefined);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Results
+
+  #resolution(): Resolution {
+    const decisions = this.#solution.decisions();
+    const extras = new Map<PackageName, ExtraName[]>();
+    const dependents = new Map<PackageName, Set<PackageName>>();
+    const direct = new Set<PackageName>();
+    for (const [p] of decisions) {
+      if (p.kind === "extra") extras.set(p.name, [...(extras.get(p.name) ?? []), p.extra]);
+      const from = p.kind === "package" || p.kind === "extra" ? p.name : undefined;
+      for (const [q] of this.#chosen.get(p) ?? []) {
+        if (q.kind !== "package" && q.kind !== "extra") continue;
+        if (from === undefined) {
+          if (p.kind === "root") direct.add(q.name);
+          continue;
+        }
+        if (q.name === from) continue;
+        let set = dependents.get(q.name);
+        if (set === undefined) {
+          set = new Set();
+          dependents.set(q.name, set);
+        }
+        set.add(from);
+      }
+    }
+    const packages: ResolvedPackage[] = [];
+    for (const [p, version] of decisions) {
+      if (p.kind !== "package") continue;
+      packages.push({
+        name: p.name,
+        version,
+        url: this.#urls.get(p.name),
+        extras: (extras.get(p.name) ?? []).sort(),
+        direct: direct.has(p.name),
+        dependents: [...(dependents.get(p.name) ?? [])].sort(),
+      });
+    }
+    packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { packages };
+  }
+
+  #reportContext(): ReportContext {
+    return {
+      root: this.#table.root,
+      pythonVersion: this.#pythonVersion,
+      candidates: (p: NamedPackage) => {
+        const versions = this.#versions.get(p.name);
+        return versions?.kind === "found" ? versions.candidates : undefined;
+      },
+      selector: this.#selector,
+    };
+  }
+}
+
+/** The marker holds with the extra requested and not without it (the base package has it then). */
+function onlyWithExtra(
+  marker: MarkerTree | undefined,
+  env: MarkerEnvironment,
+  extra: readonly ExtraName[],
+): boolean {
+  if (marker === undefined) return false;
+  return marker.evaluate(env, extra) && !marker.evaluate(env, []);
+}
+
+function sameUrl(a: VerbatimUrl, b: VerbatimUrl): boolean {
+  return a.url.href === b.url.href;
+}
