@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
 import { registerCacheCommand } from "./commands/cache.ts";
+import { registerPipInspectCommands } from "./commands/pip-inspect.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
 import { ExitStatus } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
@@ -92,6 +93,16 @@ function buildProgram(context: CliContext): Command {
   });
 
   registerCacheCommand(program, {
+    env: context.env,
+    cwd: context.cwd ?? process.cwd(),
+    printer: () => printerFor(program.opts<GlobalOptions>(), context),
+  });
+
+  const pip = program
+    .command("pip")
+    .description("Manage Python packages with a pip-compatible interface")
+    .usage("[OPTIONS] <COMMAND>");
+  registerPipInspectCommands(pip, {
     env: context.env,
     cwd: context.cwd ?? process.cwd(),
     printer: () => printerFor(program.opts<GlobalOptions>(), context),

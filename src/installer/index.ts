@@ -1,3 +1,8 @@
+export {
+  checkEnvironment,
+  type EnvironmentDiagnostic,
+  installedRequirements,
+} from "./environment-check.ts";
 export { InstallJournal } from "./install-journal.ts";
 export { environmentLockPath, type InstallLayout, layoutFor } from "./install-layout.ts";
 export {
@@ -19,7 +24,12 @@ export {
   recordMismatch,
 } from "./record.ts";
 export { launcherScript, rewriteShebang, shebangFor } from "./scripts.ts";
-export { type InstalledFile, installedFiles, SitePackages } from "./site-packages.ts";
+export {
+  type InstalledFile,
+  installedFiles,
+  installedMetadata,
+  SitePackages,
+} from "./site-packages.ts";
 export { type Uninstalled, type UninstallOptions, uninstall } from "./uninstall.ts";
 export { type UnzipWheelOptions, unzipWheel } from "./unzip-wheel.ts";
 export {
