@@ -45,6 +45,9 @@ export interface UnzipWheelOptions {
  * its CRC, and its size and hash against `RECORD`. The tree is written in a temp directory of
  * the bucket and published with a rename, so a failure (or a killed process) leaves nothing
  * under the final name.
+ *
+ * The wheel is read into memory whole (one read, then hashing and inflating from the buffer);
+ * streaming entries as the bytes arrive from the network is the distribution layer's job.
  */
 export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist> {
   const display = redactCredentials(options.displayName ?? options.wheel);
