@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
+import type { CommandContext } from "./command-context.ts";
 import { registerCacheCommand } from "./commands/cache.ts";
 import { registerPipInspectCommands } from "./commands/pip-inspect.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
@@ -86,27 +87,20 @@ function buildProgram(context: CliContext): Command {
     log.debug(`puffin ${PUFFIN_VERSION}`);
   });
 
-  registerVenvCommand(program, {
+  const commandContext: CommandContext = {
     env: context.env,
     cwd: context.cwd ?? process.cwd(),
     printer: () => printerFor(program.opts<GlobalOptions>(), context),
-  });
+  };
+  registerVenvCommand(program, commandContext);
 
-  registerCacheCommand(program, {
-    env: context.env,
-    cwd: context.cwd ?? process.cwd(),
-    printer: () => printerFor(program.opts<GlobalOptions>(), context),
-  });
+  registerCacheCommand(program, commandContext);
 
   const pip = program
     .command("pip")
     .description("Manage Python packages with a pip-compatible interface")
     .usage("[OPTIONS] <COMMAND>");
-  registerPipInspectCommands(pip, {
-    env: context.env,
-    cwd: context.cwd ?? process.cwd(),
-    printer: () => printerFor(program.opts<GlobalOptions>(), context),
-  });
+  registerPipInspectCommands(pip, commandContext);
 
   // With no command, show the help and fail like clap does; an unknown one is a usage error.
   program.action((_options, command: Command) => {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import type { Cache, CacheSettings } from "../../cache/index.ts";
 import { PackageName } from "../../normalize/index.ts";
 import type { Removal } from "../../support/index.ts";
+import { type CommandContext, openCache } from "../command-context.ts";
 import type { Printer } from "../printer.ts";
 
 /**
@@ -10,35 +10,7 @@ import type { Printer } from "../printer.ts";
  * (`await import`), so commands that never touch the cache, and `puffin --version`, never load it.
  */
 
-/** The global cache options as commander parses them (`--no-cache` sets `cache: false`). */
-interface CacheOptions {
-  cacheDir?: string;
-  cache?: boolean;
-}
-
-/** What the cache commands need from the invocation. */
-export interface CacheCommandContext {
-  env: NodeJS.ProcessEnv;
-  /** The directory a relative `--cache-dir` is taken from. */
-  cwd: string;
-  printer: () => Printer;
-}
-
-/** The cache settings of an invocation, from the global `--cache-dir` / `-n, --no-cache`. */
-export function cacheSettings(
-  command: Command,
-  context: Pick<CacheCommandContext, "env" | "cwd">,
-): CacheSettings {
-  const options = command.optsWithGlobals<CacheOptions>();
-  return {
-    cacheDir: options.cacheDir,
-    noCache: options.cache === false,
-    env: context.env,
-    cwd: context.cwd,
-  };
-}
-
-export function registerCacheCommand(program: Command, context: CacheCommandContext): void {
+export function registerCacheCommand(program: Command, context: CommandContext): void {
   const cache = program
     .command("cache")
     .description("Manage Puffin's cache")
@@ -110,11 +82,6 @@ export function registerCacheCommand(program: Command, context: CacheCommandCont
 }
 
 const WAITING = "Cache is currently in use, waiting for other Puffin processes to finish";
-
-async function openCache(command: Command, context: CacheCommandContext): Promise<Cache> {
-  const { Cache } = await import("../../cache/index.ts");
-  return Cache.fromSettings(cacheSettings(command, context));
-}
 
 /** `Removed 12 files (3.4MiB)`, `Removed 1 directory`, or `empty` when nothing went. */
 function removalSummary(removal: Removal, empty: string, printer: Printer): string {

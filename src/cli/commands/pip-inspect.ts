@@ -6,7 +6,7 @@ import type { SitePackages } from "../../installer/index.ts";
 import type { Interpreter } from "../../interpreter/index.ts";
 import { PackageName } from "../../normalize/index.ts";
 import { PuffinError } from "../../support/index.ts";
-import { type CacheCommandContext, cacheSettings } from "./cache.ts";
+import { type CommandContext, openCache } from "../command-context.ts";
 
 /**
  * `puffin pip freeze | list | show | check`: read-only views of an environment's installed
@@ -26,10 +26,9 @@ interface Environment {
 async function openEnvironment(
   command: Command,
   options: EnvironmentOptions,
-  context: CacheCommandContext,
+  context: CommandContext,
 ): Promise<Environment> {
-  const [{ Cache }, { findEnvironmentInterpreter }, { SitePackages }] = await Promise.all([
-    import("../../cache/index.ts"),
+  const [{ findEnvironmentInterpreter }, { SitePackages }] = await Promise.all([
     import("../../interpreter/index.ts"),
     import("../../installer/index.ts"),
   ]);
@@ -37,7 +36,7 @@ async function openEnvironment(
     python: options.python,
     env: context.env,
     cwd: context.cwd,
-    cache: await Cache.fromSettings(cacheSettings(command, context)),
+    cache: await openCache(command, context),
   });
   const { purelib, platlib } = interpreter.info.scheme;
   return { interpreter, site: await SitePackages.read([purelib, platlib]) };
@@ -68,7 +67,7 @@ export function freezeLine(dist: InstalledDist): string {
   return `${dist.name} @ ${direct.url}`;
 }
 
-export function registerPipInspectCommands(pip: Command, context: CacheCommandContext): void {
+export function registerPipInspectCommands(pip: Command, context: CommandContext): void {
   pip
     .command("freeze")
     .description("List the installed packages in requirements format")

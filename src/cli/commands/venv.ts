@@ -1,7 +1,7 @@
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
+import { type CommandContext, openCache } from "../command-context.ts";
 import { PUFFIN_VERSION } from "../version.ts";
-import { type CacheCommandContext, cacheSettings } from "./cache.ts";
 
 interface VenvOptions {
   python?: string;
@@ -14,7 +14,7 @@ interface VenvOptions {
  * `puffin venv [PATH]`: creates a virtual environment (default `.venv`). The interpreter and
  * venv modules are loaded only when the command runs, so `puffin --version` never pays for them.
  */
-export function registerVenvCommand(program: Command, context: CacheCommandContext): void {
+export function registerVenvCommand(program: Command, context: CommandContext): void {
   program
     .command("venv")
     .description("Create a virtual environment")
@@ -33,8 +33,7 @@ export function registerVenvCommand(program: Command, context: CacheCommandConte
     )
     .option("--clear", "Replace an existing virtual environment at PATH")
     .action(async (path: string, options: VenvOptions, command: Command) => {
-      const [{ Cache }, { findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
-        import("../../cache/index.ts"),
+      const [{ findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
         import("../../interpreter/index.ts"),
         import("../../venv/index.ts"),
       ]);
@@ -43,7 +42,7 @@ export function registerVenvCommand(program: Command, context: CacheCommandConte
         python: options.python,
         env: context.env,
         cwd: context.cwd,
-        cache: await Cache.fromSettings(cacheSettings(command, context)),
+        cache: await openCache(command, context),
       });
       printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
       printer.info(`Creating virtual environment at: ${path}`);
