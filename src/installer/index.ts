@@ -3,6 +3,13 @@ export {
   type EnvironmentDiagnostic,
   installedRequirements,
 } from "./environment-check.ts";
+export {
+  type FetchedWheel,
+  WheelFetcher,
+  type WheelFetcherOptions,
+  type WheelRequest,
+  type WheelSource,
+} from "./fetch-wheel.ts";
 export { InstallJournal } from "./install-journal.ts";
 export { environmentLockPath, type InstallLayout, layoutFor } from "./install-layout.ts";
 export {
