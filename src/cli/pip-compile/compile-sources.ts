@@ -1,0 +1,368 @@
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseToml } from "smol-toml";
+import { SourceDistFilename, WheelFilename } from "../../filenames/index.ts";
+import { ExtraName, PackageName } from "../../normalize/index.ts";
+import { Requirement } from "../../pep508/index.ts";
+import {
+  type Environment,
+  localFileReader,
+  parseRequirementsFile,
+  type RequirementEntry,
+  type RequirementsFileReader,
+  type SelectionEntries,
+  type UnnamedRequirement,
+} from "../../requirements-txt/index.ts";
+import { PuffinError, redactCredentials } from "../../support/index.ts";
+import type { RequirementOrigin } from "./annotations.ts";
+
+/**
+ * The inputs of `puffin pip compile`: requirements files (`.in`, `.txt`, with their `-r`, `-c`,
+ * `-e` and options), `pyproject.toml` files (`[project]` dependencies and the optional
+ * dependencies of the requested extras) and `-` for stdin, plus `-c` constraint files and
+ * `--override` files — read into requirements that remember where they came from.
+ */
+export interface SourcedRequirement {
+  readonly requirement: Requirement;
+  readonly origin: RequirementOrigin;
+  /** Given with `-e`: written back as `-e URL`. */
+  readonly editable: boolean;
+}
+
+export interface CompileSources {
+  readonly requirements: SourcedRequirement[];
+  readonly constraints: SourcedRequirement[];
+  readonly overrides: SourcedRequirement[];
+  /** Global options found inside the requirements files (pip's rules, see `RequirementsTxt`). */
+  readonly indexUrl: string | undefined;
+  readonly extraIndexUrls: string[];
+  readonly findLinks: string[];
+  readonly noIndex: boolean;
+  /** `--pre` in a file: pre-releases allowed. */
+  readonly pre: boolean;
+  readonly noBinary: SelectionEntries;
+  readonly onlyBinary: SelectionEntries;
+}
+
+export interface ReadSourcesOptions {
+  readonly sources: readonly string[];
+  readonly constraints: readonly string[];
+  readonly overrides: readonly string[];
+  /** `--extra`: optional dependencies of the `pyproject.toml` sources to include. */
+  readonly extras: readonly ExtraName[];
+  readonly allExtras: boolean;
+  /** Relative paths (sources and requirements in them) are taken from here. */
+  readonly cwd: string;
+  /** For `${VAR}` in requirements files. */
+  readonly env: Environment;
+  /** The bytes of stdin, read when a source is `-`. */
+  readonly readStdin: () => Promise<Uint8Array>;
+}
+
+const STDIN = "-";
+
+export async function readCompileSources(options: ReadSourcesOptions): Promise<CompileSources> {
+  const result: CompileSources = {
+    requirements: [],
+    constraints: [],
+    overrides: [],
+    indexUrl: undefined,
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+    pre: false,
+    noBinary: [],
+    onlyBinary: [],
+  };
+  const mutable = result as { -readonly [K in keyof CompileSources]: CompileSources[K] };
+  const reader = stdinReader(options);
+  const wantsExtras = options.allExtras || options.extras.length > 0;
+  const foundExtras = new Set<ExtraName>();
+  let sawProject = false;
+
+  for (const source of options.sources) {
+    if (basename(source) === "pyproject.toml") {
+      sawProject = true;
+      const path = resolve(options.cwd, source);
+      const project = pyprojectRequirements(readText(path, source), source, {
+        extras: options.extras,
+        allExtras: options.allExtras,
+        cwd: options.cwd,
+      });
+      for (const extra of project.extras) foundExtras.add(extra);
+      const origin: RequirementOrigin = { kind: "project", path: source, name: project.name };
+      for (const requirement of project.requirements) {
+        result.requirements.push({ requirement, origin, editable: false });
+      }
+      continue;
+    }
+    if (/^(setup\.py|setup\.cfg)$/.test(basename(source))) {
+      throw new PuffinError(
+        "compile-source-build",
+        `Reading requirements from \`${source}\` needs a build of the project, which is not supported yet`,
+        {
+          hint: "List the requirements in `pyproject.toml` (`[project] dependencies`) or a requirements file",
+        },
+      );
+    }
+    const parsed = await parseRequirementsFile(source, {
+      workingDir: options.cwd,
+      env: options.env,
+      reader,
+    });
+    for (const entry of [...parsed.editables, ...parsed.requirements]) {
+      result.requirements.push(sourced(entry, options.cwd));
+    }
+    for (const entry of parsed.constraints) result.constraints.push(sourced(entry, options.cwd));
+    if (parsed.indexUrl !== undefined) mutable.indexUrl = parsed.indexUrl;
+    mutable.noIndex ||= parsed.noIndex;
+    mutable.pre ||= parsed.pre;
+    pushNew(result.extraIndexUrls, parsed.extraIndexUrls);
+    pushNew(result.findLinks, parsed.findLinks);
+    pushNew(result.noBinary, parsed.formatControl.noBinary);
+    pushNew(result.onlyBinary, parsed.formatControl.onlyBinary);
+  }
+
+  if (wantsExtras && !sawProject) {
+    throw new PuffinError(
+      "compile-extras-without-project",
+      "Requesting extras requires a `pyproject.toml` source",
+    );
+  }
+  for (const extra of options.extras) {
+    if (!foundExtras.has(extra)) {
+      throw new PuffinError("compile-extra-not-found", `Requested extra not found: ${extra}`);
+    }
+  }
+
+  for (const path of options.constraints) {
+    const parsed = await parseRequirementsFile(path, {
+      workingDir: options.cwd,
+      env: options.env,
+      reader,
+      constraint: true,
+    });
+    for (const entry of parsed.constraints) result.constraints.push(sourced(entry, options.cwd));
+  }
+  for (const path of options.overrides) {
+    const parsed = await parseRequirementsFile(path, {
+      workingDir: options.cwd,
+      env: options.env,
+      reader,
+    });
+    for (const entry of [...parsed.requirements, ...parsed.constraints]) {
+      result.overrides.push(sourced(entry, options.cwd, path));
+    }
+    if (parsed.editables.length > 0) {
+      throw new PuffinError(
+        "compile-override-editable",
+        `Editable requirements are not allowed as overrides (in \`${path}\`)`,
+      );
+    }
+  }
+  return result;
+}
+
+/** The project's requirements: `[project] dependencies` and the requested extras' ones. */
+export interface ProjectRequirements {
+  readonly name: PackageName;
+  readonly requirements: Requirement[];
+  /** Every extra the project declares. */
+  readonly extras: readonly ExtraName[];
+}
+
+/**
+ * Reads the static requirements of a `pyproject.toml` (PEP 621): `dependencies`, plus the
+ * `optional-dependencies` of `extras` (all of them with `allExtras`). A requirement on the
+ * project itself with extras (`project[test]`) stands for those extras' requirements, expanded
+ * here. Dependencies listed as `dynamic` are only known after a build, which is refused with a
+ * clear error. `path` is the file as the user named it, for messages.
+ * https://packaging.python.org/en/latest/specifications/pyproject-toml/
+ */
+export function pyprojectRequirements(
+  text: string,
+  path: string,
+  options: { extras: readonly ExtraName[]; allExtras: boolean; cwd: string },
+): ProjectRequirements {
+  let document: Record<string, unknown>;
+  try {
+    document = parseToml(text);
+  } catch (error) {
+    throw new PuffinError("pyproject-invalid", `Failed to parse \`${path}\``, { cause: error });
+  }
+  const project = document["project"];
+  if (!isTable(project)) {
+    throw new PuffinError("pyproject-no-project", `\`${path}\` has no \`[project]\` table`, {
+      hint: "List the dependencies under `[project] dependencies` (PEP 621)",
+    });
+  }
+  if (typeof project["name"] !== "string") {
+    throw new PuffinError("pyproject-invalid", `\`${path}\`: \`project.name\` must be a string`);
+  }
+  const name = PackageName.parse(project["name"]);
+  const dynamic = Array.isArray(project["dynamic"]) ? project["dynamic"] : [];
+  const wantsExtras = options.allExtras || options.extras.length > 0;
+  for (const field of ["dependencies", ...(wantsExtras ? ["optional-dependencies"] : [])]) {
+    if (dynamic.includes(field)) {
+      throw new PuffinError(
+        "pyproject-dynamic",
+        `\`${path}\` declares its \`${field}\` as dynamic: reading them needs a build of the project, which is not supported yet`,
+        { hint: `List them statically under \`[project] ${field}\`` },
+      );
+    }
+  }
+  const parse = (value: unknown, field: string): Requirement[] => {
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+      throw new PuffinError(
+        "pyproject-invalid",
+        `\`${path}\`: \`${field}\` must be a list of strings`,
+      );
+    }
+    return value.map((entry: string) => {
+      try {
+        return Requirement.parse(entry, { workingDirectory: options.cwd });
+      } catch (error) {
+        throw new PuffinError(
+          "pyproject-invalid",
+          `\`${path}\`: invalid requirement in \`${field}\`: \`${entry}\``,
+          {
+            cause: error,
+          },
+        );
+      }
+    });
+  };
+  const optionalTable = project["optional-dependencies"] ?? {};
+  if (!isTable(optionalTable)) {
+    throw new PuffinError(
+      "pyproject-invalid",
+      `\`${path}\`: \`project.optional-dependencies\` must be a table`,
+    );
+  }
+  const optional = new Map<ExtraName, Requirement[]>();
+  for (const [extra, value] of Object.entries(optionalTable)) {
+    const key = ExtraName.parse(extra);
+    optional.set(key, [
+      ...(optional.get(key) ?? []),
+      ...parse(value, `project.optional-dependencies.${extra}`),
+    ]);
+  }
+  const requested = options.allExtras
+    ? [...optional.keys()]
+    : options.extras.filter((e) => optional.has(e));
+  const requirements: Requirement[] = [];
+  const expanded = new Set<ExtraName>();
+  const add = (list: readonly Requirement[]) => {
+    for (const requirement of list) {
+      if (requirement.name !== name) {
+        requirements.push(requirement);
+        continue;
+      }
+      for (const extra of requirement.extras) expand(extra);
+    }
+  };
+  const expand = (extra: ExtraName) => {
+    if (expanded.has(extra)) return;
+    expanded.add(extra);
+    add(optional.get(extra) ?? []);
+  };
+  add(parse(project["dependencies"], "project.dependencies"));
+  for (const extra of requested) expand(extra);
+  return { name, requirements, extras: [...optional.keys()] };
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readText(path: string, shown: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PuffinError("compile-source-read", `Failed to read \`${shown}\``, { cause: error });
+  }
+}
+
+function pushNew<T>(target: T[], values: readonly T[]): void {
+  for (const value of values) if (!target.includes(value)) target.push(value);
+}
+
+/** Serves `-` from stdin (read once), everything else from the file system. */
+function stdinReader(options: ReadSourcesOptions): RequirementsFileReader {
+  const stdinPath = resolve(options.cwd, STDIN);
+  let stdin: Promise<Uint8Array> | undefined;
+  return {
+    readFile: (path) => {
+      if (path !== stdinPath || !options.sources.includes(STDIN))
+        return localFileReader.readFile(path);
+      stdin ??= options.readStdin();
+      return stdin;
+    },
+    exists: (path) => localFileReader.exists(path),
+  };
+}
+
+/**
+ * A requirements-file entry with its origin. The origin of a requirement is the file that holds
+ * it (`-r` includes show as included); an override's is the `--override` file the user named.
+ */
+function sourced(entry: RequirementEntry, cwd: string, overrideFile?: string): SourcedRequirement {
+  const requirement =
+    entry.requirement.kind === "named"
+      ? entry.requirement.requirement
+      : nameUnnamed(entry.requirement.requirement, entry, cwd);
+  return {
+    requirement,
+    origin: { kind: "file", path: overrideFile ?? entry.source.file },
+    editable: entry.editable,
+  };
+}
+
+/**
+ * The name of a requirement given as a bare URL or path, read without building anything: from a
+ * wheel's or an sdist's filename, or from a project directory's static `[project] name`.
+ */
+function nameUnnamed(
+  unnamed: UnnamedRequirement,
+  entry: RequirementEntry,
+  cwd: string,
+): Requirement {
+  const { url } = unnamed;
+  const file = decodeURIComponent(basename(url.url.pathname));
+  let name: PackageName | undefined =
+    WheelFilename.tryParse(file)?.name ?? SourceDistFilename.tryParse(file)?.name;
+  if (name === undefined && url.url.protocol === "file:") {
+    name = projectName(join(fileURLToPath(url.url), "pyproject.toml"));
+  }
+  const shown = redactCredentials(url.given);
+  if (name === undefined) {
+    throw new PuffinError(
+      "compile-unnamed-requirement",
+      `Cannot tell the package name of \`${shown}\` (${entry.source.file}:${entry.source.line}) without building it, which is not supported yet`,
+      { hint: `Name it: \`name @ ${shown}\`` },
+    );
+  }
+  const extras = unnamed.extras.length > 0 ? `[${unnamed.extras.join(",")}]` : "";
+  const marker = unnamed.marker === undefined ? "" : ` ; ${unnamed.marker}`;
+  return Requirement.parse(`${name}${extras} @ ${url.given}${marker}`, { workingDirectory: cwd });
+}
+
+/** The static `[project] name` of a project directory's `pyproject.toml`, when there is one. */
+function projectName(pyproject: string): PackageName | undefined {
+  let text: string;
+  try {
+    text = readFileSync(pyproject, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new PuffinError("compile-source-read", `Failed to read \`${pyproject}\``, {
+      cause: error,
+    });
+  }
+  const document = parseToml(text);
+  const project = document["project"];
+  return isTable(project) && typeof project["name"] === "string"
+    ? PackageName.parse(project["name"])
+    : undefined;
+}

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { formatSourceAnnotation } from "../../../src/cli/pip-compile/annotations.ts";
+import {
+  type CompileSources,
+  pyprojectRequirements,
+  type ReadSourcesOptions,
+  readCompileSources,
+} from "../../../src/cli/pip-compile/compile-sources.ts";
+import { ExtraName } from "../../../src/normalize/index.ts";
+import { PuffinError } from "../../../src/support/index.ts";
+import { testDirectory } from "../../support/temp-dir.ts";
+
+const root = testDirectory("compile-sources");
+const e = (name: string) => ExtraName.parse(name);
+
+const PYPROJECT = `
+[project]
+name = "My_App"
+version = "1.0"
+dependencies = ["anyio>=4", "idna; python_version >= '3.8'"]
+
+[project.optional-dependencies]
+test = ["pytest", "my-app[lint]"]
+lint = ["ruff"]
+docs = ["sphinx"]
+`;
+
+describe("pyprojectRequirements", () => {
+  const read = (text: string, extras: string[], allExtras = false) =>
+    pyprojectRequirements(text, "pyproject.toml", { extras: extras.map(e), allExtras, cwd: root });
+  const cases: [string, string[], boolean, string[]][] = [
+    ["dependencies only", [], false, ["anyio>=4", 'idna; python_version >= "3.8"']],
+    [
+      "an extra, expanding a self-reference",
+      ["test"],
+      false,
+      ["anyio>=4", 'idna; python_version >= "3.8"', "pytest", "ruff"],
+    ],
+    [
+      "all extras",
+      [],
+      true,
+      ["anyio>=4", 'idna; python_version >= "3.8"', "pytest", "ruff", "sphinx"],
+    ],
+  ];
+  for (const [name, extras, all, expected] of cases) {
+    test(name, () => {
+      const project = read(PYPROJECT, extras, all);
+      assert.equal(project.name, "my-app");
+      assert.deepEqual(
+        project.requirements.map((r) => r.toString()),
+        expected,
+      );
+      assert.deepEqual(project.extras, ["test", "lint", "docs"]);
+    });
+  }
+
+  const errors: [string, string, RegExp][] = [
+    [
+      "dynamic dependencies need a build",
+      '[project]\nname = "a"\ndynamic = ["dependencies"]',
+      /declares its `dependencies` as dynamic: reading them needs a build/,
+    ],
+    ["no [project] table", "[tool.x]\ny = 1", /has no `\[project\]` table/],
+    ["invalid TOML", "[project", /Failed to parse `pyproject.toml`/],
+    [
+      "a bad requirement",
+      '[project]\nname = "a"\ndependencies = ["a >>> 1"]',
+      /invalid requirement in `project.dependencies`: `a >>> 1`/,
+    ],
+  ];
+  for (const [name, text, message] of errors) {
+    test(name, () =>
+      assert.throws(
+        () => read(text, []),
+        (error: unknown) => error instanceof PuffinError && message.test(error.message),
+      ),
+    );
+  }
+});
+
+describe("readCompileSources", () => {
+  mkdirSync(join(root, "reqs"), { recursive: true });
+  mkdirSync(join(root, "local-project"), { recursive: true });
+  writeFileSync(
+    join(root, "local-project", "pyproject.toml"),
+    '[project]\nname = "Local.Project"\nversion = "0.1"\n',
+  );
+  writeFileSync(join(root, "pyproject.toml"), PYPROJECT);
+  writeFileSync(
+    join(root, "requirements.in"),
+    [
+      "--index-url https://example.com/simple",
+      "--extra-index-url https://extra.example.com/simple",
+      "--pre",
+      "--no-binary pkg-a",
+      "-r reqs/base.in",
+      "-c reqs/constraints.txt",
+      "-e ./local-project",
+      "https://example.com/files/wheelie-2.0-py3-none-any.whl",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a requirements-file variable
+      "flask @ https://example.com/flask-${FLASK_VERSION}.tar.gz",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(root, "reqs", "base.in"), "requests>=2\n");
+  writeFileSync(join(root, "reqs", "constraints.txt"), "urllib3<2\n");
+  writeFileSync(join(root, "overrides.txt"), "idna==3.0\n");
+  writeFileSync(join(root, "cli-constraints.txt"), "certifi<2024\n");
+
+  const options = (fields: Partial<ReadSourcesOptions>): ReadSourcesOptions => ({
+    sources: [],
+    constraints: [],
+    overrides: [],
+    extras: [],
+    allExtras: false,
+    cwd: root,
+    env: { FLASK_VERSION: "3.0.0" },
+    readStdin: async () => new TextEncoder().encode("stdin-package==1\n"),
+    ...fields,
+  });
+  const summary = (list: CompileSources["requirements"]) =>
+    list.map(
+      (s) =>
+        `${s.requirement.toString()} | ${formatSourceAnnotation({ kind: "requirement", origin: s.origin })}${s.editable ? " | editable" : ""}`,
+    );
+
+  test("requirements files: includes, constraints, editables, unnamed URLs, options", async () => {
+    const sources = await readCompileSources(
+      options({
+        sources: ["requirements.in"],
+        constraints: ["cli-constraints.txt"],
+        overrides: ["overrides.txt"],
+      }),
+    );
+    assert.deepEqual(summary(sources.requirements), [
+      "local-project @ ./local-project | -r requirements.in | editable",
+      "requests>=2 | -r reqs/base.in",
+      "wheelie @ https://example.com/files/wheelie-2.0-py3-none-any.whl | -r requirements.in",
+      "flask @ https://example.com/flask-3.0.0.tar.gz | -r requirements.in",
+    ]);
+    assert.deepEqual(summary(sources.constraints), [
+      "urllib3<2 | -r reqs/constraints.txt",
+      "certifi<2024 | -r cli-constraints.txt",
+    ]);
+    assert.deepEqual(summary(sources.overrides), ["idna==3.0 | -r overrides.txt"]);
+    assert.equal(sources.indexUrl, "https://example.com/simple");
+    assert.deepEqual(sources.extraIndexUrls, ["https://extra.example.com/simple"]);
+    assert.equal(sources.pre, true);
+    assert.deepEqual(sources.noBinary, ["pkg-a"]);
+  });
+
+  test("pyproject.toml with extras, and stdin", async () => {
+    const sources = await readCompileSources(
+      options({ sources: ["pyproject.toml", "-"], extras: [e("docs")] }),
+    );
+    assert.deepEqual(summary(sources.requirements), [
+      "anyio>=4 | my-app (pyproject.toml)",
+      'idna; python_version >= "3.8" | my-app (pyproject.toml)',
+      "sphinx | my-app (pyproject.toml)",
+      "stdin-package==1 | -r -",
+    ]);
+  });
+
+  const failures: [string, Partial<ReadSourcesOptions>, RegExp][] = [
+    [
+      "extras need a pyproject.toml",
+      { sources: ["requirements.in"], extras: [e("docs")] },
+      /Requesting extras requires a `pyproject.toml` source/,
+    ],
+    [
+      "an unknown extra",
+      { sources: ["pyproject.toml"], extras: [e("nope")] },
+      /Requested extra not found: nope/,
+    ],
+    ["setup.py needs a build", { sources: ["setup.py"] }, /needs a build of the project/],
+    ["a missing file names itself", { sources: ["missing.in"] }, /missing\.in/],
+  ];
+  for (const [name, fields, message] of failures) {
+    test(name, async () => {
+      await assert.rejects(
+        readCompileSources(options(fields)),
+        (error: unknown) => error instanceof PuffinError && message.test(error.message),
+      );
+    });
+  }
+
+  test("an unnamed directory without a static name cannot be named without a build", async () => {
+    mkdirSync(join(root, "nameless"), { recursive: true });
+    writeFileSync(join(root, "nameless.in"), "./nameless\n");
+    await assert.rejects(
+      readCompileSources(options({ sources: ["nameless.in"] })),
+      /Cannot tell the package name of `\.\/nameless` \(nameless\.in:1\)/,
+    );
+  });
+});
