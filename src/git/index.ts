@@ -1,0 +1,7 @@
+export {
+  fetchGitSource,
+  type GitFetchOptions,
+  type GitReporter,
+  type GitSource,
+} from "./git-source.ts";
+export { classifyReference, type GitReference, GitUrl } from "./git-url.ts";
