@@ -1,3 +1,4 @@
+export { type FilePolicy, groupVersionFiles, type VersionFiles } from "./candidate-files.ts";
 export { CandidateSelector, type CandidateSelectorOptions } from "./candidate-selector.ts";
 export {
   Incompatibility,
@@ -13,6 +14,8 @@ export type {
   UrlMetadataResult,
   VersionsResult,
 } from "./provider.ts";
+export { RegistryProvider, type RegistryProviderOptions } from "./registry-provider.ts";
 export { formatRange, NoSolutionError, type ReportContext } from "./report.ts";
+export { type ResolverTarget, targetFromInterpreter } from "./resolver-target.ts";
 export { type Resolution, type ResolvedPackage, resolve } from "./solver.ts";
 export { Term } from "./term.ts";

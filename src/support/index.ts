@@ -19,3 +19,4 @@ export {
   redactCredentials,
   redactedOffset,
 } from "./redact.ts";
+export { Semaphore } from "./semaphore.ts";

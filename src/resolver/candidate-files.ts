@@ -1,0 +1,211 @@
+import type { RegistryFile } from "../client/index.ts";
+import type { WheelFilename } from "../filenames/index.ts";
+import { compareVersions, type Version } from "../pep440/index.ts";
+import { formatTag, type Tags } from "../platform-tags/index.ts";
+
+/** What decides which files of one package the target can use. */
+export interface FilePolicy {
+  readonly tags: Tags;
+  /** The target `python_full_version`, checked against each file's `Requires-Python`. */
+  readonly pythonVersion: Version;
+  /** Files uploaded at or after this instant are left out (`--exclude-newer`). */
+  readonly excludeNewer: Date | undefined;
+  /** `--no-binary` names this package (or `:all:`): its wheels are left out. */
+  readonly noBinary: boolean;
+  /** `--only-binary` names this package (or `:all:`): its sdists are left out. */
+  readonly onlyBinary: boolean;
+  /** Whether an sdist's metadata can be read (a builder is plugged in). */
+  readonly readsSources: boolean;
+}
+
+/** The files of one version, judged for the target. */
+export interface VersionFiles {
+  readonly version: Version;
+  /**
+   * The files the target can install, most preferred first: compatible wheels by tag priority
+   * (ties: the higher build tag, then page order), then sdists. Yanked files are left out
+   * unless the whole version is yanked (then it can only be chosen by an `==` pin, and all of
+   * them count).
+   */
+  readonly usable: readonly RegistryFile[];
+  /** PEP 592: every usable file (every file, when none is usable) is yanked. */
+  readonly yanked: boolean;
+  /** Why the version cannot be used (no file whose metadata Puffin can read), if so. */
+  readonly unavailable: string | undefined;
+}
+
+/** How many wheel tag sets an "only …" list shows before it ends with `…`. */
+const SHOWN_TAG_SETS = 3;
+
+/**
+ * Groups a package's files by version, newest first, and judges each version's files for the
+ * target: platform tags, per-file `Requires-Python` (the index's `data-requires-python`; the
+ * METADATA's own `Requires-Python` is a dependency on Python instead), yanked, `--no-binary` /
+ * `--only-binary`, `--exclude-newer`. Legacy formats (eggs, installers) are skipped.
+ *
+ * `--exclude-newer` keeps only files the index dates (PEP 700 `upload-time`) before the cut-off:
+ * later files are treated as if they did not exist, so a version left with none disappears;
+ * undated files are treated as unavailable, as uv documents ("If the field is not present for
+ * a given distribution, the distribution will be treated as unavailable"), and a version with
+ * only undated files stays listed with that reason so the report can say it.
+ * https://docs.astral.sh/uv/concepts/resolution/#reproducible-resolutions
+ */
+export function groupVersionFiles(
+  files: readonly RegistryFile[],
+  policy: FilePolicy,
+): VersionFiles[] {
+  const cutoff = policy.excludeNewer?.getTime();
+  const dated: { version: Version; file: RegistryFile; undated: boolean }[] = [];
+  for (const file of files) {
+    const dist = file.file.distFilename;
+    if (dist.kind === "legacy") continue;
+    let undated = false;
+    if (cutoff !== undefined) {
+      const uploaded = uploadTime(file);
+      if (uploaded !== undefined && uploaded >= cutoff) continue;
+      undated = uploaded === undefined;
+    }
+    dated.push({ version: dist.filename.version, file, undated });
+  }
+  // Newest first; the sort is stable, so page order holds within a version.
+  dated.sort((a, b) => compareVersions(b.version, a.version));
+  const result: VersionFiles[] = [];
+  let start = 0;
+  while (start < dated.length) {
+    let end = start + 1;
+    while (end < dated.length && dated[end]!.version.equals(dated[start]!.version)) end++;
+    const group = dated.slice(start, end);
+    const kept = group.filter((entry) => !entry.undated).map((entry) => entry.file);
+    result.push(
+      kept.length === 0
+        ? {
+            version: group[0]!.version,
+            usable: [],
+            yanked: false,
+            unavailable:
+              "has no upload time on its index, which --exclude-newer needs (PEP 700 `upload-time`)",
+          }
+        : judgeVersion(group[0]!.version, kept, policy),
+    );
+    start = end;
+  }
+  return result;
+}
+
+interface RankedWheel {
+  readonly file: RegistryFile;
+  readonly wheel: WheelFilename;
+  readonly priority: number;
+}
+
+function judgeVersion(
+  version: Version,
+  files: readonly RegistryFile[],
+  policy: FilePolicy,
+): VersionFiles {
+  const wheels: RankedWheel[] = [];
+  const sdists: RegistryFile[] = [];
+  /** Files the platform and the binary policy allow, but their `Requires-Python` excludes. */
+  const pythonExcluded: RegistryFile[] = [];
+  const incompatible: WheelFilename[] = [];
+  let allWheels = 0;
+  let allSdists = 0;
+  for (const file of files) {
+    const dist = file.file.distFilename;
+    if (dist.kind === "wheel") {
+      allWheels++;
+      if (policy.noBinary) continue;
+      const priority = policy.tags.compatibility(dist.filename);
+      if (priority === undefined) {
+        incompatible.push(dist.filename);
+        continue;
+      }
+      if (!allowsPython(file, policy.pythonVersion)) pythonExcluded.push(file);
+      else wheels.push({ file, wheel: dist.filename, priority });
+    } else if (dist.kind === "sdist") {
+      allSdists++;
+      if (policy.onlyBinary) continue;
+      if (!allowsPython(file, policy.pythonVersion)) pythonExcluded.push(file);
+      else sdists.push(file);
+    }
+  }
+  wheels.sort((a, b) => b.priority - a.priority || compareBuildTags(b.wheel.build, a.wheel.build));
+  const candidates = [...wheels.map((w) => w.file), ...sdists];
+  const yanked = (candidates.length > 0 ? candidates : files).every(isYanked);
+  const usable = yanked ? candidates : candidates.filter((file) => !isYanked(file));
+  let unavailable: string | undefined;
+  if (wheels.length === 0 && (sdists.length === 0 || !policy.readsSources)) {
+    unavailable = unavailableReason({
+      policy,
+      allWheels,
+      allSdists,
+      incompatible,
+      pythonExcluded,
+      buildableSdists: sdists.length > 0,
+    });
+  }
+  return { version, usable, yanked, unavailable };
+}
+
+function unavailableReason(facts: {
+  policy: FilePolicy;
+  allWheels: number;
+  allSdists: number;
+  incompatible: readonly WheelFilename[];
+  pythonExcluded: readonly RegistryFile[];
+  buildableSdists: boolean;
+}): string {
+  const { policy, allWheels, allSdists, incompatible, pythonExcluded } = facts;
+  const noBuild = "building source distributions is not supported yet";
+  if (policy.noBinary && allSdists === 0) {
+    return "has no source distribution, and --no-binary excludes its wheels";
+  }
+  if (policy.onlyBinary && allWheels === 0) {
+    return "has no wheel, and --only-binary excludes its source distributions";
+  }
+  if (pythonExcluded.length > 0 && !facts.buildableSdists) {
+    const specifiers = pythonExcluded[0]!.file.requiresPython;
+    return `requires Python ${specifiers} (the target is Python ${policy.pythonVersion})`;
+  }
+  if (incompatible.length > 0) {
+    const shown = incompatible.slice(0, SHOWN_TAG_SETS).map(tagSet).join(", ");
+    const more = incompatible.length > SHOWN_TAG_SETS ? ", …" : "";
+    const best = policy.tags.tags[0];
+    const target = best === undefined ? "this platform" : formatTag(best);
+    const wheels = `has no wheel for ${target} (only ${shown}${more})`;
+    return facts.buildableSdists ? `${wheels} and ${noBuild}` : wheels;
+  }
+  if (policy.noBinary) return `can only be installed from source (--no-binary), and ${noBuild}`;
+  return `has no wheel for this platform and ${noBuild}`;
+}
+
+/** `cp39-cp39-win_amd64`, `py2.py3-none-any`: a wheel's compressed tag set. */
+function tagSet(wheel: WheelFilename): string {
+  return [wheel.pythonTags, wheel.abiTags, wheel.platformTags].map((c) => c.join(".")).join("-");
+}
+
+function allowsPython(file: RegistryFile, pythonVersion: Version): boolean {
+  return file.file.requiresPython?.contains(pythonVersion) ?? true;
+}
+
+function isYanked(file: RegistryFile): boolean {
+  return file.file.yanked !== undefined;
+}
+
+/** Milliseconds since the epoch of the file's PEP 700 `upload-time`, if the index gave one. */
+function uploadTime(file: RegistryFile): number | undefined {
+  const text = file.file.uploadTime;
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Wheels without a build tag sort before any with one (the binary distribution format). */
+function compareBuildTags(
+  a: WheelFilename["build"] | undefined,
+  b: WheelFilename["build"] | undefined,
+): number {
+  if (a === undefined || b === undefined)
+    return (a === undefined ? 0 : 1) - (b === undefined ? 0 : 1);
+  return a.number - b.number || (a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0);
+}
