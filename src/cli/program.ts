@@ -4,6 +4,9 @@ import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
 import type { CommandContext } from "./command-context.ts";
 import { registerCacheCommand } from "./commands/cache.ts";
 import { registerPipInspectCommands } from "./commands/pip-inspect.ts";
+import { registerPipSyncCommand } from "./commands/pip-sync.ts";
+import { registerPipTreeCommand } from "./commands/pip-tree.ts";
+import { registerPipUninstallCommand } from "./commands/pip-uninstall.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
 import { ExitStatus } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
@@ -100,7 +103,10 @@ function buildProgram(context: CliContext): Command {
     .command("pip")
     .description("Manage Python packages with a pip-compatible interface")
     .usage("[OPTIONS] <COMMAND>");
+  registerPipSyncCommand(pip, commandContext);
+  registerPipUninstallCommand(pip, commandContext);
   registerPipInspectCommands(pip, commandContext);
+  registerPipTreeCommand(pip, commandContext);
 
   // With no command, show the help and fail like clap does; an unknown one is a usage error.
   program.action((_options, command: Command) => {

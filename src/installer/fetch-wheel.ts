@@ -24,6 +24,7 @@ import {
   PuffinError,
   redactCredentials,
   removeTree,
+  Semaphore,
 } from "../support/index.ts";
 import { unzipWheel } from "./unzip-wheel.ts";
 
@@ -124,12 +125,12 @@ export class WheelFetcher {
   readonly #cache: Cache;
   readonly #http: HttpClient;
   readonly #inFlight = new OnceMap<string, FetchedWheel>();
-  readonly #limit: <T>(task: () => Promise<T>) => Promise<T>;
+  readonly #limit: Semaphore;
 
   constructor(options: WheelFetcherOptions) {
     this.#cache = options.cache;
     this.#http = options.http;
-    this.#limit = limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.#limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
   /** The wheel's unzipped tree if the cache holds it (and it satisfies `allowedHashes`). */
@@ -159,7 +160,7 @@ export class WheelFetcher {
     return this.#inFlight.run(key, async () => {
       const cached = await this.lookup(request);
       if (cached !== undefined) return { cached, downloaded: false };
-      return this.#limit(() => this.#fetch(request));
+      return this.#limit.run(() => this.#fetch(request));
     });
   }
 
@@ -458,20 +459,4 @@ async function isDirectory(path: string): Promise<boolean> {
     if (code === "ENOENT" || code === "ENOTDIR") return false;
     throw error;
   }
-}
-
-/** Runs at most `size` tasks at once, the rest in call order. */
-function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }

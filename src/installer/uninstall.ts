@@ -1,5 +1,5 @@
 import { lstat, readdir, rmdir, unlink } from "node:fs/promises";
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { InstalledDist } from "../distribution-types/index.ts";
 import { log, removeTree } from "../support/index.ts";
 import type { InstallLayout } from "./install-layout.ts";
@@ -101,19 +101,20 @@ async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise
     }
     touched.add(dirname(resolve(dist.path)));
   }
-  // Emptied directories, deepest first, up to (not including) a protected directory.
-  const candidates = [...touched].sort((a, b) => b.length - a.length);
-  const tried = new Set<string>();
-  for (const start of candidates) {
-    for (
-      let dir = start;
-      inside(dir) && !protectedDirs.has(dir) && !tried.has(dir);
-      dir = dirname(dir)
-    ) {
-      tried.add(dir);
-      if (!(await removeEmptyDir(dir))) break;
-      dirs.push(dir);
+  // Emptied directories: every touched directory and its ancestors up to (not including) a
+  // protected one, each tried once, deepest first, so a directory is tried after all of its
+  // subdirectories (a directory tried earlier, while a sibling subtree was still there, would
+  // otherwise be left behind).
+  const candidates = new Set<string>();
+  for (const start of touched) {
+    for (let dir = start; inside(dir) && !protectedDirs.has(dir); dir = dirname(dir)) {
+      if (candidates.has(dir)) break;
+      candidates.add(dir);
     }
+  }
+  const depth = (path: string) => path.split(sep).length;
+  for (const dir of [...candidates].sort((a, b) => depth(b) - depth(a))) {
+    if (await removeEmptyDir(dir)) dirs.push(dir);
   }
   return { dist, files: files.sort(), dirs: dirs.sort() };
 }

@@ -56,6 +56,27 @@ describe("uninstall", () => {
     assert.ok(!removed!.dirs.includes(t.layout.scheme.scripts), "scheme directories stay");
   });
 
+  test("a directory is removed once its subdirectories are, whatever their names' lengths", async () => {
+    const t = target();
+    const before = snapshotTree(t.layout.prefix);
+    const built = buildWheel({
+      name: "nested",
+      version: "1.0",
+      files: { "nested/core/__init__.py": "", "nested/core/tests/__init__.py": "" },
+    });
+    const wheel = join(t.root, built.filename);
+    writeFileSync(wheel, built.bytes);
+    const cached = await unzipWheel({ wheel, cache: t.cache });
+    await installWheels([{ cached, requested: true }], { layout: t.layout });
+    // `core/__pycache__` is tried before `core/tests` if directories go by path length.
+    const pycache = join(t.layout.scheme.purelib, "nested", "core", "__pycache__");
+    mkdirSync(pycache);
+    writeFileSync(join(pycache, "__init__.cpython-312.pyc"), "");
+    const dists = (await SitePackages.read([t.layout.scheme.purelib])).dists();
+    await uninstall(dists, { layout: t.layout });
+    assert.deepEqual(snapshotTree(t.layout.prefix), before);
+  });
+
   test("never removes anything outside the environment; missing files are skipped", async () => {
     const t = target();
     const outside = join(t.root, "outside.txt");

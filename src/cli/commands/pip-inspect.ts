@@ -2,11 +2,14 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
 import type { InstalledDist } from "../../distribution-types/index.ts";
-import type { SitePackages } from "../../installer/index.ts";
-import type { Interpreter } from "../../interpreter/index.ts";
 import { PackageName } from "../../normalize/index.ts";
 import { PuffinError } from "../../support/index.ts";
-import { type CommandContext, openCache } from "../command-context.ts";
+import type { CommandContext } from "../command-context.ts";
+import {
+  type EnvironmentOptions,
+  pythonOption as environmentPythonOption,
+  openEnvironment,
+} from "../environment.ts";
 
 /**
  * `puffin pip freeze | list | show | check`: read-only views of an environment's installed
@@ -14,39 +17,7 @@ import { type CommandContext, openCache } from "../command-context.ts";
  * `CONDA_PREFIX`, `.venv`). Output formats follow uv's: data on stdout, summaries on stderr.
  */
 
-interface EnvironmentOptions {
-  python?: string;
-}
-
-interface Environment {
-  interpreter: Interpreter;
-  site: SitePackages;
-}
-
-async function openEnvironment(
-  command: Command,
-  options: EnvironmentOptions,
-  context: CommandContext,
-): Promise<Environment> {
-  const [{ findEnvironmentInterpreter }, { SitePackages }] = await Promise.all([
-    import("../../interpreter/index.ts"),
-    import("../../installer/index.ts"),
-  ]);
-  const interpreter = await findEnvironmentInterpreter({
-    python: options.python,
-    env: context.env,
-    cwd: context.cwd,
-    cache: await openCache(command, context),
-  });
-  const { purelib, platlib } = interpreter.info.scheme;
-  return { interpreter, site: await SitePackages.read([purelib, platlib]) };
-}
-
-const pythonOption = () =>
-  new Option(
-    "-p, --python <PYTHON>",
-    "The Python interpreter of the environment to inspect (a path, name or version)",
-  );
+const pythonOption = () => environmentPythonOption("inspect");
 
 /** The project directory of an editable install, from its `file://` URL. */
 function editableLocation(dist: InstalledDist): string | undefined {

@@ -1,0 +1,49 @@
+import type { PackageName } from "../normalize/index.ts";
+import type { Version } from "../pep440/index.ts";
+import type { Printer } from "./printer.ts";
+
+/** `3 packages` / `1 package`. */
+export function packages(count: number): string {
+  return `${count} package${count === 1 ? "" : "s"}`;
+}
+
+/** A duration as uv prints it: `12ms` under a second, else `1.23s`. */
+export function elapsed(startedMs: number): string {
+  const ms = performance.now() - startedMs;
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}
+
+/** One line of the change list: a distribution removed (`-`) or added (`+`). */
+export interface Change {
+  readonly kind: "-" | "+";
+  readonly name: PackageName;
+  readonly version: Version;
+  /** Printed instead of `==version` for a URL install (`name @ url`). */
+  readonly url?: string | undefined;
+}
+
+/**
+ * Prints ` - name==old` / ` + name==new` lines as uv does: sorted by name, a removal before the
+ * addition that replaces it; removals in red, additions in green.
+ */
+export function printChanges(printer: Printer, changes: readonly Change[]): void {
+  const { red, green, bold } = printer.colors;
+  const sorted = [...changes].sort((a, b) =>
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : a.kind === b.kind
+          ? a.version.compare(b.version)
+          : a.kind === "-"
+            ? -1
+            : 1,
+  );
+  for (const change of sorted) {
+    const label =
+      change.url === undefined
+        ? `${bold(change.name)}==${change.version.toString()}`
+        : `${bold(change.name)} @ ${change.url}`;
+    printer.info(` ${change.kind === "-" ? red("-") : green("+")} ${label}`);
+  }
+}
