@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { extractSdist } from "../../src/build/index.ts";
+import { PuffinError } from "../../src/support/index.ts";
+import { type TarEntry, writeTar, writeTarGz } from "../support/tar-writer.ts";
+import { testDirectory } from "../support/temp-dir.ts";
+import { writeZip } from "../support/zip-writer.ts";
+
+const root = testDirectory("sdist-archive");
+let counter = 0;
+
+/** Writes `bytes` as `name` and extracts it into a fresh directory. */
+async function extract(name: string, bytes: Uint8Array): Promise<{ tree: string; into: string }> {
+  counter += 1;
+  const archive = join(root, `${counter}-${name}`);
+  writeFileSync(archive, bytes);
+  const into = join(root, `out-${counter}`);
+  mkdirSync(into);
+  return { tree: await extractSdist(archive, into), into };
+}
+
+async function refused(name: string, bytes: Uint8Array, code: string, pattern: RegExp) {
+  await assert.rejects(extract(name, bytes), (error: unknown) => {
+    assert.ok(error instanceof PuffinError);
+    assert.equal(error.code, code);
+    assert.match(
+      error.message + String((error.cause as Error | undefined)?.message ?? ""),
+      pattern,
+    );
+    return true;
+  });
+}
+
+/** A tar with one entry whose type flag is replaced (devices, FIFOs: not in the tar writer). */
+function tarWithTypeFlag(name: string, flag: string): Uint8Array {
+  const tar = Buffer.from(writeTar([{ name, data: "" }]));
+  tar.write(flag, 156, 1, "ascii");
+  tar.fill(" ", 148, 156);
+  let sum = 0;
+  for (const byte of tar.subarray(0, 512)) sum += byte;
+  tar.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
+  return gzipSync(tar);
+}
+
+describe("extracting source distributions", () => {
+  test("a .tar.gz: the single top-level directory is the source tree, modes and safe links kept", async () => {
+    const { tree, into } = await extract(
+      "pkg-1.0.tar.gz",
+      writeTarGz([
+        { name: "pkg-1.0/", type: "directory" },
+        { name: "pkg-1.0/setup.py", data: "print('hi')\n" },
+        { name: "pkg-1.0/bin/run", data: "#!/bin/sh\n", mode: 0o755 },
+        { name: "pkg-1.0/pkg/__init__.py", data: "" },
+        { name: "pkg-1.0/pkg/alias.py", type: "symlink", linkname: "__init__.py" },
+        { name: "pkg-1.0/docs/up.py", type: "symlink", linkname: "../pkg/__init__.py" },
+      ]),
+    );
+    assert.equal(tree, join(into, "pkg-1.0"));
+    assert.equal(readFileSync(join(tree, "setup.py"), "utf8"), "print('hi')\n");
+    assert.equal(lstatSync(join(tree, "bin/run")).mode & 0o111, 0o111);
+    assert.equal(readlinkSync(join(tree, "pkg/alias.py")), "__init__.py");
+  });
+
+  test("a .zip, and an archive without one top-level directory is its own tree", async () => {
+    const zip = await extract(
+      "pkg-1.0.zip",
+      writeZip([
+        { name: "pkg-1.0/setup.py", data: "x = 1\n" },
+        { name: "pkg-1.0/tool.sh", data: "#!/bin/sh\n", mode: 0o100755 },
+      ]),
+    );
+    assert.equal(zip.tree, join(zip.into, "pkg-1.0"));
+    assert.equal(readFileSync(join(zip.tree, "setup.py"), "utf8"), "x = 1\n");
+    assert.equal(lstatSync(join(zip.tree, "tool.sh")).mode & 0o111, 0o111);
+
+    const flat = await extract(
+      "flat-1.0.tar.gz",
+      writeTarGz([
+        { name: "setup.py", data: "" },
+        { name: "flat/__init__.py", data: "" },
+      ]),
+    );
+    assert.equal(flat.tree, flat.into);
+  });
+
+  const hostileTars: [string, TarEntry[] | Uint8Array, RegExp][] = [
+    ["a `..` path", [{ name: "pkg-1.0/../../evil.py", data: "x" }], /`\.\.` component/],
+    ["an absolute path", [{ name: "/tmp/evil.py", data: "x" }], /absolute path/],
+    [
+      "a symlink out of the tree",
+      [{ name: "pkg-1.0/link", type: "symlink", linkname: "../../../etc/passwd" }],
+      /symbolic link to "..\/..\/..\/etc\/passwd"/,
+    ],
+    [
+      "an absolute symlink",
+      [{ name: "pkg-1.0/link", type: "symlink", linkname: "/etc/passwd" }],
+      /symbolic link/,
+    ],
+    [
+      "a hard link out of the tree",
+      [{ name: "pkg-1.0/link", type: "hardlink", linkname: "../outside" }],
+      /hard link/,
+    ],
+    ["a character device", tarWithTypeFlag("pkg-1.0/tty", "3"), /CharacterDevice/],
+    ["a FIFO", tarWithTypeFlag("pkg-1.0/pipe", "6"), /FIFO/],
+  ];
+  for (const [what, entries, pattern] of hostileTars) {
+    test(`a .tar.gz with ${what} is refused and nothing of it escapes`, async () => {
+      const bytes = entries instanceof Uint8Array ? entries : writeTarGz(entries);
+      const before = readdirSync(root).length;
+      await refused("evil-1.0.tar.gz", bytes, "sdist-unsafe-entry", pattern);
+      // Only the archive and its extraction directory were added next to the others.
+      assert.equal(readdirSync(root).length, before + 2);
+      assert.ok(!readdirSync(root).includes("evil.py"));
+    });
+  }
+
+  test("a .zip with `..` or a symlink entry is refused", async () => {
+    await refused(
+      "evil-1.0.zip",
+      writeZip([{ name: "../evil.py", data: "x" }]),
+      "sdist-unsafe-entry",
+      /evil/,
+    );
+    await refused(
+      "evil-1.0.zip",
+      writeZip([{ name: "pkg/link", data: "/etc/passwd", mode: 0o120777 }]),
+      "sdist-unsafe-entry",
+      /symbolic link/,
+    );
+  });
+
+  const unsupported: [string, string, RegExp][] = [
+    ["pkg-1.0.tar.bz2", "sdist-unsupported-compression", /no bz2 decompressor/],
+    ["pkg-1.0.tar.xz", "sdist-unsupported-compression", /no xz decompressor/],
+    ["pkg-1.0.rar", "sdist-unknown-format", /not a source distribution archive/],
+  ];
+  for (const [name, code, pattern] of unsupported) {
+    test(`${name} fails with ${code}`, async () => {
+      await refused(name, new Uint8Array(10), code, pattern);
+    });
+  }
+
+  test("a corrupt .tar.gz fails with sdist-invalid", async () => {
+    await refused(
+      "bad-1.0.tar.gz",
+      gzipSync(Buffer.from("not a tar at all".repeat(40))),
+      "sdist-invalid",
+      /Failed to extract/,
+    );
+  });
+});
