@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -227,6 +227,32 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
     const sdist = await sync([requirements("d3.txt", ["./some-project"])], py);
     assert.equal(sdist.status, 1);
     assert.match(sdist.stderr, /not supported yet/);
+  });
+
+  test("--compile-bytecode compiles the installed files; --strict reports missing dependencies", async () => {
+    const py = await venv("compile");
+    const result = await sync([requirements("b.txt", ["beta==1.0"])], py, [
+      "--compile-bytecode",
+      "--strict",
+      "--link-mode",
+      "copy",
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /\nBytecode compiled 2 files in \d+ms\n/);
+    assert.match(
+      result.stderr,
+      /warning: The package `beta` requires `alpha>=1`, but it's not installed\n$/,
+    );
+    const site = (await queryInterpreter(py, { cache })).info.scheme.purelib;
+    const compiled = readdirSync(join(site, "beta", "__pycache__")).sort();
+    assert.equal(compiled.length, 2);
+    assert.ok(compiled.every((name) => name.endsWith(".pyc")));
+    const badMode = await sync([requirements("b2.txt", ["beta==1.0"])], py, [
+      "--link-mode",
+      "symlink",
+    ]);
+    assert.equal(badMode.status, 1);
+    assert.match(badMode.stderr, /Invalid link mode "symlink"/);
   });
 
   test("pip uninstall removes packages (dry run first) and warns about missing ones", async () => {
