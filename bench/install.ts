@@ -53,7 +53,11 @@ function choosePython(): string {
 
 const python = choosePython();
 const root = mkdtempSync(join(values.dir, "puffin-bench-install-"));
-const env = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PIP_DISABLE_PIP_VERSION_CHECK: "1",
+  PIP_NO_INPUT: "1",
+};
 delete env["PIP_FIND_LINKS"];
 delete env["VIRTUAL_ENV"];
 let counter = 0;
