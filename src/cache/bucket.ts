@@ -36,17 +36,20 @@ export const CacheBucket = {
    */
   FlatIndex: "flat-index-v0",
   /**
-   * Wheels from indexes, URLs and paths: metadata with its freshness (HTTP policy, or a file
-   * stamp for paths), and the unzipped wheel as a symlink into `archive-v0`.
+   * Wheels from indexes, URLs and paths, per package: the parsed METADATA with what keeps it
+   * valid (the wheel's hash as the index lists it, or a file stamp for local wheels; see
+   * `client/wheel-metadata.ts`), and which `archive-v0` tree the wheel unzipped to (see
+   * `installer/fetch-wheel.ts`; a wheel listed with a SHA-256 needs no pointer, its archive id
+   * derives from the digest).
    *
    *     wheels-v0/
    *     ├── index/<digest(index URL)>/requests/
-   *     │   ├── requests-2.32.3-py3-none-any.json     METADATA + HTTP policy
-   *     │   └── requests-2.32.3-py3-none-any          → ../../../../archive-v0/<archive id>
+   *     │   ├── requests-2.32.3-py3-none-any.json           METADATA + validator
+   *     │   └── requests-2.32.3-py3-none-any.archive.json   archive id + hashes + validator
    *     ├── url/<digest(URL)>/flask/
    *     │   └── flask-3.0.0-py3-none-any.json
    *     └── path/<digest(path)>/attrs/
-   *         └── attrs-24.2.0-py3-none-any.json        METADATA + file stamp
+   *         └── attrs-24.2.0-py3-none-any.json              METADATA + file stamp
    */
   Wheels: "wheels-v0",
   /**
@@ -63,14 +66,14 @@ export const CacheBucket = {
    * One directory per source artifact (index sdist, URL, path, git commit): a freshness marker,
    * the sdist's metadata, and the wheels built from it. The listing is the truth about which
    * wheels exist; nothing duplicates it. When the source changes, the whole directory goes.
+   * (`build/built-wheel-cache.ts` owns the entries.)
    *
    *     built-wheels-v0/
    *     ├── index/<digest(index URL)>/django-allauth/
    *     │   └── django_allauth-0.51.0.tar.gz/
-   *     │       ├── revision.json                       HTTP policy (or file stamp)
+   *     │       ├── revision.json                       HTTP policy, hash or file stamp
    *     │       ├── metadata.json                       the sdist's core metadata
-   *     │       ├── django_allauth-0.51.0-py3-none-any.whl
-   *     │       └── django_allauth-0.51.0-py3-none-any  → archive-v0/<archive id>
+   *     │       └── django_allauth-0.51.0-py3-none-any.whl
    *     ├── url/<digest(URL)>/werkzeug/werkzeug-3.0.1.tar.gz/…
    *     ├── path/<digest(path)>/my-project/my-project/…
    *     └── git/<digest(URL@commit)>/pydantic-extra-types/…
