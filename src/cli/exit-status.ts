@@ -8,3 +8,13 @@ export const ExitStatus = {
   Error: 2,
 } as const;
 export type ExitStatus = (typeof ExitStatus)[keyof typeof ExitStatus];
+
+/**
+ * Thrown by a command that has already printed why it failed (uv's no-solution report): the CLI
+ * exits with `status` and prints nothing more.
+ */
+export class ExitWith extends Error {
+  constructor(readonly status: ExitStatus) {
+    super(`exit status ${status}`);
+  }
+}

@@ -3,12 +3,14 @@ import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
 import type { CommandContext } from "./command-context.ts";
 import { registerCacheCommand } from "./commands/cache.ts";
+import { registerPipCompileCommand } from "./commands/pip-compile.ts";
 import { registerPipInspectCommands } from "./commands/pip-inspect.ts";
+import { registerPipInstallCommand } from "./commands/pip-install.ts";
 import { registerPipSyncCommand } from "./commands/pip-sync.ts";
 import { registerPipTreeCommand } from "./commands/pip-tree.ts";
 import { registerPipUninstallCommand } from "./commands/pip-uninstall.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
-import { ExitStatus } from "./exit-status.ts";
+import { ExitStatus, ExitWith } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
 import { PUFFIN_VERSION } from "./version.ts";
 
@@ -18,6 +20,8 @@ export interface CliContext {
   streams: Streams & { stderr: { isTTY?: boolean } };
   /** The directory relative paths are taken from; the process's own when absent. */
   cwd?: string;
+  /** Reads all of stdin (`pip compile -`); the process's own stdin when absent. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 interface GlobalOptions {
@@ -33,12 +37,13 @@ const USAGE_FOOTER = "\nFor more information, try '--help'.\n";
  * (`error: …`) and mapped to an exit status, 2 for a command line that cannot be understood.
  */
 export async function runCli(args: readonly string[], context: CliContext): Promise<number> {
-  const program = buildProgram(context);
+  const program = buildProgram(context, args);
   try {
     await program.parseAsync([...args], { from: "user" });
     return ExitStatus.Success;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
+    if (error instanceof ExitWith) return error.status;
     const printer = printerFor(program.opts<GlobalOptions>(), context);
     printer.error(error);
     return error instanceof PuffinError ? ExitStatus.Failure : ExitStatus.Error;
@@ -47,7 +52,7 @@ export async function runCli(args: readonly string[], context: CliContext): Prom
   }
 }
 
-function buildProgram(context: CliContext): Command {
+function buildProgram(context: CliContext, args: readonly string[]): Command {
   const program = new Command("puffin")
     .description("An extremely fast Python package manager.")
     .usage("[OPTIONS] <COMMAND>")
@@ -103,7 +108,12 @@ function buildProgram(context: CliContext): Command {
     .command("pip")
     .description("Manage Python packages with a pip-compatible interface")
     .usage("[OPTIONS] <COMMAND>");
+  registerPipCompileCommand(pip, commandContext, {
+    args,
+    readStdin: context.readStdin ?? readProcessStdin,
+  });
   registerPipSyncCommand(pip, commandContext);
+  registerPipInstallCommand(pip, commandContext);
   registerPipUninstallCommand(pip, commandContext);
   registerPipInspectCommands(pip, commandContext);
   registerPipTreeCommand(pip, commandContext);
@@ -137,4 +147,10 @@ function commanderExit(error: CommanderError): number {
     return ExitStatus.Success;
   }
   return ExitStatus.Error;
+}
+
+async function readProcessStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

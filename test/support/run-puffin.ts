@@ -12,13 +12,14 @@ export interface PuffinRun {
  */
 export async function runPuffin(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {},
 ): Promise<PuffinRun> {
   let stdout = "";
   let stderr = "";
   const status = await runCli(args, {
     env: options.env ?? {},
     cwd: options.cwd,
+    readStdin: async () => new TextEncoder().encode(options.stdin ?? ""),
     streams: {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text), isTTY: false },

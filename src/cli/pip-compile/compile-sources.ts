@@ -12,6 +12,7 @@ import {
   type RequirementEntry,
   type RequirementsFileReader,
   type SelectionEntries,
+  type SourceLocation,
   type UnnamedRequirement,
 } from "../../requirements-txt/index.ts";
 import { PuffinError, redactCredentials } from "../../support/index.ts";
@@ -28,6 +29,8 @@ export interface SourcedRequirement {
   readonly origin: RequirementOrigin;
   /** Given with `-e`: written back as `-e URL`. */
   readonly editable: boolean;
+  /** `--hash` values as `algorithm:digest` (a requirements file's; none for `pyproject.toml`). */
+  readonly hashes: readonly string[];
 }
 
 export interface CompileSources {
@@ -39,6 +42,8 @@ export interface CompileSources {
   readonly extraIndexUrls: string[];
   readonly findLinks: string[];
   readonly noIndex: boolean;
+  /** `--require-hashes` in a file. */
+  readonly requireHashes: boolean;
   /** `--pre` in a file: pre-releases allowed. */
   readonly pre: boolean;
   readonly noBinary: SelectionEntries;
@@ -71,6 +76,7 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
     extraIndexUrls: [],
     findLinks: [],
     noIndex: false,
+    requireHashes: false,
     pre: false,
     noBinary: [],
     onlyBinary: [],
@@ -93,7 +99,7 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
       for (const extra of project.extras) foundExtras.add(extra);
       const origin: RequirementOrigin = { kind: "project", path: source, name: project.name };
       for (const requirement of project.requirements) {
-        result.requirements.push({ requirement, origin, editable: false });
+        result.requirements.push({ requirement, origin, editable: false, hashes: [] });
       }
       continue;
     }
@@ -117,6 +123,7 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
     for (const entry of parsed.constraints) result.constraints.push(sourced(entry, options.cwd));
     if (parsed.indexUrl !== undefined) mutable.indexUrl = parsed.indexUrl;
     mutable.noIndex ||= parsed.noIndex;
+    mutable.requireHashes ||= parsed.requireHashes;
     mutable.pre ||= parsed.pre;
     pushNew(result.extraIndexUrls, parsed.extraIndexUrls);
     pushNew(result.findLinks, parsed.findLinks);
@@ -312,21 +319,23 @@ function sourced(entry: RequirementEntry, cwd: string, overrideFile?: string): S
   const requirement =
     entry.requirement.kind === "named"
       ? entry.requirement.requirement
-      : nameUnnamed(entry.requirement.requirement, entry, cwd);
+      : nameUnnamed(entry.requirement.requirement, entry.source, cwd);
   return {
     requirement,
     origin: { kind: "file", path: overrideFile ?? entry.source.file },
     editable: entry.editable,
+    hashes: entry.hashes,
   };
 }
 
 /**
  * The name of a requirement given as a bare URL or path, read without building anything: from a
  * wheel's or an sdist's filename, or from a project directory's static `[project] name`.
+ * `source` places the requirement for messages.
  */
-function nameUnnamed(
+export function nameUnnamed(
   unnamed: UnnamedRequirement,
-  entry: RequirementEntry,
+  source: SourceLocation,
   cwd: string,
 ): Requirement {
   const { url } = unnamed;
@@ -340,7 +349,7 @@ function nameUnnamed(
   if (name === undefined) {
     throw new PuffinError(
       "compile-unnamed-requirement",
-      `Cannot tell the package name of \`${shown}\` (${entry.source.file}:${entry.source.line}) without building it, which is not supported yet`,
+      `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it, which is not supported yet`,
       { hint: `Name it: \`name @ ${shown}\`` },
     );
   }
