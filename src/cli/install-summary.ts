@@ -1,5 +1,6 @@
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
+import { formatElapsed } from "./elapsed.ts";
 import type { Printer } from "./printer.ts";
 
 /** `3 packages` / `1 package`. */
@@ -7,10 +8,9 @@ export function packages(count: number): string {
   return `${count} package${count === 1 ? "" : "s"}`;
 }
 
-/** A duration as uv prints it: `12ms` under a second, else `1.23s`. */
+/** The time since `startedMs` (a `performance.now()` reading), as uv prints durations. */
 export function elapsed(startedMs: number): string {
-  const ms = performance.now() - startedMs;
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`;
+  return formatElapsed(performance.now() - startedMs);
 }
 
 /** One line of the change list: a distribution removed (`-`) or added (`+`). */
