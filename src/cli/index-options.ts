@@ -65,6 +65,46 @@ export function addIndexOptions(command: Command): Command {
     );
 }
 
+/** The index options found inside requirements files. */
+export interface FileIndexOptions {
+  /** The last `--index-url` of the files. */
+  readonly indexUrl: string | undefined;
+  readonly extraIndexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+  readonly noIndex: boolean;
+}
+
+/**
+ * Index options from requirements files join the command line's, as in pip and uv: the command
+ * line's (or the environment's) `--index-url` wins over a file's; extra indexes and find-links
+ * add up, the command line's first; `--no-index` anywhere applies. For a command registered with
+ * `addIndexOptions`, before `registrySettings` reads the values back.
+ */
+export function mergeFileIndexOptions(
+  command: Command,
+  files: FileIndexOptions,
+  env: NodeJS.ProcessEnv,
+): void {
+  const given = command.opts<IndexOptionValues>();
+  if (
+    given.indexUrl === undefined &&
+    env["PUFFIN_INDEX_URL"] === undefined &&
+    files.indexUrl !== undefined
+  ) {
+    command.setOptionValue("indexUrl", files.indexUrl);
+  }
+  if (files.extraIndexUrls.length > 0) {
+    command.setOptionValue("extraIndexUrl", [
+      ...(given.extraIndexUrl ?? []),
+      ...files.extraIndexUrls,
+    ]);
+  }
+  if (files.findLinks.length > 0) {
+    command.setOptionValue("findLinks", [...(given.findLinks ?? []), ...files.findLinks]);
+  }
+  if (files.noIndex) command.setOptionValue("index", false);
+}
+
 /** Reads back the values `addIndexOptions` registered, with the environment as fallback. */
 export function registrySettings(
   options: IndexOptionValues,

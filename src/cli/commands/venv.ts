@@ -1,10 +1,14 @@
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { type CommandContext, openCache } from "../command-context.ts";
+import type { CreatedVenv } from "../../venv/index.ts";
+import { type CommandContext, openCache, openRegistrySession } from "../command-context.ts";
+import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
+import type { Printer } from "../printer.ts";
 import { PUFFIN_VERSION } from "../version.ts";
 
-interface VenvOptions {
+interface VenvOptions extends IndexOptionValues {
   python?: string;
+  seed?: boolean;
   prompt?: string;
   systemSitePackages?: boolean;
   clear?: boolean;
@@ -15,7 +19,7 @@ interface VenvOptions {
  * venv modules are loaded only when the command runs, so `puffin --version` never pays for them.
  */
 export function registerVenvCommand(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command("venv")
     .description("Create a virtual environment")
     .argument("[PATH]", "The path of the virtual environment to create", ".venv")
@@ -32,33 +36,92 @@ export function registerVenvCommand(program: Command, context: CommandContext): 
       "Give the environment access to the base interpreter's site-packages",
     )
     .option("--clear", "Replace an existing virtual environment at PATH")
-    .action(async (path: string, options: VenvOptions, command: Command) => {
-      const [{ findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
-        import("../../interpreter/index.ts"),
-        import("../../venv/index.ts"),
-      ]);
-      const printer = context.printer();
-      const interpreter = await findBaseInterpreter({
-        python: options.python,
-        env: context.env,
-        cwd: context.cwd,
-        cache: await openCache(command, context),
-      });
-      printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
-      printer.info(`Creating virtual environment at: ${path}`);
-      const prompt = options.prompt === "." ? basename(context.cwd) : options.prompt;
-      await createVenv({
-        location: resolve(context.cwd, path),
-        interpreter,
-        prompt,
-        systemSitePackages: options.systemSitePackages === true,
-        clear: options.clear === true,
-        puffinVersion: PUFFIN_VERSION,
-      });
-      const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : shQuote(text));
-      const scripts = join(path, "bin");
-      printer.info(`Activate with: ${activationCommand(scripts, context.env["SHELL"], quote)}`);
+    .option(
+      "--seed",
+      "Install seed packages (pip; setuptools and wheel before Python 3.12) into the environment",
+    );
+  addIndexOptions(command).action(async (path: string, options: VenvOptions, command: Command) => {
+    const [{ findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
+      import("../../interpreter/index.ts"),
+      import("../../venv/index.ts"),
+    ]);
+    const printer = context.printer();
+    const interpreter = await findBaseInterpreter({
+      python: options.python,
+      env: context.env,
+      cwd: context.cwd,
+      cache: await openCache(command, context),
     });
+    printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
+    printer.info(
+      `Creating virtual environment ${options.seed ? "with seed packages " : ""}at: ${path}`,
+    );
+    const prompt = options.prompt === "." ? basename(context.cwd) : options.prompt;
+    const created = await createVenv({
+      location: resolve(context.cwd, path),
+      interpreter,
+      prompt,
+      systemSitePackages: options.systemSitePackages === true,
+      clear: options.clear === true,
+      puffinVersion: PUFFIN_VERSION,
+    });
+    if (options.seed) await seed(created, printer, command, context);
+    const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : shQuote(text));
+    const scripts = join(path, "bin");
+    printer.info(`Activate with: ${activationCommand(scripts, context.env["SHELL"], quote)}`);
+  });
+}
+
+/**
+ * `--seed`: pip (and setuptools + wheel before Python 3.12, as virtualenv and uv seed them)
+ * resolved for the new environment's interpreter from the configured indexes and installed
+ * through Puffin's own installer, from the cache when it holds them. Prints only the ` + ` lines.
+ */
+async function seed(
+  created: CreatedVenv,
+  printer: Printer,
+  command: Command,
+  context: CommandContext,
+): Promise<void> {
+  const started = performance.now();
+  const [{ queryInterpreter }, { Requirement }, { installRequirements }] = await Promise.all([
+    import("../../interpreter/index.ts"),
+    import("../../pep508/index.ts"),
+    import("../requirements-install.ts"),
+  ]);
+  const session = await openRegistrySession(command, context);
+  try {
+    const interpreter = await queryInterpreter(created.python, { cache: session.cache });
+    const [major, minor] = interpreter.pythonMinor;
+    const names = major === 3 && minor < 12 ? ["pip", "setuptools", "wheel"] : ["pip"];
+    await installRequirements({
+      printer,
+      interpreter,
+      installed: [],
+      session,
+      requirements: names.map((name) => Requirement.parse(name)),
+      constraints: [],
+      overrides: [],
+      preferences: new Map(),
+      noDeps: false,
+      resolution: "highest",
+      prerelease: "if-necessary-or-explicit",
+      excludeNewer: undefined,
+      noBinary: [],
+      onlyBinary: [],
+      hashes: new Map(),
+      requireHashes: false,
+      reinstall: false,
+      reinstallPackages: [],
+      linkMode: undefined,
+      dryRun: false,
+      compileBytecode: false,
+      started,
+      steps: false,
+    });
+  } finally {
+    await session.close();
+  }
 }
 
 /** How to activate the environment in the user's shell (`SHELL`), as uv suggests it. */

@@ -1,0 +1,262 @@
+import type { Command } from "commander";
+import type { PackageName } from "../../normalize/index.ts";
+import type { Requirement } from "../../pep508/index.ts";
+import type { PrereleaseMode } from "../../resolver/index.ts";
+import { PuffinError } from "../../support/index.ts";
+import { type CommandContext, openRegistrySession } from "../command-context.ts";
+import { type EnvironmentOptions, openEnvironment, pythonOption } from "../environment.ts";
+import { reportStrict, requireHashesFlag } from "../environment-update.ts";
+import { ExitStatus, ExitWith } from "../exit-status.ts";
+import {
+  addIndexOptions,
+  type IndexOptionValues,
+  mergeFileIndexOptions,
+} from "../index-options.ts";
+import {
+  addResolverOptions,
+  binarySelections,
+  parseExcludeNewer,
+  type ResolverOptionValues,
+} from "../resolver-options.ts";
+
+/**
+ * `puffin pip install PKG... | -r FILE`: resolve the requirements for the environment, with the
+ * installed versions preferred (a satisfied requirement is not upgraded without `-U` / `-P`),
+ * then install what the resolution adds or changes, as `pip sync` does, but without removing
+ * anything the resolution does not name. Requirements come from the command line and from
+ * requirements files or `pyproject.toml` (`-r`, read as `pip compile` reads its sources).
+ */
+interface InstallOptions extends EnvironmentOptions, IndexOptionValues, ResolverOptionValues {
+  requirement?: string[];
+  editable?: string[];
+  constraint?: string[];
+  override?: string[];
+  extra?: string[];
+  allExtras?: boolean;
+  upgrade?: boolean;
+  upgradePackage?: string[];
+  deps: boolean;
+  reinstall?: boolean;
+  reinstallPackage?: string[];
+  linkMode?: string;
+  requireHashes?: boolean;
+  compileBytecode?: boolean;
+  strict?: boolean;
+  dryRun?: boolean;
+}
+
+const repeat = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
+
+export function registerPipInstallCommand(pip: Command, context: CommandContext): void {
+  const command = pip
+    .command("install")
+    .description("Install packages into an environment")
+    .argument("[PACKAGE...]", "Install all listed packages")
+    .option(
+      "-r, --requirement <REQUIREMENT>",
+      "Install all packages listed in the given `requirements.txt` or `pyproject.toml` files (repeatable)",
+      repeat,
+    )
+    .option(
+      "-e, --editable <EDITABLE>",
+      "Install the editable package based on the provided local file path (repeatable)",
+      repeat,
+    )
+    .option(
+      "-c, --constraint <CONSTRAINT>",
+      "Constrain versions using the given requirements files (repeatable)",
+      repeat,
+    )
+    .option(
+      "--override <OVERRIDE>",
+      "Override versions using the given requirements files (repeatable)",
+      repeat,
+    )
+    .option(
+      "--extra <EXTRA>",
+      "Include optional dependencies from the given extra of a `pyproject.toml` given with -r (repeatable)",
+      repeat,
+    )
+    .option("--all-extras", "Include all optional dependencies of the `pyproject.toml` files")
+    .option(
+      "-U, --upgrade",
+      "Allow package upgrades: installed versions are not preferred over newer ones",
+    )
+    .option(
+      "-P, --upgrade-package <PACKAGE>",
+      "Allow upgrades for a specific package (repeatable)",
+      repeat,
+    )
+    .option("--no-deps", "Ignore package dependencies, installing only the named packages")
+    .addOption(pythonOption("install into"))
+    .option(
+      "--reinstall",
+      "Reinstall all packages, regardless of whether they're already installed",
+    )
+    .option("--reinstall-package <PACKAGE>", "Reinstall a specific package (repeatable)", repeat)
+    .option(
+      "--link-mode <LINK_MODE>",
+      "How to install files from the cache: clone (default; hardlink where cloning is unsupported), hardlink or copy",
+    )
+    .option(
+      "--require-hashes",
+      "Require a matching hash for each requirement [env: PUFFIN_REQUIRE_HASHES=]",
+    )
+    .option("--compile-bytecode", "Compile Python files to bytecode after installation")
+    .option(
+      "--strict",
+      "Validate the environment after the installation, reporting missing or conflicting dependencies",
+    )
+    .option("--dry-run", "Perform a dry run: print what would change, change nothing");
+  addIndexOptions(addResolverOptions(command)).action(
+    async (packages: string[], options: InstallOptions, self: Command) => {
+      await pipInstall(packages, options, self, context);
+    },
+  );
+}
+
+async function pipInstall(
+  args: readonly string[],
+  options: InstallOptions,
+  command: Command,
+  context: CommandContext,
+): Promise<void> {
+  const started = performance.now();
+  const printer = context.printer();
+  const editable = options.editable?.[0];
+  if (editable !== undefined) {
+    throw new PuffinError(
+      "unsupported-requirement",
+      `\`-e ${editable}\`: editable requirements are not supported yet`,
+    );
+  }
+  if (args.length === 0 && (options.requirement ?? []).length === 0) {
+    throw new PuffinError(
+      "no-requirements",
+      "Nothing to install: name packages, or give requirements files with -r",
+    );
+  }
+  const [{ readCompileSources }, { ExtraName, PackageName }, installer] = await Promise.all([
+    import("../pip-compile/compile-sources.ts"),
+    import("../../normalize/index.ts"),
+    import("../../installer/index.ts"),
+  ]);
+  const linkMode =
+    options.linkMode === undefined ? undefined : installer.parseLinkMode(options.linkMode);
+  const sources = await readCompileSources({
+    sources: options.requirement ?? [],
+    constraints: options.constraint ?? [],
+    overrides: options.override ?? [],
+    extras: (options.extra ?? []).map((extra) => ExtraName.parse(extra)),
+    allExtras: options.allExtras === true,
+    cwd: context.cwd,
+    env: context.env,
+    readStdin: () => {
+      throw new PuffinError(
+        "stdin-unsupported",
+        "`pip install` does not read requirements from stdin",
+      );
+    },
+  });
+  const editableFile = sources.requirements.find((s) => s.editable);
+  if (editableFile !== undefined) {
+    throw new PuffinError(
+      "unsupported-requirement",
+      `\`-e ${editableFile.requirement.toString()}\` (${editableFile.origin.path}): editable requirements are not supported yet`,
+    );
+  }
+  const requirements = [
+    ...(await commandLineRequirements(args, context.cwd)),
+    ...sources.requirements.map((s) => s.requirement),
+  ];
+  const requireHashes =
+    requireHashesFlag(options.requireHashes, context.env) ||
+    sources.requireHashes ||
+    sources.requirements.some((s) => s.hashes.length > 0);
+  const hashes = new Map<PackageName, string[]>();
+  for (const s of sources.requirements) {
+    if (s.hashes.length > 0) {
+      hashes.set(s.requirement.name, [...(hashes.get(s.requirement.name) ?? []), ...s.hashes]);
+    }
+  }
+
+  const { interpreter, site } = await openEnvironment(command, options, context);
+  mergeFileIndexOptions(command, sources, context.env);
+  const installed = site.dists();
+  const { installedPreferences, installRequirements } = await import("../requirements-install.ts");
+  const session = await openRegistrySession(command, context);
+  try {
+    const outcome = await installRequirements({
+      printer,
+      interpreter,
+      installed,
+      session,
+      requirements,
+      constraints: sources.constraints.map((s) => s.requirement),
+      overrides: sources.overrides.map((s) => s.requirement),
+      preferences: installedPreferences(installed, {
+        all: options.upgrade === true,
+        packages: (options.upgradePackage ?? []).map((name) => PackageName.parse(name)),
+      }),
+      noDeps: !options.deps,
+      resolution: options.resolution,
+      prerelease: options.prerelease ?? (sources.pre ? "allow" : defaultPrerelease),
+      excludeNewer:
+        options.excludeNewer === undefined ? undefined : parseExcludeNewer(options.excludeNewer),
+      noBinary: [
+        ...sources.noBinary,
+        ...(await binarySelections(options.binary === true ? [] : options.binary)),
+      ],
+      onlyBinary: [...sources.onlyBinary, ...(await binarySelections(options.onlyBinary))],
+      hashes,
+      requireHashes,
+      reinstall: options.reinstall === true,
+      reinstallPackages: (options.reinstallPackage ?? []).map((name) => PackageName.parse(name)),
+      linkMode,
+      dryRun: options.dryRun === true,
+      compileBytecode: options.compileBytecode === true,
+      started,
+      steps: true,
+    }).catch(async (error: unknown) => {
+      const { NoSolutionError } = await import("../../resolver/index.ts");
+      if (!(error instanceof NoSolutionError)) throw error;
+      const { renderNoSolution } = await import("../pip-compile/no-solution-report.ts");
+      printer.raw(renderNoSolution(error.report, error.hints));
+      throw new ExitWith(ExitStatus.Failure);
+    });
+    if (outcome !== "dry-run" && options.strict) await reportStrict(printer, interpreter);
+  } finally {
+    await session.close();
+  }
+}
+
+const defaultPrerelease: PrereleaseMode = "if-necessary-or-explicit";
+
+/**
+ * The `PACKAGE` arguments, each read like a requirements-file line: `name[extras] specifiers`,
+ * `name @ url`, or a bare URL or path whose name is read from the wheel or sdist filename.
+ */
+async function commandLineRequirements(
+  args: readonly string[],
+  cwd: string,
+): Promise<Requirement[]> {
+  const [{ parseRequirementText }, { nameUnnamed }] = await Promise.all([
+    import("../../requirements-txt/index.ts"),
+    import("../pip-compile/compile-sources.ts"),
+  ]);
+  return args.map((arg, index) => {
+    const location = { file: "<command line>", line: index + 1 };
+    const parsed = parseRequirementText(arg, {
+      workingDir: cwd,
+      location,
+      column: 1,
+      editable: false,
+    });
+    return parsed.kind === "named"
+      ? parsed.requirement
+      : nameUnnamed(parsed.requirement, location, cwd);
+  });
+}

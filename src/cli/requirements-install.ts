@@ -1,0 +1,149 @@
+import type { InstalledDist } from "../distribution-types/index.ts";
+import type { LinkMode } from "../installer/index.ts";
+import type { Interpreter } from "../interpreter/index.ts";
+import type { PackageName } from "../normalize/index.ts";
+import type { Version } from "../pep440/index.ts";
+import type { Requirement } from "../pep508/index.ts";
+import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
+import { PuffinError } from "../support/index.ts";
+import type { RegistrySession } from "./command-context.ts";
+import {
+  allowedHashes,
+  type InstallTarget,
+  type UpdateOutcome,
+  updateEnvironment,
+  wheelUrlTarget,
+} from "./environment-update.ts";
+import { elapsed, packages } from "./install-summary.ts";
+import type { Printer } from "./printer.ts";
+
+/**
+ * Resolve requirements for an environment's interpreter and install the result into it, leaving
+ * every installed distribution the resolution does not name alone: `pip install` and
+ * `venv --seed`. The installed versions given as `preferences` are tried first, so a
+ * requirement they already satisfy does not upgrade them.
+ */
+export interface RequirementsInstall {
+  readonly printer: Printer;
+  readonly interpreter: Interpreter;
+  readonly installed: readonly InstalledDist[];
+  readonly session: RegistrySession;
+  readonly requirements: readonly Requirement[];
+  readonly constraints: readonly Requirement[];
+  readonly overrides: readonly Requirement[];
+  readonly preferences: ReadonlyMap<PackageName, Version>;
+  /** `--no-deps`: only the named packages, none of their dependencies. */
+  readonly noDeps: boolean;
+  readonly resolution: ResolutionMode;
+  readonly prerelease: PrereleaseMode;
+  readonly excludeNewer: Date | undefined;
+  readonly noBinary: readonly (PackageName | ":all:")[];
+  readonly onlyBinary: readonly (PackageName | ":all:")[];
+  /** `--hash` values of the requirements files, by package. */
+  readonly hashes: ReadonlyMap<PackageName, readonly string[]>;
+  /** Every resolved package must have hashes (pip's and uv's `--require-hashes`). */
+  readonly requireHashes: boolean;
+  readonly reinstall: boolean;
+  readonly reinstallPackages: readonly PackageName[];
+  readonly linkMode: LinkMode | undefined;
+  readonly dryRun: boolean;
+  readonly compileBytecode: boolean;
+  /** When the command started, for `Resolved …` and `Audited …`. */
+  readonly started: number;
+  /** Print `Resolved …` and the other step summaries (see `EnvironmentUpdate.steps`). */
+  readonly steps: boolean;
+}
+
+/** Resolves (a `NoSolutionError` is thrown as it is), prints `Resolved …`, then installs. */
+export async function installRequirements(request: RequirementsInstall): Promise<UpdateOutcome> {
+  const resolver = await import("../resolver/index.ts");
+  const { interpreter, session } = request;
+  const target = resolver.targetFromInterpreter(interpreter);
+  const provider = new resolver.RegistryProvider({
+    client: session.client,
+    target,
+    ...(request.excludeNewer === undefined ? {} : { excludeNewer: request.excludeNewer }),
+    noBinary: request.noBinary,
+    onlyBinary: request.onlyBinary,
+  });
+  const { DirectOnlyProvider } = await import("./pip-compile/direct-only-provider.ts");
+  const resolution = await resolver.resolve(
+    request.noDeps ? new DirectOnlyProvider(provider) : provider,
+    {
+      requirements: request.requirements,
+      constraints: request.constraints,
+      overrides: request.overrides,
+      preferences: request.preferences,
+      environment: target.environment,
+      pythonVersion: target.pythonVersion,
+      resolution: request.resolution,
+      prerelease: request.prerelease,
+    },
+  );
+  if (request.steps) {
+    request.printer.info(
+      `Resolved ${packages(resolution.packages.length)} in ${elapsed(request.started)}`,
+    );
+  }
+
+  const targets: InstallTarget[] = await Promise.all(
+    resolution.packages.map(async (resolved): Promise<InstallTarget> => {
+      const hashes = request.hashes.get(resolved.name) ?? [];
+      if (request.requireHashes && hashes.length === 0) {
+        throw new PuffinError(
+          "missing-hash",
+          `In --require-hashes mode, every package must be listed with a hash, but \`${resolved.name}\` (resolved to ${resolved.version}) has none`,
+          {
+            hint: "List every package with `==` and `--hash` (`puffin pip compile --generate-hashes` writes such a file), or pass --no-deps",
+          },
+        );
+      }
+      const allowed = allowedHashes(hashes);
+      if (resolved.url !== undefined) {
+        return wheelUrlTarget(resolved.url, {
+          name: resolved.name,
+          where: `\`${resolved.name}\``,
+          allowedHashes: allowed,
+          requested: resolved.direct,
+        });
+      }
+      return {
+        dist: { name: resolved.name, version: resolved.version, source: { kind: "registry" } },
+        direct: undefined,
+        allowedHashes: allowed,
+        requested: resolved.direct,
+      };
+    }),
+  );
+  return updateEnvironment({
+    printer: request.printer,
+    interpreter,
+    installed: request.installed,
+    targets,
+    sources: async () => ({ cache: session.cache, http: session.http, provider }),
+    removeExtraneous: false,
+    reinstall: request.reinstall,
+    reinstallPackages: request.reinstallPackages,
+    linkMode: request.linkMode,
+    dryRun: request.dryRun,
+    compileBytecode: request.compileBytecode,
+    started: request.started,
+    steps: request.steps,
+  });
+}
+
+/**
+ * The installed versions as resolver preferences: what is installed stays unless a requirement
+ * rules it out, except the packages being upgraded (`-U`: all, `-P name`: those).
+ */
+export function installedPreferences(
+  installed: readonly InstalledDist[],
+  upgrade: { readonly all: boolean; readonly packages: readonly PackageName[] },
+): Map<PackageName, Version> {
+  const preferences = new Map<PackageName, Version>();
+  if (upgrade.all) return preferences;
+  for (const dist of installed) {
+    if (!upgrade.packages.includes(dist.name)) preferences.set(dist.name, dist.version);
+  }
+  return preferences;
+}

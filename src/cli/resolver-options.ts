@@ -1,0 +1,77 @@
+import { type Command, Option } from "commander";
+import type { PackageName } from "../normalize/index.ts";
+import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
+import { PuffinError } from "../support/index.ts";
+
+/**
+ * The resolver options of the commands that resolve (`pip compile`, `pip install`), with uv's
+ * names: `--resolution`, `--prerelease`, `--exclude-newer`, `--no-binary`, `--only-binary`.
+ * Register them with `addResolverOptions(command)`.
+ */
+export interface ResolverOptionValues {
+  resolution: ResolutionMode;
+  prerelease?: PrereleaseMode;
+  excludeNewer?: string;
+  /** `--no-binary` values; commander's default for the negated name is `true`. */
+  binary: string[] | true;
+  onlyBinary?: string[];
+}
+
+const repeat = (value: string, previous: unknown): string[] => [
+  ...(Array.isArray(previous) ? previous : []),
+  value,
+];
+
+export function addResolverOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--resolution <RESOLUTION>", "The strategy to use when selecting between versions")
+        .choices(["highest", "lowest", "lowest-direct"])
+        .default("highest"),
+    )
+    .addOption(
+      new Option(
+        "--prerelease <PRERELEASE>",
+        "The strategy to use when considering pre-release versions",
+      ).choices(["disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"]),
+    )
+    .option(
+      "--exclude-newer <EXCLUDE_NEWER>",
+      "Only consider files uploaded before this date (RFC 3339 timestamp or `YYYY-MM-DD`)",
+    )
+    .option(
+      "--no-binary <PACKAGE>",
+      "Do not use wheels for these packages (`:all:` for every package; repeatable)",
+      repeat,
+    )
+    .option(
+      "--only-binary <PACKAGE>",
+      "Only use wheels for these packages (`:all:` for every package; repeatable)",
+      repeat,
+    );
+}
+
+/** `--no-binary` / `--only-binary` values as package names, or `:all:`. */
+export async function binarySelections(
+  values: readonly string[] | undefined,
+): Promise<(PackageName | ":all:")[]> {
+  const { PackageName } = await import("../normalize/index.ts");
+  return (values ?? []).map((value) => (value === ":all:" ? ":all:" : PackageName.parse(value)));
+}
+
+/**
+ * `--exclude-newer`: an RFC 3339 timestamp, or a date (`2024-03-01`), which means the start of
+ * that day in the local time zone (uv's reading).
+ */
+export function parseExcludeNewer(text: string): Date {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const date =
+    day === null ? new Date(text) : new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
+  if (Number.isNaN(date.getTime())) {
+    throw new PuffinError(
+      "invalid-exclude-newer",
+      `Invalid --exclude-newer \`${text}\`: expected an RFC 3339 timestamp or a YYYY-MM-DD date`,
+    );
+  }
+  return date;
+}
