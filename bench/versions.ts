@@ -1,16 +1,14 @@
 // PEP 440 versions: parse + sort, and specifier membership, next to Python `packaging`, measured
-// in the same run over the same strings.
-//   node --import tsx bench/versions.ts [runs]
+// in the same process run over the same strings (the `versions` scenario of bench/run.ts).
 // The strings are the versions of every file in the offline index (wheel and sdist filenames
 // under /opt/pypi/simple, /opt/pypi-more/simple, /opt/wheels: the directories and the links in
-// their index pages), repeated to 100,000. Reports medians and ratios.
+// their index pages), repeated to 100,000.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compareVersions, Version, VersionSpecifiers } from "../src/pep440/index.ts";
-import { median, timeMs } from "./measure.ts";
+import { timeMs } from "./measure.ts";
 
-const runs = Number(process.argv[2] ?? 7);
 const TOTAL = 100_000;
 const ROOTS = ["/opt/pypi/simple", "/opt/pypi-more/simple", "/opt/wheels"];
 const SPECIFIERS = [">=1.0", "<2", "~=1.4", "==2.*", ">=1.0,!=1.5,<3", "!=1.0.*,>0.5.post1"];
@@ -39,42 +37,28 @@ function collectFilenames(dir: string, into: Set<string>): void {
   }
 }
 
-const filenames = new Set<string>();
-for (const root of ROOTS) {
-  if (existsSync(root) && statSync(root).isDirectory()) collectFilenames(root, filenames);
-  else console.error(`skipping ${root}: not found`);
-}
-const distinct = [...filenames].flatMap((f) => {
-  const version = versionOfFilename(f);
-  return version !== undefined && Version.tryParse(version) !== undefined ? [version] : [];
-});
-if (distinct.length === 0) {
-  console.error("No offline index found (looked in " + ROOTS.join(", ") + "): nothing to measure.");
-  process.exit(0);
-}
-const strings = Array.from({ length: TOTAL }, (_, i) => distinct[i % distinct.length]!);
+/** Samples of each operation, one per run. */
+type Samples = { parse: number[]; sort: number[]; parseSort: number[]; contains: number[] };
 
-type Figures = { parse: number; sort: number; parseSort: number; contains: number };
-
-function measurePuffin(): Figures {
-  const parse: number[] = [];
-  const sort: number[] = [];
-  const contains: number[] = [];
+function measurePuffin(strings: readonly string[], runs: number): Samples {
+  const samples: Samples = { parse: [], sort: [], parseSort: [], contains: [] };
   let sink = 0;
   for (let run = 0; run < runs; run++) {
     let parsed: Version[] = [];
-    parse.push(timeMs(() => (parsed = strings.map((s) => Version.parse(s)))));
-    sort.push(timeMs(() => parsed.sort(compareVersions)));
+    const parse = timeMs(() => (parsed = strings.map((s) => Version.parse(s))));
+    const sort = timeMs(() => parsed.sort(compareVersions));
     const sets = SPECIFIERS.map((s) => VersionSpecifiers.parse(s));
-    contains.push(
+    samples.contains.push(
       timeMs(() => {
         for (const set of sets) for (const v of parsed) if (set.contains(v)) sink++;
       }),
     );
+    samples.parse.push(parse);
+    samples.sort.push(sort);
+    samples.parseSort.push(parse + sort);
   }
   if (sink < 0) console.log(sink);
-  const parseSort = median(parse.map((p, i) => p + sort[i]!));
-  return { parse: median(parse), sort: median(sort), parseSort, contains: median(contains) };
+  return samples;
 }
 
 const PYTHON = `
@@ -83,9 +67,7 @@ from packaging.version import Version
 from packaging.specifiers import SpecifierSet
 data = json.load(sys.stdin)
 strings, specifiers, runs = data["strings"], data["specifiers"], data["runs"]
-def median(xs):
-    return sorted(xs)[len(xs) // 2]
-parse, sort, both, contains = [], [], [], []
+out = {"parse": [], "sort": [], "parseSort": [], "contains": []}
 for _ in range(runs):
     t0 = time.perf_counter()
     parsed = [Version(s) for s in strings]
@@ -99,15 +81,14 @@ for _ in range(runs):
             if spec.contains(v, prereleases=True):
                 n += 1
     t3 = time.perf_counter()
-    parse.append((t1 - t0) * 1e3); sort.append((t2 - t1) * 1e3)
-    both.append((t2 - t0) * 1e3); contains.append((t3 - t2) * 1e3)
-print(json.dumps({"parse": median(parse), "sort": median(sort), "parseSort": median(both),
-                  "contains": median(contains)}))
+    out["parse"].append((t1 - t0) * 1e3); out["sort"].append((t2 - t1) * 1e3)
+    out["parseSort"].append((t2 - t0) * 1e3); out["contains"].append((t3 - t2) * 1e3)
+print(json.dumps(out))
 `;
 
-function measurePackaging(): Figures | string {
+function measurePackaging(strings: readonly string[], runs: number): Samples | string {
   const result = spawnSync("python3", ["-c", PYTHON], {
-    input: JSON.stringify({ strings, specifiers: SPECIFIERS, runs: Math.min(runs, 5) }),
+    input: JSON.stringify({ strings, specifiers: SPECIFIERS, runs }),
     encoding: "utf8",
     maxBuffer: 1 << 20,
   });
@@ -116,35 +97,52 @@ function measurePackaging(): Figures | string {
     const reason = result.stderr.includes("No module named") ? "packaging not installed" : "failed";
     return `python3 -c ... ${reason}: ${result.stderr.trim().split("\n").at(-1)}`;
   }
-  return JSON.parse(result.stdout) as Figures;
+  return JSON.parse(result.stdout) as Samples;
 }
 
-const puffin = measurePuffin();
-const packaging = measurePackaging();
-const python = spawnSync("python3", ["-c", "import packaging; print(packaging.__version__)"], {
-  encoding: "utf8",
-}).stdout?.trim();
+/** One operation's samples: Puffin's, and `packaging`'s or why it could not run. */
+export interface VersionOperation {
+  readonly name: string;
+  readonly puffin: number[];
+  readonly packaging: number[] | string;
+}
 
-console.log(
-  `${strings.length} version strings (${distinct.length} distinct from the offline index), ` +
-    `median of ${runs} runs (packaging: ${Math.min(runs, 5)})`,
-);
-const rows: [string, keyof Figures][] = [
-  ["parse", "parse"],
-  ["sort", "sort"],
-  ["parse + sort", "parseSort"],
-  [`contains, ${SPECIFIERS.length} specifier sets x ${TOTAL / 1000}k`, "contains"],
-];
-const header = ["operation", "puffin", `packaging ${python || ""}`.trim(), "ratio"];
-console.log(`| ${header.join(" | ")} |`);
-console.log(`|${header.map(() => "---").join("|")}|`);
-for (const [name, key] of rows) {
-  const ours = `${puffin[key].toFixed(1)} ms`;
-  if (typeof packaging === "string") {
-    console.log(`| ${name} | ${ours} | n/a | n/a |`);
-  } else {
-    const ratio = `${(packaging[key] / puffin[key]).toFixed(1)}x`;
-    console.log(`| ${name} | ${ours} | ${packaging[key].toFixed(1)} ms | ${ratio} |`);
+export interface VersionBenchmark {
+  readonly description: string;
+  readonly packagingTool: string;
+  readonly operations: VersionOperation[];
+}
+
+/** Runs both sides `runs` times, or says why there is nothing to measure. */
+export function benchmarkVersions(runs: number): VersionBenchmark | string {
+  const filenames = new Set<string>();
+  for (const root of ROOTS) {
+    if (existsSync(root) && statSync(root).isDirectory()) collectFilenames(root, filenames);
   }
+  const distinct = [...filenames].flatMap((f) => {
+    const version = versionOfFilename(f);
+    return version !== undefined && Version.tryParse(version) !== undefined ? [version] : [];
+  });
+  if (distinct.length === 0) return `no offline index found (looked in ${ROOTS.join(", ")})`;
+  const strings = Array.from({ length: TOTAL }, (_, i) => distinct[i % distinct.length]!);
+  const puffin = measurePuffin(strings, runs);
+  const packaging = measurePackaging(strings, runs);
+  const version = spawnSync("python3", ["-c", "import packaging; print(packaging.__version__)"], {
+    encoding: "utf8",
+  }).stdout?.trim();
+  const rows: [string, keyof Samples][] = [
+    ["parse", "parse"],
+    ["sort", "sort"],
+    ["parse + sort", "parseSort"],
+    [`contains, ${SPECIFIERS.length} specifier sets × ${TOTAL / 1000}k`, "contains"],
+  ];
+  return {
+    description: `${TOTAL} version strings (${distinct.length} distinct, from the offline index)`,
+    packagingTool: `packaging ${version ?? ""}`.trim(),
+    operations: rows.map(([name, key]) => ({
+      name,
+      puffin: puffin[key],
+      packaging: typeof packaging === "string" ? packaging : packaging[key],
+    })),
+  };
 }
-if (typeof packaging === "string") console.log(`packaging skipped: ${packaging}`);

@@ -22,7 +22,7 @@ import { testDirectory } from "../support/temp-dir.ts";
 const run = promisify(execFile);
 const python = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 11);
 const pins = [
-  new URL("../corpora/bench/compiled/large.txt", import.meta.url).pathname,
+  new URL("../../bench/sets/compiled/large.txt", import.meta.url).pathname,
   "/work/shared/bench/compiled/large.txt",
 ].find((path) => existsSync(path));
 const indexes = presentOfflineIndexes();

@@ -1,4 +1,4 @@
-// Acceptance: every shared bench set (test/corpora/bench, see SOURCES.md there; `ml` aside)
+// Acceptance: every shared bench set (bench/sets, see SOURCES.md there; `ml` aside)
 // resolved with `RegistryProvider` over the machines' offline index, for the pyenv CPython 3.11,
 // gives exactly pip 23.2's pins. pip's configuration (`pip config list`) names both offline
 // indexes as extra index URLs, in the order /opt/pypi then /opt/pypi-more, plus the find-links
@@ -32,7 +32,7 @@ import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { testRegistry } from "../support/registry.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
-const corpus = new URL("../corpora/bench/", import.meta.url).pathname;
+const corpus = new URL("../../bench/sets/", import.meta.url).pathname;
 const SETS = ["small", "trio", "medium", "large", "xl"];
 const FIND_LINKS = "/opt/wheels";
 

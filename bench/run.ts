@@ -1,0 +1,225 @@
+// The benchmark's entry point: Puffin against its peers, alternately, on the same input.
+//   npm run build && npm run bench -- [--set small,trio,large] [--scenario a,b,...]
+//        [--runs 5] [--warmups 1] [--dir /dev/shm] [--python PATH] [--no-report]
+// Scenarios: resolve-cold, resolve-warm, install-cold, install-warm, install-http-cold, noop,
+// uninstall (each per set), venv, startup, versions. Results are merged into
+// bench/results/latest.json (same set and scenario replaced); BENCHMARKS.md's tables and
+// bench/results/ratios.svg are regenerated from it (bench/report.ts).
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, homedir, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { OFFLINE_INDEXES } from "../test/support/offline-index.ts";
+import { type Contender, compareAlternately } from "./measure.ts";
+import { type IndexServer, offlineIndex, startIndexServer } from "./offline-index.ts";
+import { installedPip, installIndexPeers, type Pip } from "./peers.ts";
+import { type Comparison, mergeResults, RESULTS, writeReport } from "./report.ts";
+import {
+  type Bench,
+  OTHER_SCENARIOS,
+  SET_SCENARIOS,
+  type SetScenario,
+  setScenario,
+  startupScenario,
+  venvScenario,
+} from "./scenarios.ts";
+import { benchmarkVersions } from "./versions.ts";
+
+const { values } = parseArgs({
+  options: {
+    set: { type: "string", default: "small,trio,large" },
+    scenario: { type: "string", default: [...SET_SCENARIOS, ...OTHER_SCENARIOS].join(",") },
+    runs: { type: "string", default: "5" },
+    warmups: { type: "string", default: "1" },
+    dir: { type: "string", default: existsSync("/dev/shm") ? "/dev/shm" : tmpdir() },
+    python: { type: "string" },
+    "no-report": { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+const warmups = Number(values.warmups);
+const sets = values.set.split(",").filter(Boolean);
+const scenarios = values.scenario.split(",").filter(Boolean);
+const known = new Set<string>([...SET_SCENARIOS, ...OTHER_SCENARIOS]);
+for (const scenario of scenarios) {
+  if (!known.has(scenario)) throw new Error(`unknown scenario ${scenario}; known: ${[...known]}`);
+}
+const puffinBin = new URL("../dist/puffin.js", import.meta.url).pathname;
+if (!existsSync(puffinBin)) {
+  console.error("dist/puffin.js not found: run `npm run build` first");
+  process.exit(1);
+}
+
+/** `--python`, else pyenv's 3.11 (the sets were pinned for it), else `python3`. */
+function choosePython(): string {
+  if (values.python !== undefined) return values.python;
+  const versions = join(process.env["PYENV_ROOT"] || join(homedir(), ".pyenv"), "versions");
+  const found = existsSync(versions)
+    ? readdirSync(versions).find((name) => /^3\.11\.\d+$/.test(name))
+    : undefined;
+  if (found !== undefined) return join(versions, found, "bin", "python3");
+  return spawnSync("python3", ["-c", "import sys; print(sys.executable)"], {
+    encoding: "utf8",
+  }).stdout.trim();
+}
+
+const FILESYSTEMS: Record<number, string> = {
+  16914836: "tmpfs",
+  61267: "ext4",
+  2035054128: "overlayfs",
+  2435016766: "btrfs",
+  1481003842: "xfs",
+};
+const filesystemOf = (path: string) => {
+  const type = statfsSync(path).type;
+  return `${FILESYSTEMS[type] ?? `filesystem 0x${type.toString(16)}`} (${path})`;
+};
+
+const notes: string[] = [];
+/** Says why something is not measured, on the console and in BENCHMARKS.md. */
+function skip(reason: string): void {
+  console.log(`skipped: ${reason}`);
+  notes.push(`Not measured: ${reason}.`);
+}
+
+const python = choosePython();
+const index = offlineIndex();
+const root = mkdtempSync(join(values.dir, "puffin-bench-"));
+const comparisons: Comparison[] = [];
+let server: IndexServer | undefined;
+
+/** Times the contenders and records the comparison. */
+function compare(
+  scenario: string,
+  contenders: Contender[],
+  where: { set?: string; filesystem: string },
+): void {
+  process.stdout.write(`${where.set ?? ""} ${scenario}: `);
+  const before = loadavg()[0]!;
+  const outcomes = compareAlternately(contenders, { warmups, runs });
+  const comparison: Comparison = {
+    scenario,
+    ...(where.set === undefined ? {} : { set: where.set }),
+    filesystem: where.filesystem,
+    load: [before, loadavg()[0]!],
+    contenders: contenders.map((contender, i) => ({
+      tool: contender.tool,
+      ...(contender.reference ? { reference: true } : {}),
+      ...outcomes[i]!,
+    })),
+  };
+  console.log(
+    comparison.contenders
+      .map((c) =>
+        c.samples
+          ? `${c.tool} ${c.samples.map((n) => n.toFixed(0)).join("/")} ms`
+          : `${c.tool} failed`,
+      )
+      .join("; "),
+  );
+  for (const c of comparison.contenders) if (c.failed) console.log(`  ${c.tool}: ${c.failed}`);
+  comparisons.push(comparison);
+}
+
+try {
+  const pip = installedPip(python);
+  const pips: Pip[] = typeof pip === "string" ? [] : [pip];
+  if (typeof pip === "string") skip(pip);
+  let virtualenv: string | undefined;
+  if (typeof index === "string") {
+    skip(`every scenario that reads a requirement set: ${index}`);
+  } else if (typeof pip !== "string") {
+    const peers = installIndexPeers(python, join(root, "peers"), index, pip);
+    if (typeof peers.pip === "string") skip(peers.pip);
+    else if (peers.pip.tool !== pip.tool) pips.push(peers.pip);
+    if (peers.virtualenv === undefined)
+      skip("virtualenv: it could not be installed from the index");
+    virtualenv = peers.virtualenv;
+    if (peers.virtualenvVersion) notes.push(`virtualenv ${peers.virtualenvVersion}.`);
+    if (scenarios.includes("install-http-cold")) server = await startIndexServer(python, index);
+  }
+  const bench: Bench = {
+    root,
+    python,
+    puffin: puffinBin,
+    pips,
+    virtualenv,
+    file: typeof index === "string" ? { indexes: [], findLinks: "" } : index,
+    http: server?.urls,
+  };
+  const state = filesystemOf(values.dir);
+  const compile = spawnSync(process.execPath, [puffinBin, "pip", "compile", "--help"]);
+  for (const set of typeof index === "string" ? [] : sets) {
+    for (const scenario of SET_SCENARIOS.filter((s) => scenarios.includes(s))) {
+      if (scenario.startsWith("resolve") && compile.status !== 0) {
+        skip(`${scenario}: this build has no \`puffin pip compile\``);
+        continue;
+      }
+      compare(scenario, setScenario(bench, set, scenario as SetScenario), {
+        set,
+        filesystem: state,
+      });
+    }
+  }
+  if (scenarios.includes("venv")) compare("venv", venvScenario(bench), { filesystem: state });
+  if (scenarios.includes("startup"))
+    compare("startup", startupScenario(bench), { filesystem: "-" });
+  if (scenarios.includes("versions")) measureVersions();
+} finally {
+  server?.close();
+  rmSync(root, { recursive: true, force: true });
+}
+
+/** The PEP 440 micro-benchmark: in-process samples, one comparison per operation. */
+function measureVersions(): void {
+  const before = loadavg()[0]!;
+  const result = benchmarkVersions(runs);
+  if (typeof result === "string") {
+    skip(`versions: ${result}`);
+    return;
+  }
+  notes.push(`versions: ${result.description}; in-process timings, no files touched.`);
+  for (const operation of result.operations) {
+    comparisons.push({
+      scenario: "versions",
+      variant: operation.name,
+      filesystem: "-",
+      load: [before, loadavg()[0]!],
+      contenders: [
+        { tool: "puffin", samples: operation.puffin },
+        typeof operation.packaging === "string"
+          ? { tool: result.packagingTool, failed: operation.packaging }
+          : { tool: result.packagingTool, samples: operation.packaging },
+      ],
+    });
+  }
+}
+
+const version = (command: string, args: string[]) =>
+  spawnSync(command, args, { encoding: "utf8" }).stdout.trim();
+const results = mergeResults({
+  date: new Date().toISOString().slice(0, 10),
+  machine: {
+    cores: String(cpus().length),
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    python: `${version(python, ["--version"]).replace("Python ", "")} (${python})`,
+    "offline index on": typeof index === "string" ? "-" : filesystemOf(OFFLINE_INDEXES[0]!),
+    runs: `${runs} per tool after ${warmups} warm-up round(s), tools alternating`,
+  },
+  notes,
+  comparisons,
+});
+mkdirSync(dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 1)}\n`);
+if (!values["no-report"]) writeReport(results);
+console.log(`results: ${RESULTS}`);

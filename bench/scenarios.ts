@@ -1,0 +1,248 @@
+// What each scenario runs, for Puffin and for each peer. A scenario turns the bench's context
+// (and a set, for the set scenarios) into contenders, Puffin first; bench/run.ts times them
+// alternately. Every contender gets its own cache and environments under `bench.root`.
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Contender, TimedCommand } from "./measure.ts";
+import { timeCommand } from "./measure.ts";
+import { type IndexUrls, pipIndexFlags, puffinIndexFlags } from "./offline-index.ts";
+import { type Pip, pipCommand } from "./peers.ts";
+
+export interface Bench {
+  /** Where venvs, caches and outputs go (tmpfs where there is one). */
+  readonly root: string;
+  /** The interpreter the sets were pinned for; every venv is made from it. */
+  readonly python: string;
+  /** The bundled CLI, `dist/puffin.js`. */
+  readonly puffin: string;
+  readonly pips: readonly Pip[];
+  /** An interpreter that has virtualenv, if one could be installed. */
+  readonly virtualenv: string | undefined;
+  readonly file: IndexUrls;
+  readonly http: IndexUrls | undefined;
+}
+
+export const SET_SCENARIOS = [
+  "resolve-cold",
+  "resolve-warm",
+  "install-cold",
+  "install-warm",
+  "install-http-cold",
+  "noop",
+  "uninstall",
+] as const;
+export const OTHER_SCENARIOS = ["venv", "startup", "versions"] as const;
+export type SetScenario = (typeof SET_SCENARIOS)[number];
+
+const SETS = new URL("./sets/", import.meta.url).pathname;
+let counter = 0;
+
+/** A new path under the bench root (nothing is created). */
+function fresh(bench: Bench, name: string): string {
+  return join(bench.root, `${name}-${counter++}`);
+}
+
+const remove =
+  (...paths: string[]) =>
+  () => {
+    for (const path of paths) rmSync(path, { recursive: true, force: true });
+  };
+
+/** A new venv without pip (the tools install into it from outside); returns its interpreter. */
+function freshVenv(bench: Bench): string {
+  const venv = fresh(bench, "venv");
+  const made = spawnSync(bench.python, ["-m", "venv", "--without-pip", venv]);
+  if (made.status !== 0) throw new Error(`${bench.python} -m venv ${venv} failed`);
+  return join(venv, "bin", "python");
+}
+
+const venvOf = (python: string) => join(python, "..", "..");
+
+function puffin(bench: Bench, cache: string, args: readonly string[]): TimedCommand {
+  return { command: process.execPath, args: [bench.puffin, "--cache-dir", cache, ...args] };
+}
+
+/** How one tool resolves, installs and uninstalls a set. */
+interface SetTool {
+  readonly tool: string;
+  resolve(cache: string, output: string): TimedCommand;
+  install(venvPython: string, cache: string, urls: IndexUrls): TimedCommand;
+  uninstall(venvPython: string, cache: string): TimedCommand;
+}
+
+function setTools(bench: Bench, set: string): SetTool[] {
+  const input = join(SETS, `${set}.in`);
+  const pins = join(SETS, "compiled", `${set}.txt`);
+  const ours: SetTool = {
+    tool: "puffin",
+    resolve: (cache, output) =>
+      puffin(bench, cache, [
+        "pip",
+        "compile",
+        input,
+        "-o",
+        output,
+        "--python",
+        bench.python,
+        ...puffinIndexFlags(bench.file),
+      ]),
+    install: (venvPython, cache, urls) =>
+      puffin(bench, cache, [
+        "pip",
+        "sync",
+        pins,
+        "--python",
+        venvPython,
+        ...puffinIndexFlags(urls),
+      ]),
+    uninstall: (venvPython, cache) =>
+      puffin(bench, cache, ["pip", "uninstall", "-r", pins, "--python", venvPython]),
+  };
+  const theirs = bench.pips.map(
+    (pip): SetTool => ({
+      tool: pip.tool,
+      resolve: (cache, output) =>
+        pipCommand(pip, [
+          "install",
+          "--dry-run",
+          "--ignore-installed",
+          "--report",
+          output,
+          "-q",
+          "-r",
+          input,
+          ...pipIndexFlags(bench.file),
+          "--cache-dir",
+          cache,
+        ]),
+      install: (venvPython, cache, urls) =>
+        pipCommand(pip, [
+          "--python",
+          venvPython,
+          "install",
+          "--no-deps",
+          "-q",
+          "-r",
+          pins,
+          ...pipIndexFlags(urls),
+          "--cache-dir",
+          cache,
+        ]),
+      uninstall: (venvPython) =>
+        pipCommand(pip, ["--python", venvPython, "uninstall", "-y", "-q", "-r", pins]),
+    }),
+  );
+  return [ours, ...theirs];
+}
+
+/** The contenders of one set scenario, Puffin first. */
+export function setScenario(bench: Bench, set: string, scenario: SetScenario): Contender[] {
+  return setTools(bench, set).map((tool): Contender => {
+    const warmCache = fresh(bench, "cache");
+    const prepare = setScenarioRun(bench, tool, scenario, warmCache);
+    return { tool: tool.tool, prepare };
+  });
+}
+
+function setScenarioRun(
+  bench: Bench,
+  tool: SetTool,
+  scenario: SetScenario,
+  warmCache: string,
+): (run: number) => TimedCommand {
+  switch (scenario) {
+    case "resolve-cold":
+    case "resolve-warm":
+      return () => {
+        const cache = scenario === "resolve-cold" ? fresh(bench, "cache") : warmCache;
+        const output = fresh(bench, "resolution");
+        const command = tool.resolve(cache, output);
+        const cleanup = scenario === "resolve-cold" ? remove(cache, output) : remove(output);
+        return { ...command, cleanup };
+      };
+    case "install-cold":
+    case "install-http-cold":
+    case "install-warm":
+      return () => {
+        const urls = scenario === "install-http-cold" ? bench.http : bench.file;
+        if (urls === undefined) throw new Error("no loopback index server");
+        const cache = scenario === "install-warm" ? warmCache : fresh(bench, "cache");
+        const venvPython = freshVenv(bench);
+        const cleanup =
+          scenario === "install-warm"
+            ? remove(venvOf(venvPython))
+            : remove(venvOf(venvPython), cache);
+        return { ...tool.install(venvPython, cache, urls), cleanup };
+      };
+    case "noop": {
+      let venvPython: string | undefined;
+      return () => {
+        if (venvPython === undefined) {
+          venvPython = freshVenv(bench);
+          timeCommand(tool.install(venvPython, warmCache, bench.file));
+        }
+        return tool.install(venvPython, warmCache, bench.file);
+      };
+    }
+    case "uninstall":
+      return () => {
+        const venvPython = freshVenv(bench);
+        timeCommand(tool.install(venvPython, warmCache, bench.file));
+        return { ...tool.uninstall(venvPython, warmCache), cleanup: remove(venvOf(venvPython)) };
+      };
+  }
+}
+
+/** A command that creates an environment at a new path each run. */
+function creating(bench: Bench, tool: string, command: string, args: string[]): Contender {
+  return {
+    tool,
+    prepare: () => {
+      const target = fresh(bench, "venv");
+      return { command, args: [...args, target], cleanup: remove(target) };
+    },
+  };
+}
+
+const nodeFloor: Contender = {
+  tool: "node -e '' (Node's startup, a floor)",
+  reference: true,
+  prepare: () => ({ command: process.execPath, args: ["-e", ""] }),
+};
+
+/** `puffin venv` (its interpreter cache warmed by the warm-up) and the tools it replaces. */
+export function venvScenario(bench: Bench): Contender[] {
+  const cache = fresh(bench, "cache");
+  const { python } = bench;
+  const contenders = [
+    creating(bench, "puffin", process.execPath, [
+      bench.puffin,
+      "-q",
+      "--cache-dir",
+      cache,
+      "venv",
+      "--python",
+      python,
+    ]),
+    creating(bench, "python -m venv --without-pip", python, ["-m", "venv", "--without-pip"]),
+    creating(bench, "python -m venv", python, ["-m", "venv"]),
+    nodeFloor,
+  ];
+  if (bench.virtualenv !== undefined) {
+    contenders.splice(3, 0, creating(bench, "virtualenv", bench.virtualenv, ["-m", "virtualenv"]));
+  }
+  return contenders;
+}
+
+/** `puffin --version` against `pip --version`: what every command pays before any work. */
+export function startupScenario(bench: Bench): Contender[] {
+  const version: Contender = {
+    tool: "puffin",
+    prepare: () => ({ command: process.execPath, args: [bench.puffin, "--version"] }),
+  };
+  const pips = bench.pips.map(
+    (pip): Contender => ({ tool: pip.tool, prepare: () => pipCommand(pip, ["--version"]) }),
+  );
+  return [version, ...pips, nodeFloor];
+}
