@@ -1,4 +1,15 @@
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { PackageName } from "../normalize/index.ts";
@@ -8,7 +19,12 @@ import type { InstallJournal } from "./install-journal.ts";
 import type { InstallLayout } from "./install-layout.ts";
 import type { Linker } from "./link-mode.ts";
 import { formatRecordRow, parseRecord, type RecordEntry, recordHash } from "./record.ts";
-import { launcherScript, rewriteShebang } from "./scripts.ts";
+import {
+  hasPythonShebang,
+  launcherScript,
+  PYTHON_SHEBANG_LENGTH,
+  rewriteShebang,
+} from "./scripts.ts";
 import { parseScriptEntryPoints, parseWheelInfo } from "./wheel-info.ts";
 
 /** One wheel to install. */
@@ -42,9 +58,24 @@ const DATA_SCHEMES = new Set(["purelib", "platlib", "scripts", "headers", "data"
 const REGENERATED = new Set(["RECORD", "INSTALLER", "REQUESTED", "direct_url.json"]);
 const encoder = new TextEncoder();
 
-type Operation =
-  | { kind: "link"; source: string; target: string; wheelPath: string }
-  | { kind: "script"; source: string; target: string; wheelPath: string };
+/** A directory files go to: a scheme directory, or the site directory for the wheel's root. */
+interface Destination {
+  readonly dir: string;
+  /** `dir` relative to the site directory, as RECORD writes it, with a trailing `/` ("" for it). */
+  readonly recordPrefix: string;
+  /** The subdirectories files go to, relative to `dir`. */
+  readonly parents: Set<string>;
+}
+
+/** A file to link (`link`), or to copy with its `#!python` line rewritten (`script`). */
+interface Operation {
+  readonly kind: "link" | "script";
+  readonly source: string;
+  readonly to: Destination;
+  /** The path under `to.dir`, `/`-separated. */
+  readonly rel: string;
+  readonly wheelPath: string;
+}
 
 /**
  * Installs one unzipped wheel from the cache into an environment, per the binary distribution
@@ -64,43 +95,57 @@ export async function installWheel(
   wheel: WheelInstall,
   context: WheelInstallContext,
 ): Promise<InstalledWheel> {
+  return installWheelSync(wheel, context);
+}
+
+/**
+ * `installWheel` with blocking calls: the work is tens of thousands of syscalls that take
+ * microseconds each (`link(2)`, `mkdir(2)`), for which a promise costs more than the call.
+ * Files are placed from the unzipped tree's listing; directories are created once each, parents
+ * first; RECORD rows of linked files reuse the hashes of the wheel's RECORD (verified when the
+ * wheel was unzipped), so only generated or rewritten files are hashed.
+ */
+export function installWheelSync(
+  wheel: WheelInstall,
+  context: WheelInstallContext,
+): InstalledWheel {
   const { layout, linker, journal } = context;
   const root = wheel.cached.path;
   const display = wheel.cached.filename.toString();
-  const distInfoName = await findDistInfo(root, wheel.cached, display);
+  const tree = listTree(root);
+  const distInfoName = findDistInfo(tree.topDirs, wheel.cached, display);
   const stem = distInfoName.slice(0, -".dist-info".length);
   const projectName = stem.split("-", 1)[0]!;
   const dataDir = `${stem}.data`;
   const distInfoSource = join(root, distInfoName);
   const info = parseWheelInfo(
-    await readFile(join(distInfoSource, "WHEEL")),
+    readFileSync(join(distInfoSource, "WHEEL")),
     `${distInfoName}/WHEEL in ${display}`,
   );
   const wheelRecord = new Map<string, RecordEntry>();
-  const recordText = await readFile(join(distInfoSource, "RECORD"), "utf8");
+  const recordText = readFileSync(join(distInfoSource, "RECORD"), "utf8");
   for (const row of parseRecord(recordText, `${distInfoName}/RECORD in ${display}`)) {
     wheelRecord.set(row.path, row);
   }
-  const site = info.rootIsPurelib ? layout.scheme.purelib : layout.scheme.platlib;
-  const schemeDir = (scheme: string): string => {
-    switch (scheme) {
-      case "purelib":
-        return layout.scheme.purelib;
-      case "platlib":
-        return layout.scheme.platlib;
-      case "scripts":
-        return layout.scheme.scripts;
-      case "data":
-        return layout.scheme.data;
-      default:
-        return join(layout.headers, projectName);
+  const site = join(info.rootIsPurelib ? layout.scheme.purelib : layout.scheme.platlib);
+  // Where each part goes: the root to `site`, `.data/<scheme>/` to that scheme's directory;
+  // `recordPrefix` is the directory relative to `site`, as RECORD paths are.
+  const destinations = new Map<string, Destination>();
+  const destination = (scheme: string | undefined): Destination => {
+    const key = scheme ?? "";
+    let found = destinations.get(key);
+    if (found === undefined) {
+      const dir = join(scheme === undefined ? site : schemeDir(layout, scheme, projectName));
+      const prefix = dir === site ? "" : toRecordPath(relative(site, dir));
+      found = { dir, recordPrefix: prefix === "" ? "" : `${prefix}/`, parents: new Set() };
+      destinations.set(key, found);
     }
+    return found;
   };
 
-  const files = await listFiles(root);
-  const scripts = files.includes(`${distInfoName}/entry_points.txt`)
+  const scripts = tree.files.includes(`${distInfoName}/entry_points.txt`)
     ? parseScriptEntryPoints(
-        await readFile(join(distInfoSource, "entry_points.txt"), "utf8"),
+        readFileSync(join(distInfoSource, "entry_points.txt"), "utf8"),
         `${distInfoName}/entry_points.txt in ${display}`,
       )
     : [];
@@ -108,91 +153,106 @@ export async function installWheel(
 
   const operations: Operation[] = [];
   const distInfoFiles: string[] = [];
-  for (const path of files) {
-    const parts = path.split("/");
-    if (parts.includes("__pycache__")) continue;
-    if (parts[0] === distInfoName) {
-      if (parts.length === 2 && REGENERATED.has(parts[1]!)) continue;
-      distInfoFiles.push(parts.slice(1).join("/"));
+  const distInfoPrefix = `${distInfoName}/`;
+  const dataPrefix = `${dataDir}/`;
+  for (const path of tree.files) {
+    if (path.startsWith("__pycache__/") || path.includes("/__pycache__/")) continue;
+    if (path.startsWith(distInfoPrefix)) {
+      const name = path.slice(distInfoPrefix.length);
+      if (!REGENERATED.has(name)) distInfoFiles.push(name);
       continue;
     }
-    const source = join(root, ...parts);
-    if (parts[0] === dataDir) {
-      const scheme = parts[1];
-      if (parts.length < 3 || scheme === undefined || !DATA_SCHEMES.has(scheme)) {
+    let kind: Operation["kind"] = "link";
+    let to: Destination;
+    let rel = path;
+    if (path.startsWith(dataPrefix)) {
+      const rest = path.slice(dataPrefix.length);
+      const slash = rest.indexOf("/");
+      const scheme = slash < 0 ? undefined : rest.slice(0, slash);
+      if (scheme === undefined || !DATA_SCHEMES.has(scheme)) {
         throw new PuffinError(
           "invalid-wheel",
           `${display}: ${path} is not in a valid .data subdirectory (one of ${[...DATA_SCHEMES].join(", ")})`,
         );
       }
-      if (scheme === "scripts" && isEntryPointWrapper(parts.slice(2).join("/"), entryPointNames)) {
-        continue;
+      rel = rest.slice(slash + 1);
+      if (scheme === "scripts") {
+        if (isEntryPointWrapper(rel, entryPointNames)) continue;
+        kind = "script";
       }
-      const target = join(schemeDir(scheme), ...parts.slice(2));
-      operations.push({
-        kind: scheme === "scripts" ? "script" : "link",
-        source,
-        target,
-        wheelPath: path,
-      });
-      continue;
+      to = destination(scheme);
+    } else {
+      to = destination(undefined);
     }
-    operations.push({ kind: "link", source, target: join(site, ...parts), wheelPath: path });
+    addParents(to.parents, rel);
+    operations.push({ kind, source: under(root, path), to, rel, wheelPath: path });
+  }
+
+  // Directories: each destination once (with missing parents), then the wheel's own
+  // subdirectories, parents first (a parent sorts before its children).
+  for (const to of destinations.values()) {
+    journal.ensureDir(to.dir);
+    for (const dir of [...to.parents].sort()) journal.makeDir(under(to.dir, dir));
   }
 
   const rows: RecordEntry[] = [];
-  const rowFor = async (target: string, wheelPath: string | undefined, content?: Uint8Array) => {
-    const known = wheelPath === undefined ? undefined : wheelRecord.get(wheelPath);
-    if (content === undefined && known?.hash !== undefined && known.size !== undefined) {
-      rows.push({ path: recordPath(site, target), hash: known.hash, size: known.size });
-      return;
-    }
-    const bytes = content ?? (await readFile(target));
-    rows.push({ path: recordPath(site, target), hash: recordHash(bytes), size: bytes.length });
-  };
-
-  for (const operation of operations) {
-    await journal.ensureDir(parentOf(operation.target));
-    if (operation.kind === "link") {
-      await journal.place(operation.target, () => linker.place(operation.source, operation.target));
-      await rowFor(operation.target, operation.wheelPath);
+  for (const { kind, source, to, rel, wheelPath } of operations) {
+    const target = under(to.dir, rel);
+    const path = to.recordPrefix + rel;
+    if (kind === "link" || isPlainExecutable(source)) {
+      journal.place(target, () => linker.place(source, target));
+      const known = wheelRecord.get(wheelPath);
+      if (known?.hash !== undefined && known.size !== undefined) {
+        rows.push({ path, hash: known.hash, size: known.size });
+      } else {
+        const bytes = readFileSync(target);
+        rows.push({ path, hash: recordHash(bytes), size: bytes.length });
+      }
     } else {
-      const original = await readFile(operation.source);
+      const original = readFileSync(source);
       const content = rewriteShebang(original, layout.python) ?? original;
-      await writeNew(journal, operation.target, content, 0o755);
-      await rowFor(operation.target, operation.wheelPath, content);
+      writeNew(journal, target, content, 0o755);
+      rows.push({ path, hash: recordHash(content), size: content.length });
     }
   }
 
-  if (scripts.length > 0) await journal.ensureDir(layout.scheme.scripts);
-  for (const script of scripts) {
-    const target = join(layout.scheme.scripts, script.name);
-    const content = encoder.encode(launcherScript(script, layout.python));
-    await writeNew(journal, target, content, 0o755);
-    await rowFor(target, undefined, content);
+  if (scripts.length > 0) {
+    const to = destination("scripts");
+    journal.ensureDir(to.dir);
+    for (const script of scripts) {
+      const content = encoder.encode(launcherScript(script, layout.python));
+      writeNew(journal, under(to.dir, script.name), content, 0o755);
+      rows.push({
+        path: to.recordPrefix + script.name,
+        hash: recordHash(content),
+        size: content.length,
+      });
+    }
   }
 
   // The .dist-info directory: assembled under a temp name, renamed into place last.
   const distInfo = join(site, distInfoName);
-  await journal.ensureDir(site);
+  journal.ensureDir(site);
   const staging = join(site, tempName());
-  await mkdir(staging);
+  mkdirSync(staging);
   journal.recordCreated(staging);
+  const stagedDirs = new Set<string>();
+  for (const name of distInfoFiles) addParents(stagedDirs, name);
+  for (const dir of [...stagedDirs].sort()) journal.makeDir(under(staging, dir));
   const stagedRows: RecordEntry[] = [];
-  const stage = async (name: string, content: Uint8Array | undefined) => {
-    const target = join(staging, ...name.split("/"));
-    await journal.ensureDir(parentOf(target));
+  const stage = (name: string, content: Uint8Array | undefined) => {
+    const target = under(staging, name);
     let bytes = content;
     if (bytes === undefined) {
-      await linker.place(join(distInfoSource, ...name.split("/")), target);
+      linker.place(under(distInfoSource, name), target);
       const known = wheelRecord.get(`${distInfoName}/${name}`);
       if (known?.hash !== undefined && known.size !== undefined) {
         stagedRows.push({ path: `${distInfoName}/${name}`, hash: known.hash, size: known.size });
         return;
       }
-      bytes = await readFile(target);
+      bytes = readFileSync(target);
     } else {
-      await writeFile(target, bytes, { flag: "wx", mode: 0o644 });
+      writeFileSync(target, bytes, { flag: "wx", mode: 0o644 });
     }
     stagedRows.push({
       path: `${distInfoName}/${name}`,
@@ -200,11 +260,11 @@ export async function installWheel(
       size: bytes.length,
     });
   };
-  for (const name of distInfoFiles) await stage(name, undefined);
-  await stage("INSTALLER", encoder.encode(`${context.installer}\n`));
-  if (wheel.requested) await stage("REQUESTED", new Uint8Array(0));
+  for (const name of distInfoFiles) stage(name, undefined);
+  stage("INSTALLER", encoder.encode(`${context.installer}\n`));
+  if (wheel.requested) stage("REQUESTED", new Uint8Array(0));
   if (wheel.directUrl !== undefined) {
-    await stage("direct_url.json", encoder.encode(serializeDirectUrl(wheel.directUrl)));
+    stage("direct_url.json", encoder.encode(serializeDirectUrl(wheel.directUrl)));
   }
   const record = [
     ...rows,
@@ -212,11 +272,11 @@ export async function installWheel(
     { path: `${distInfoName}/RECORD`, hash: undefined, size: undefined },
   ];
   record.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  await writeFile(join(staging, "RECORD"), record.map(formatRecordRow).join(""), {
+  writeFileSync(join(staging, "RECORD"), record.map(formatRecordRow).join(""), {
     flag: "wx",
     mode: 0o644,
   });
-  await journal.place(distInfo, () => renameNoReplace(staging, distInfo));
+  journal.place(distInfo, () => renameNoReplace(staging, distInfo));
   return { cached: wheel.cached, distInfo, record };
 }
 
@@ -234,50 +294,106 @@ function isEntryPointWrapper(path: string, entryPoints: ReadonlySet<string>): bo
   return entryPoints.has(base);
 }
 
+/**
+ * A `.data/scripts/` file that can be linked as it is: executable already (the unzipped tree
+ * keeps the archive's execute bits), and without a `#!python` line to rewrite — compiled
+ * programs such as `ruff` (24 MB), which would otherwise be read, hashed and written again.
+ */
+function isPlainExecutable(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    if ((fstatSync(fd).mode & 0o111) === 0) return false;
+    const head = new Uint8Array(PYTHON_SHEBANG_LENGTH);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return !hasPythonShebang(head.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The wheel's `.dist-info` directory name in the unzipped tree. */
-async function findDistInfo(root: string, cached: CachedDist, display: string): Promise<string> {
-  const names = (await readdir(root)).filter((name) => name.endsWith(".dist-info"));
-  const matching = names.filter(
-    (name) => PackageName.fromValid(name.split("-", 1)[0]!) === cached.filename.name,
+function findDistInfo(topDirs: readonly string[], cached: CachedDist, display: string): string {
+  const matching = topDirs.filter(
+    (name) =>
+      name.endsWith(".dist-info") &&
+      PackageName.fromValid(name.split("-", 1)[0]!) === cached.filename.name,
   );
   if (matching.length !== 1) {
     throw new PuffinError(
       "invalid-wheel",
-      `${display} (unzipped at ${root}) has ${matching.length === 0 ? "no" : "more than one"} .dist-info directory for \`${cached.filename.name}\``,
+      `${display} (unzipped at ${cached.path}) has ${matching.length === 0 ? "no" : "more than one"} .dist-info directory for \`${cached.filename.name}\``,
     );
   }
   return matching[0]!;
 }
 
-/** Every regular file under `root`, as `/`-separated relative paths. */
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = relative(root, join(entry.parentPath, entry.name));
-    files.push(sep === "/" ? path : path.split(sep).join("/"));
-  }
-  return files.sort();
+/** An unzipped tree: its regular files (`/`-separated relative paths) and top directories. */
+interface Tree {
+  readonly files: string[];
+  readonly topDirs: string[];
 }
 
-/** A RECORD path: relative to the `.dist-info`'s parent, `/`-separated (`../../bin/x`). */
-function recordPath(site: string, target: string): string {
-  const path = relative(site, target);
+/** Lists `root` with one recursive `readdir`. */
+function listTree(root: string): Tree {
+  const files: string[] = [];
+  const topDirs: string[] = [];
+  const skip = root.length + 1;
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const parent = entry.parentPath;
+      files.push(
+        toRecordPath(
+          parent.length < skip ? entry.name : `${parent.slice(skip)}${sep}${entry.name}`,
+        ),
+      );
+    } else if (entry.isDirectory() && entry.parentPath.length < skip) {
+      topDirs.push(entry.name);
+    }
+  }
+  return { files, topDirs };
+}
+
+/** Adds the directories above the `/`-separated relative path `rel` to `dirs`. */
+function addParents(dirs: Set<string>, rel: string): void {
+  for (let end = rel.lastIndexOf("/"); end > 0; end = rel.lastIndexOf("/", end - 1)) {
+    const dir = rel.slice(0, end);
+    if (dirs.has(dir)) return;
+    dirs.add(dir);
+  }
+}
+
+/** `rel` (`/`-separated) under the directory `base`. */
+function under(base: string, rel: string): string {
+  return sep === "/" ? `${base}/${rel}` : join(base, ...rel.split("/"));
+}
+
+/** A native relative path as a RECORD path (`/`-separated). */
+function toRecordPath(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
-function parentOf(path: string): string {
-  return join(path, "..");
+function schemeDir(layout: InstallLayout, scheme: string, projectName: string): string {
+  switch (scheme) {
+    case "purelib":
+      return layout.scheme.purelib;
+    case "platlib":
+      return layout.scheme.platlib;
+    case "scripts":
+      return layout.scheme.scripts;
+    case "data":
+      return layout.scheme.data;
+    default:
+      return join(layout.headers, projectName);
+  }
 }
 
-async function writeNew(
+function writeNew(
   journal: InstallJournal,
   target: string,
   content: Uint8Array,
   mode: number,
-): Promise<void> {
-  await journal.place(target, () => writeFile(target, content, { flag: "wx", mode }));
+): void {
+  journal.place(target, () => writeFileSync(target, content, { flag: "wx", mode }));
 }
 
 /**
@@ -285,15 +401,9 @@ async function writeNew(
  * empty directory, and fails with `ENOTEMPTY` for a full one; both are reported as `EEXIST` so
  * the journal moves the old one aside.
  */
-async function renameNoReplace(source: string, target: string): Promise<void> {
-  try {
-    await readdir(target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      await rename(source, target);
-      return;
-    }
-    throw error;
+function renameNoReplace(source: string, target: string): void {
+  if (lstatSync(target, { throwIfNoEntry: false }) !== undefined) {
+    throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
   }
-  throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+  renameSync(source, target);
 }

@@ -1,7 +1,7 @@
 import { FileLock, PuffinError } from "../support/index.ts";
 import { InstallJournal } from "./install-journal.ts";
 import { environmentLockPath, type InstallLayout } from "./install-layout.ts";
-import { type InstalledWheel, installWheel, type WheelInstall } from "./install-wheel.ts";
+import { type InstalledWheel, installWheelSync, type WheelInstall } from "./install-wheel.ts";
 import { Linker, type LinkMode } from "./link-mode.ts";
 
 export interface InstallWheelsOptions {
@@ -20,10 +20,14 @@ export function lockEnvironment(layout: InstallLayout): Promise<FileLock> {
 }
 
 /**
- * Installs wheels unzipped in the cache into an environment, in parallel across wheels, as one
- * unit: if any wheel fails, every change of the run is rolled back (files removed, files that
- * were moved aside put back, created directories removed), so the environment is as before.
- * The environment is locked meanwhile unless the caller holds the lock.
+ * Installs wheels unzipped in the cache into an environment as one unit: if any wheel fails,
+ * every change of the run is rolled back (files removed, files that were moved aside put back,
+ * created directories removed), so the environment is as before. The environment is locked
+ * meanwhile unless the caller holds the lock.
+ *
+ * Wheels are installed one after the other with blocking syscalls: a warm install is almost
+ * only `link(2)` and `mkdir(2)` calls of a few microseconds each, which one thread issues faster
+ * than the thread pool behind `fs/promises` (see `installWheelSync`).
  */
 export async function installWheels(
   wheels: readonly WheelInstall[],
@@ -32,29 +36,32 @@ export async function installWheels(
   const lock = options.lockHeld ? undefined : await lockEnvironment(options.layout);
   try {
     const linker = new Linker(options.linkMode ?? "clone");
-    const journals = wheels.map(() => new InstallJournal());
-    const results = await Promise.allSettled(
-      wheels.map((wheel, i) =>
-        installWheel(wheel, {
-          layout: options.layout,
-          linker,
-          journal: journals[i]!,
-          installer: options.installer ?? "puffin",
-        }),
-      ),
-    );
-    const failed = results.findIndex((result) => result.status === "rejected");
-    if (failed >= 0) {
-      for (const journal of journals) await journal.rollback();
-      const reason = (results[failed] as PromiseRejectedResult).reason;
-      throw new PuffinError(
-        "install-failed",
-        `Failed to install \`${wheels[failed]!.cached.filename.toString()}\``,
-        { cause: reason },
-      );
+    const journals: InstallJournal[] = [];
+    const installed: InstalledWheel[] = [];
+    for (const wheel of wheels) {
+      const journal = new InstallJournal();
+      journals.push(journal);
+      try {
+        installed.push(
+          installWheelSync(wheel, {
+            layout: options.layout,
+            linker,
+            journal,
+            installer: options.installer ?? "puffin",
+          }),
+        );
+      } catch (error) {
+        // Newest first: a directory an earlier wheel created may hold a later wheel's files.
+        for (const done of journals.reverse()) await done.rollback();
+        throw new PuffinError(
+          "install-failed",
+          `Failed to install \`${wheel.cached.filename.toString()}\``,
+          { cause: error },
+        );
+      }
     }
     await Promise.all(journals.map((journal) => journal.commit()));
-    return results.map((result) => (result as PromiseFulfilledResult<InstalledWheel>).value);
+    return installed;
   } finally {
     await lock?.release();
   }

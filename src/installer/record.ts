@@ -32,6 +32,12 @@ export function invalidRecordFields(row: readonly string[]): ("path" | "size")[]
  * `\r` outside quotes; empty lines yield no row.
  */
 export function parseCsvRows(text: string): string[][] {
+  // Without quotes or carriage returns (almost every RECORD), rows are lines split at commas.
+  if (!text.includes('"') && !text.includes("\r")) {
+    const rows: string[][] = [];
+    for (const line of text.split("\n")) if (line !== "") rows.push(line.split(","));
+    return rows;
+  }
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -110,8 +116,14 @@ export function parseRecord(text: string, source: string): RecordEntry[] {
 
 /** One RECORD line (with its `\n`), quoting fields as Python's `csv.writer` does. */
 export function formatRecordRow(entry: RecordEntry): string {
-  const fields = [entry.path, entry.hash ?? "", entry.size === undefined ? "" : String(entry.size)];
-  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",")}\n`;
+  const size = entry.size === undefined ? "" : String(entry.size);
+  return `${csvField(entry.path)},${csvField(entry.hash ?? "")},${size}\n`;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function csvField(field: string): string {
+  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
 /** `sha256=<urlsafe base64, no padding>` of `content`. */

@@ -22,6 +22,18 @@ const encoder = new TextEncoder();
 /** `#!python` */
 const PYTHON_SHEBANG = [0x23, 0x21, 0x70, 0x79, 0x74, 0x68, 0x6f, 0x6e];
 
+/** The number of leading bytes `hasPythonShebang` needs. */
+export const PYTHON_SHEBANG_LENGTH = PYTHON_SHEBANG.length;
+
+/** Whether `content` (or at least its first `PYTHON_SHEBANG_LENGTH` bytes) starts with `#!python`. */
+export function hasPythonShebang(content: Uint8Array): boolean {
+  if (content.length < PYTHON_SHEBANG.length) return false;
+  for (let i = 0; i < PYTHON_SHEBANG.length; i++) {
+    if (content[i] !== PYTHON_SHEBANG[i]) return false;
+  }
+  return true;
+}
+
 /**
  * A `.data/scripts/` file whose first line starts with `#!python` (also `#!pythonw`, with or
  * without arguments) gets that line replaced by the environment's interpreter line; any other
@@ -29,10 +41,7 @@ const PYTHON_SHEBANG = [0x23, 0x21, 0x70, 0x79, 0x74, 0x68, 0x6f, 0x6e];
  * "If the file starts with #!python, rewrite to point to the correct interpreter."
  */
 export function rewriteShebang(content: Uint8Array, python: string): Uint8Array | undefined {
-  if (content.length < PYTHON_SHEBANG.length) return undefined;
-  for (let i = 0; i < PYTHON_SHEBANG.length; i++) {
-    if (content[i] !== PYTHON_SHEBANG[i]) return undefined;
-  }
+  if (!hasPythonShebang(content)) return undefined;
   const newline = content.indexOf(0x0a);
   const rest = newline < 0 ? new Uint8Array(0) : content.subarray(newline + 1);
   const head = encoder.encode(shebangFor(python));

@@ -279,6 +279,36 @@ describe("installing", () => {
     assert.match(record, /^\.\.\/scripts\/run-me,/m);
   });
 
+  test("an executable data script without #!python is linked, not rewritten", async () => {
+    const t = target("/env/bin/python");
+    const binary = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0]);
+    const built = buildWheel({
+      name: "tool",
+      version: "1.0",
+      data: { scripts: { tool: binary, "tool-py": "#!python\nprint('hi')\n" } },
+    });
+    const wheel = join(t.root, built.filename);
+    writeFileSync(wheel, built.bytes);
+    const cached = await unzipWheel({ wheel, cache: t.cache });
+    await installWheels([{ cached, requested: false }], {
+      layout: t.layout,
+      linkMode: "hardlink",
+    });
+    const inode = (path: string) => statSync(path).ino;
+    const source = (name: string) => join(cached.path, "tool-1.0.data", "scripts", name);
+    const installed = (name: string) => join(t.layout.scheme.scripts, name);
+    assert.equal(inode(installed("tool")), inode(source("tool")), "linked from the cache");
+    assert.notEqual(inode(installed("tool-py")), inode(source("tool-py")), "rewritten copy");
+    const tree = snapshotTree(t.layout.prefix);
+    assert.equal(tree.get("scripts/tool")?.executable, true);
+    assert.deepEqual(tree.get("scripts/tool-py"), {
+      content: "#!/env/bin/python\nprint('hi')\n",
+      executable: true,
+    });
+    const record = tree.get("purelib/tool-1.0.dist-info/RECORD")!.content;
+    assert.ok(record.includes(`../scripts/tool,${recordHash(binary)},${binary.length}\n`));
+  });
+
   for (const linkMode of ["clone", "hardlink", "copy"] as const) {
     test(`link mode ${linkMode} installs the same tree`, async () => {
       const t = target();

@@ -59,6 +59,34 @@ describe("RECORD (pypa/installer vectors)", () => {
     assert.deepEqual(parseCsvRows(corpus.parse.input), corpus.parse.rows);
   });
 
+  test("text without quotes or carriage returns parses as lines split at commas", () => {
+    const cases: [string, string[][]][] = [
+      [
+        "a,b,c\n\nd,,\n",
+        [
+          ["a", "b", "c"],
+          ["d", "", ""],
+        ],
+      ],
+      [",\n", [["", ""]]],
+      ["x", [["x"]]],
+      ["", []],
+      [
+        "p,sha256=AB-_,1\nq,,",
+        [
+          ["p", "sha256=AB-_", "1"],
+          ["q", "", ""],
+        ],
+      ],
+    ];
+    for (const [text, rows] of cases) {
+      assert.deepEqual(parseCsvRows(text), rows, JSON.stringify(text));
+      // The same rows as the general parser gives once a quoted field forces it.
+      const quoted = parseCsvRows(`"z"\n${text}`);
+      assert.deepEqual(quoted.slice(1), rows, JSON.stringify(text));
+    }
+  });
+
   test("a row with another field count is refused", () => {
     for (const { line, element_count } of corpus.bad_lines) {
       assert.equal(parseCsvRows(line)[0]!.length, element_count);
