@@ -122,6 +122,12 @@ function acceptQuality(accept: string, types: readonly string[]): number {
   return best;
 }
 
+/**
+ * A loopback package index for tests. Its URLs are unique only while it is open: the port of a
+ * closed server may be handed to the next one, so tests that share one Puffin cache across
+ * several servers keep them all open until the cache is no longer used (else a fresh cached page
+ * of the old server answers for the new one).
+ */
 export class IndexServer {
   readonly url: string;
   readonly requests: RecordedRequest[] = [];

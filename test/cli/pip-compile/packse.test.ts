@@ -4,7 +4,9 @@
 // options /work/shared/corpus/README.md maps (`prereleases = true` → `--prerelease allow`; the
 // target is Python 3.12 via `--python-version`; a version without `requires_python` requires
 // `>=3.12`). The pins on stdout must be `[expected] packages`; an unsatisfiable scenario must
-// exit 1 with the no-solution report. One server per scenario, one cache for all.
+// exit 1 with the no-solution report. One server per scenario, one cache for all: the servers stay
+// open until the end, so no scenario's port (and so index URL, and cache entries) is reused by
+// a later one.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -102,10 +104,12 @@ const skip = python === undefined ? "no pyenv Python 3.8+ on this machine" : fal
 const files = scenarioFiles(corpus);
 const root = testDirectory("packse-cli");
 const timings: number[] = [];
+const servers: IndexServer[] = [];
 const normalize = (name: string) => name.toLowerCase().replaceAll(/[-_.]+/g, "-");
 
 describe("packse scenarios through `puffin pip compile`", { skip }, () => {
-  after(() => {
+  after(async () => {
+    await Promise.all(servers.map((server) => server.close()));
     const total = timings.reduce((a, b) => a + b, 0);
     console.log(
       `# packse via CLI: ${timings.length} scenarios in ${total.toFixed(0)}ms (median ${[...timings].sort((a, b) => a - b)[timings.length >> 1]?.toFixed(1)}ms)`,
@@ -120,6 +124,7 @@ describe("packse scenarios through `puffin pip compile`", { skip }, () => {
     test(name, async () => {
       const started = performance.now();
       const server = await IndexServer.start({ files: indexFiles(scenario) });
+      servers.push(server);
       try {
         const input = join(root, `${name.replaceAll("/", "_")}.in`);
         writeFileSync(input, (scenario.root.requires ?? []).map((r) => `${r}\n`).join(""));
@@ -165,7 +170,6 @@ describe("packse scenarios through `puffin pip compile`", { skip }, () => {
           );
         }
       } finally {
-        await server.close();
         timings.push(performance.now() - started);
       }
     });
