@@ -80,7 +80,8 @@ export function timeCommand(timed: TimedCommand): number {
   const ms = msSince(start);
   timed.cleanup?.();
   if (result.status !== 0) {
-    const tail = result.error?.message ?? result.stderr.toString().trim().split("\n").slice(-8);
+    const tail =
+      result.error?.message ?? result.stderr.toString().trim().split("\n").slice(-8).join("\n");
     throw new Error(`${timed.command} ${timed.args.join(" ")} failed:\n${tail}`);
   }
   return ms;

@@ -107,7 +107,7 @@ function table(comparisons: readonly Comparison[], withSet: boolean): string[] {
     c.contenders.forEach((contender, i) => {
       const figure = contender.samples?.length
         ? range(summarize(contender.samples), ms)
-        : `could not run: ${(contender.failed ?? "no samples").split("\n")[0]}`;
+        : `could not run: ${(contender.failed ?? "no samples").split("\n").at(-1)}`;
       const ratio = i > 0 && contender.samples ? ratios(puffin, contender.samples) : undefined;
       const cells = [
         i === 0 ? `**${name}**` : "",
