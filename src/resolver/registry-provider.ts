@@ -30,6 +30,13 @@ export interface RegistryProviderOptions {
    * not supported yet"), and so is a URL requirement on an sdist.
    */
   readonly sourceMetadata?: (file: RegistryFile) => Promise<Metadata>;
+  /**
+   * How to read the metadata of a URL requirement that names no wheel: an sdist URL or path, a
+   * project directory, a git repository (the distribution layer builds or reads them). Absent:
+   * such a requirement is `unavailable` ("… not supported yet"), as is an sdist URL without
+   * `sourceMetadata`.
+   */
+  readonly sourceUrlMetadata?: (name: PackageName, url: VerbatimUrl) => Promise<Metadata>;
   /** Index pages and METADATA reads in flight at once; default 50. */
   readonly concurrency?: number;
 }
@@ -110,6 +117,11 @@ export class RegistryProvider implements DependencyProvider {
   async getUrlMetadata(name: PackageName, url: VerbatimUrl): Promise<UrlMetadataResult> {
     const shown = url.redacted();
     const protocol = url.url.protocol;
+    const sourceUrlMetadata = this.#options.sourceUrlMetadata;
+    if (sourceUrlMetadata !== undefined && !isWheelUrl(url)) {
+      const metadata = await sourceUrlMetadata(name, url);
+      return { kind: "found", version: metadata.version, dependencies: dependenciesOf(metadata) };
+    }
     if (protocol !== "http:" && protocol !== "https:" && protocol !== "file:") {
       return {
         kind: "unavailable",
@@ -282,6 +294,11 @@ function dependenciesOf(metadata: Metadata): DependenciesResult {
     requirements: metadata.requiresDist,
     requiresPython: metadata.requiresPython,
   };
+}
+
+/** Whether a URL requirement names a wheel file (not git, not a directory or an sdist). */
+function isWheelUrl(url: VerbatimUrl): boolean {
+  return !url.given.startsWith("git+") && url.url.pathname.endsWith(".whl");
 }
 
 function isBrokenWheel(error: PuffinError): boolean {

@@ -1,0 +1,6 @@
+export {
+  type DirectSource,
+  directDistSource,
+  SourceDistributions,
+  type SourceDistributionsOptions,
+} from "./source-distributions.ts";

@@ -1,0 +1,380 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import {
+  type BuildSource,
+  type BuiltWheel,
+  buildEditable,
+  builtWheel,
+  type SourceMetadata,
+  sourceMetadata,
+} from "../build/index.ts";
+import type { BuildContext } from "../build-context/index.ts";
+import { CacheBucket } from "../cache/index.ts";
+import type { HttpClient, RegistryFile } from "../client/index.ts";
+import type { DistSource } from "../distribution-types/index.ts";
+import { SourceDistFilename } from "../filenames/index.ts";
+import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
+import type { PackageName } from "../normalize/index.ts";
+import type { VerbatimUrl } from "../pep508/index.ts";
+import type { DirectUrl, Metadata } from "../pypi-types/index.ts";
+import {
+  createTempDirectory,
+  OnceMap,
+  PuffinError,
+  redactCredentials,
+  removeTree,
+} from "../support/index.ts";
+
+/**
+ * A requirement's URL that names something to build, located:
+ * - `directory`: a local project (`./proj`, `file:///…/proj`), installed as is or editable;
+ * - `archive`: a local sdist file;
+ * - `url`: a remote sdist (`https://…/pkg-1.0.tar.gz`);
+ * - `git`: a repository, fetched and checked out at the commit its reference resolved to.
+ * Wheels (local or remote) need no build and are not direct sources here: the registry client
+ * reads their metadata and the wheel fetcher installs them.
+ */
+export type DirectSource =
+  | {
+      readonly kind: "directory";
+      readonly url: VerbatimUrl;
+      readonly path: string;
+      readonly editable: boolean;
+    }
+  | { readonly kind: "archive"; readonly url: VerbatimUrl; readonly path: string }
+  | { readonly kind: "url"; readonly url: VerbatimUrl; readonly filename: SourceDistFilename }
+  | { readonly kind: "git"; readonly url: VerbatimUrl; readonly git: GitSource };
+
+export interface SourceDistributionsOptions {
+  /** The build context builds run in (its interpreter decides the wheels' tags). */
+  readonly context: BuildContext;
+  /** Downloads remote sdists. */
+  readonly http: HttpClient;
+  /** How git requirements are fetched (`fetchGitSource`). */
+  readonly git?: {
+    readonly offline?: boolean | undefined;
+    readonly env?: NodeJS.ProcessEnv | undefined;
+    readonly reporter?: GitReporter | undefined;
+  };
+}
+
+/** A downloaded remote sdist: where it is for this process, and its SHA-256. */
+interface Download {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/**
+ * Metadata and wheels of everything that is built rather than downloaded as a wheel: index
+ * sdists (`RegistryFile`s that are not wheels) and direct sources (`DirectSource`). Both go
+ * through the build frontend (`sourceMetadata`, `builtWheel`) and so the built-wheel cache:
+ * metadata is read without a build where it can be (static metadata, PEP 517
+ * `prepare_metadata_for_build_wheel`), and a wheel is built once per source revision.
+ *
+ * Remote sdists are downloaded once per process into a private directory of the built-wheels
+ * bucket (their SHA-256 names the cache entry, so an unchanged file is never rebuilt); `close()`
+ * removes it. Git URLs are fetched once per process per URL (`fetchGitSource` caches
+ * repositories and checkouts across processes).
+ */
+export class SourceDistributions {
+  readonly context: BuildContext;
+  readonly #options: SourceDistributionsOptions;
+  /** Downloads and git fetches, shared by every instance `withContext` derives. */
+  #shared: {
+    readonly downloads: OnceMap<string, Download>;
+    readonly gits: OnceMap<string, GitSource>;
+    directory: Promise<string> | undefined;
+  };
+
+  constructor(options: SourceDistributionsOptions) {
+    this.context = options.context;
+    this.#options = options;
+    this.#shared = { downloads: new OnceMap(), gits: new OnceMap(), directory: undefined };
+  }
+
+  /**
+   * The same services for another build context (a build's own build requirements run with the
+   * caller's build stack); downloads and git fetches stay shared, and the instance this was
+   * derived from owns them (`close()`).
+   */
+  withContext(context: BuildContext): SourceDistributions {
+    const derived = new SourceDistributions({ ...this.#options, context });
+    derived.#shared = this.#shared;
+    return derived;
+  }
+
+  /** The metadata of an index sdist. */
+  async indexMetadata(file: RegistryFile): Promise<Metadata> {
+    return (await sourceMetadata(this.context, await this.#indexSource(file))).metadata;
+  }
+
+  /** A wheel built from (or cached for) an index sdist: its path. */
+  async indexWheel(file: RegistryFile): Promise<BuiltWheel> {
+    return builtWheel(this.context, await this.#indexSource(file));
+  }
+
+  /**
+   * What `url` names, located (a git URL is fetched, so its commit is known); undefined for a
+   * wheel, which needs no build. Throws for what cannot be a Python distribution.
+   */
+  async locate(url: VerbatimUrl, editable = false): Promise<DirectSource | undefined> {
+    const shown = url.redacted();
+    if (url.given.startsWith("git+")) {
+      if (editable) throw notEditable(shown);
+      return { kind: "git", url, git: await this.#git(url) };
+    }
+    const last = decodeURIComponent(url.url.pathname.split("/").at(-1) ?? "");
+    if (url.url.protocol === "file:") {
+      const path = fileURLToPath(url.url);
+      const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+        throw new PuffinError("source-not-found", `${shown} does not exist (\`${path}\`)`, {
+          cause: error,
+        });
+      });
+      if (stats.isDirectory()) return { kind: "directory", url, path, editable };
+      if (editable) throw notEditable(shown);
+      if (last.endsWith(".whl")) return undefined;
+      checkSdistName(last, shown);
+      return { kind: "archive", url, path };
+    }
+    if (url.url.protocol !== "http:" && url.url.protocol !== "https:") {
+      throw new PuffinError(
+        "unsupported-url",
+        `${shown} is not a URL Puffin can install from (expected https://, file://, a path, or git+)`,
+      );
+    }
+    if (editable) throw notEditable(shown);
+    if (last.endsWith(".whl")) return undefined;
+    return { kind: "url", url, filename: checkSdistName(last, shown) };
+  }
+
+  /**
+   * The core metadata of what a URL requirement names, for a resolver's URL seam (which reads
+   * wheels itself, so a wheel here is a caller's error).
+   */
+  async urlMetadata(name: PackageName, url: VerbatimUrl, editable = false): Promise<Metadata> {
+    const source = await this.locate(url, editable);
+    if (source === undefined) {
+      throw new PuffinError(
+        "unexpected-wheel-url",
+        `${url.redacted()} is a wheel, which needs no build: read its metadata from the wheel`,
+      );
+    }
+    return (await this.metadata(source, name)).metadata;
+  }
+
+  /** The core metadata of a direct source (its name is checked against `name` when given). */
+  async metadata(source: DirectSource, name?: PackageName): Promise<SourceMetadata> {
+    const found = await sourceMetadata(this.context, await this.#buildSource(source, name));
+    if (name !== undefined && found.metadata.name !== name) {
+      throw new PuffinError(
+        "requirement-name-mismatch",
+        `The requirement names \`${name}\`, but ${source.url.redacted()} is \`${found.metadata.name}\``,
+      );
+    }
+    return found;
+  }
+
+  /**
+   * The wheel to install for a direct source: built (or found in the built-wheel cache), or for
+   * an editable directory a PEP 660 editable wheel built into `editableDirectory` (editable
+   * wheels point at the tree and are not cached).
+   */
+  async wheel(
+    source: DirectSource,
+    name: PackageName | undefined,
+    editableDirectory?: string,
+  ): Promise<BuiltWheel> {
+    if (source.kind === "directory" && source.editable) {
+      if (editableDirectory === undefined) {
+        throw new PuffinError(
+          "editable-directory-missing",
+          `Building the editable wheel of ${source.url.redacted()} needs an output directory`,
+        );
+      }
+      const path = await buildEditable(this.context, {
+        directory: source.path,
+        ...(name === undefined ? {} : { name }),
+        outputDirectory: editableDirectory,
+      });
+      return { path, built: true };
+    }
+    return builtWheel(this.context, await this.#buildSource(source, name));
+  }
+
+  /** Removes this process's downloads. */
+  async close(): Promise<void> {
+    const directory = this.#shared.directory;
+    this.#shared.directory = undefined;
+    if (directory !== undefined) await removeTree(await directory);
+  }
+
+  async #indexSource(file: RegistryFile): Promise<BuildSource> {
+    const dist = file.file.distFilename;
+    if (dist.kind !== "sdist") {
+      throw new PuffinError(
+        "not-a-source-distribution",
+        `${file.file.filename} is not a source distribution Puffin can build`,
+      );
+    }
+    const name = dist.filename.name;
+    const url = file.origin.kind === "index" ? file.origin.index.url : file.file.url;
+    const listed = file.file.hashes["sha256"];
+    const download = () => this.#download(file.file.url, file.file.filename);
+    return {
+      kind: "index",
+      url,
+      name,
+      filename: file.file.filename,
+      // Without a listed SHA-256 (some find-links pages), the file is downloaded to name it.
+      sha256: listed ?? (await download()).sha256,
+      fetch: async () => (await download()).path,
+    };
+  }
+
+  async #buildSource(source: DirectSource, name: PackageName | undefined): Promise<BuildSource> {
+    switch (source.kind) {
+      case "directory":
+        return { kind: "directory", path: source.path, name };
+      case "archive":
+        return { kind: "archive", path: source.path, name: name ?? sdistName(source.path) };
+      case "url": {
+        const href = source.url.url.href;
+        const download = () => this.#download(href, source.filename.toString());
+        return {
+          kind: "url",
+          url: href,
+          name: name ?? source.filename.name,
+          filename: source.filename.toString(),
+          sha256: (await download()).sha256,
+          fetch: async () => (await download()).path,
+        };
+      }
+      case "git":
+        return {
+          kind: "git",
+          url: source.git.canonicalUrl.repository,
+          commit: source.git.commit,
+          subdirectory: source.git.canonicalUrl.subdirectory,
+          path: source.git.checkoutPath,
+          name,
+        };
+    }
+  }
+
+  #git(url: VerbatimUrl): Promise<GitSource> {
+    return this.#shared.gits.run(url.given, () =>
+      fetchGitSource(GitUrl.parse(url.given), {
+        cache: this.context.cache,
+        offline: this.#options.git?.offline,
+        env: this.#options.git?.env,
+        reporter: this.#options.git?.reporter,
+      }),
+    );
+  }
+
+  #download(url: string, filename: string): Promise<Download> {
+    const shared = this.#shared;
+    return shared.downloads.run(url, async () => {
+      shared.directory ??= (async () => {
+        await this.context.cache.init();
+        return createTempDirectory(this.context.cache.bucket(CacheBucket.BuiltWheels));
+      })();
+      const directory = await createTempDirectory(await shared.directory);
+      const path = join(directory, basename(filename));
+      const hash = createHash("sha256");
+      const response = await this.#options.http.get(url);
+      const hashing = async function* (body: AsyncIterable<Uint8Array>) {
+        for await (const chunk of body) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      };
+      try {
+        await pipeline(response.body, hashing, createWriteStream(path));
+      } catch (error) {
+        throw new PuffinError("download-failed", `Failed to download ${redactCredentials(url)}`, {
+          cause: error,
+        });
+      }
+      return { path, sha256: hash.digest("hex") };
+    });
+  }
+}
+
+/**
+ * The `DistSource` (what the installer's plan compares) and PEP 610 `direct_url.json` of a
+ * direct source. `modifiedMs` of a directory is the newest stamp of the files that make a new
+ * revision (`pyproject.toml`, `setup.py`, `setup.cfg`) and of the directory itself.
+ */
+export async function directDistSource(
+  source: DirectSource,
+): Promise<{ source: DistSource; directUrl: DirectUrl }> {
+  switch (source.kind) {
+    case "git":
+      return {
+        source: { kind: "git", url: source.git.directUrl.url, commit: source.git.commit },
+        directUrl: source.git.directUrl,
+      };
+    case "url":
+      return {
+        source: { kind: "url", url: source.url.url.href },
+        directUrl: { kind: "archive", url: source.url.url.href, hashes: {} },
+      };
+    case "archive": {
+      const url = source.url.url.href;
+      const modifiedMs = (await stat(source.path)).mtimeMs;
+      return {
+        source: { kind: "path", url, modifiedMs },
+        directUrl: { kind: "archive", url, hashes: {} },
+      };
+    }
+    case "directory": {
+      const url = directoryUrl(source.url);
+      const stamps = await Promise.all(
+        ["", "pyproject.toml", "setup.py", "setup.cfg"].map((file) =>
+          stat(join(source.path, file)).then(
+            (stats) => stats.mtimeMs,
+            () => 0,
+          ),
+        ),
+      );
+      const modifiedMs = Math.max(...stamps);
+      return {
+        source: { kind: source.editable ? "editable" : "path", url, modifiedMs },
+        directUrl: { kind: "dir", url, editable: source.editable },
+      };
+    }
+  }
+}
+
+/** A directory's `file:` URL without a trailing `/` (as pip writes `dir_info` URLs). */
+function directoryUrl(url: VerbatimUrl): string {
+  return url.url.href.replace(/\/+$/, "");
+}
+
+function checkSdistName(filename: string, shown: string): SourceDistFilename {
+  const parsed = SourceDistFilename.tryParse(filename);
+  if (parsed === undefined) {
+    throw new PuffinError(
+      "unsupported-url",
+      `${shown} is neither a wheel, a source distribution (\`.tar.gz\`, \`.zip\`, \`.tar.bz2\`, \`.tar.xz\`) nor a directory`,
+    );
+  }
+  return parsed;
+}
+
+function sdistName(path: string): PackageName {
+  return checkSdistName(basename(path), path).name;
+}
+
+function notEditable(shown: string): PuffinError {
+  return new PuffinError(
+    "unsupported-editable",
+    `${shown} cannot be installed as editable: only a local project directory can (PEP 660)`,
+  );
+}
