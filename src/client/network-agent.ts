@@ -60,11 +60,17 @@ export function caCertificates(env: NodeJS.ProcessEnv): string[] | undefined {
   return [...rootCertificates, bundle];
 }
 
-let undici: Promise<typeof import("undici")> | undefined;
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
 
-/** Loads undici once per process. */
-export function loadUndici(): Promise<typeof import("undici")> {
-  undici ??= import("undici");
+/**
+ * Loads undici once per process. undici is CommonJS: Node's own `import()` gives its exports as
+ * named exports, but from the bundle (dist/) a CommonJS chunk offers them only as `default`.
+ */
+export function loadUndici(): Promise<Undici> {
+  undici ??= import("undici").then((module) =>
+    "Agent" in module ? module : (module as unknown as { default: Undici }).default,
+  );
   return undici;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -11,9 +11,19 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { promisify } from "node:util";
+import { IndexServer } from "../support/index-server.ts";
+import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { testDirectory } from "../support/temp-dir.ts";
+import { buildWheel } from "../support/wheel-builder.ts";
 
 const root = new URL("../../", import.meta.url);
 const bin = new URL("dist/puffin.js", root).pathname;
+const run = promisify(execFile);
+const dir = testDirectory("bundle");
+const python = pyenvPythons()
+  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
+  .at(-1);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
 
 // The built package is what users run; `npm test` builds it before running the tests.
@@ -24,6 +34,24 @@ describe("the built package", {
     const result = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, `puffin ${pkg.version}\n`);
+  });
+
+  // undici is CommonJS; bundled, its chunk exports only `default`, which source runs never see.
+  test("the bundle reaches an HTTP index (the lazily loaded network stack works bundled)", {
+    skip: python === undefined ? "no pyenv Python 3.8+ on this machine" : false,
+  }, async () => {
+    writeFileSync(join(dir, "requirements.in"), "demo\n");
+    const server = await IndexServer.start({
+      files: [buildWheel({ name: "demo", version: "1.0" })],
+    });
+    try {
+      const args = [bin, "-n", "pip", "compile", "requirements.in", "--no-header"];
+      args.push("-p", python!.executable, "-i", server.indexUrl);
+      const { stdout } = await run(process.execPath, args, { cwd: dir });
+      assert.match(stdout, /^demo==1\.0$/m);
+    } finally {
+      await server.close();
+    }
   });
 
   test("an unknown flag exits 2 from the bundle too", () => {
