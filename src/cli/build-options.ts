@@ -92,6 +92,24 @@ function selection(list: readonly (PackageName | ":all:")[]): PackageSelection {
 }
 
 /**
+ * The build services of a command from its build flags (and its `--no-binary` /
+ * `--only-binary`, when it has them), building for `interpreter`; see `openBuildDispatch`.
+ */
+export function openSourceBuilds(
+  session: RegistrySession,
+  interpreter: Interpreter,
+  values: BuildOptionValues,
+  env: NodeJS.ProcessEnv,
+  binaries: Parameters<typeof buildOptions>[1] = { noBinary: [], onlyBinary: [] },
+): Promise<BuildDispatch> {
+  return openBuildDispatch(session, interpreter, {
+    ...buildOptions(values, binaries),
+    isolation: values.buildIsolation !== false,
+    env,
+  });
+}
+
+/**
  * The build services of a command over its registry session, building for `interpreter`;
  * `close()` the result before the session (it removes what was downloaded for builds).
  */

@@ -5,6 +5,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Cache } from "../cache/index.ts";
 import type { HttpClient } from "../client/index.ts";
+import type { BuildDispatch, DirectTarget } from "../dispatch/index.ts";
 import type { CachedDist, DesiredDist, InstalledDist, Plan } from "../distribution-types/index.ts";
 import type { InstalledWheel, LinkMode, WheelRequest } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
@@ -33,6 +34,8 @@ export interface InstallTarget {
   readonly direct: { readonly request: WheelRequest["source"]; readonly url: string } | undefined;
   /** `--hash` values: algorithm → accepted digests. */
   readonly allowedHashes: ReadonlyMap<string, readonly string[]> | undefined;
+  /** A source tree, sdist URL/path, git or editable requirement: built when installed. */
+  readonly build?: DirectTarget | undefined;
   /** Named by the user (not only needed by another package): gets `REQUESTED` (PEP 376). */
   readonly requested: boolean;
 }
@@ -43,6 +46,8 @@ export interface WheelSources {
   readonly http: HttpClient;
   /** Finds the registry file of a version (`bestFile`) for the interpreter's tags. */
   readonly provider: Pick<RegistryProvider, "bestFile">;
+  /** Builds wheels of sdists and direct sources; without it they are an error. */
+  readonly builds?: BuildDispatch | undefined;
 }
 
 export interface EnvironmentUpdate {
@@ -90,7 +95,7 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
   if (plan.remote.length > 0) {
     const sources = await update.sources();
     fetcher = new installer.WheelFetcher({ cache: sources.cache, http: sources.http });
-    await findWheels(plan.remote, byName, sources.provider, interpreter, requests);
+    await findWheels(plan.remote, byName, sources, interpreter, requests);
     const cached = new Map<PackageName, CachedDist>();
     await Promise.all(
       [...requests].map(async ([name, request]) => {
@@ -118,7 +123,7 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
         kind: "+",
         name: dist.name,
         version: dist.version,
-        url: byName.get(dist.name)?.direct?.url,
+        url: targetUrl(byName.get(dist.name)),
       }),
     ),
   ];
@@ -272,13 +277,22 @@ export function requireHashesFlag(flag: boolean | undefined, env: NodeJS.Process
 async function findWheels(
   remote: readonly DesiredDist[],
   targets: ReadonlyMap<PackageName, InstallTarget>,
-  provider: Pick<RegistryProvider, "bestFile">,
+  sources: WheelSources,
   interpreter: Interpreter,
   requests: Map<PackageName, WheelRequest>,
 ): Promise<void> {
+  const { provider, builds } = sources;
+  const { registryWheelSource } = await import("../dispatch/index.ts");
   await Promise.all(
     remote.map(async (dist) => {
       const target = targets.get(dist.name)!;
+      if (target.build !== undefined) {
+        requests.set(dist.name, {
+          source: await target.build.wheel(),
+          allowedHashes: target.allowedHashes,
+        });
+        return;
+      }
       if (target.direct !== undefined) {
         requests.set(dist.name, {
           source: target.direct.request,
@@ -297,14 +311,17 @@ async function findWheels(
           },
         );
       }
-      if (file.file.distFilename.kind !== "wheel") {
+      if (file.file.distFilename.kind !== "wheel" && builds === undefined) {
         throw new PuffinError(
           "unsupported-requirement",
           `\`${label}\` has no wheel for this environment, only ${file.file.filename}; building source distributions is not supported yet`,
         );
       }
       requests.set(dist.name, {
-        source: { kind: "registry", file },
+        source:
+          builds === undefined
+            ? { kind: "registry", file }
+            : await registryWheelSource(builds, file),
         allowedHashes: target.allowedHashes,
       });
     }),
@@ -316,6 +333,7 @@ function directUrlOf(
   target: InstallTarget,
   hashes: Readonly<Record<string, string>>,
 ): DirectUrl | undefined {
+  if (target.build !== undefined) return target.build.directUrl;
   if (target.direct === undefined) return undefined;
   const sha256 = hashes["sha256"];
   return {
@@ -323,6 +341,11 @@ function directUrlOf(
     url: target.direct.url,
     hashes: sha256 === undefined ? {} : { sha256 },
   };
+}
+
+/** The URL a ` + ` line shows for a target (`(from URL)`), if it is not the registry's. */
+function targetUrl(target: InstallTarget | undefined): string | undefined {
+  return target?.direct?.url ?? target?.build?.directUrl.url;
 }
 
 function installedUrl(dist: InstalledDist): string | undefined {

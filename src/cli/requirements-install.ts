@@ -1,3 +1,4 @@
+import type { BuildDispatch } from "../dispatch/index.ts";
 import type { InstalledDist } from "../distribution-types/index.ts";
 import type { LinkMode } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
@@ -39,6 +40,10 @@ export interface RequirementsInstall {
   readonly excludeNewer: Date | undefined;
   readonly noBinary: readonly (PackageName | ":all:")[];
   readonly onlyBinary: readonly (PackageName | ":all:")[];
+  /** Builds sdists, paths, git and editables; without it they are unavailable. */
+  readonly builds?: BuildDispatch | undefined;
+  /** The packages given with `-e` (installed per PEP 660). */
+  readonly editables?: ReadonlySet<PackageName> | undefined;
   /** `--hash` values of the requirements files, by package. */
   readonly hashes: ReadonlyMap<PackageName, readonly string[]>;
   /** Every resolved package must have hashes (pip's and uv's `--require-hashes`). */
@@ -56,8 +61,11 @@ export interface RequirementsInstall {
 
 /** Resolves (a `NoSolutionError` is thrown as it is), prints `Resolved …`, then installs. */
 export async function installRequirements(request: RequirementsInstall): Promise<UpdateOutcome> {
-  const resolver = await import("../resolver/index.ts");
-  const { interpreter, session } = request;
+  const [resolver, dispatch] = await Promise.all([
+    import("../resolver/index.ts"),
+    import("../dispatch/index.ts"),
+  ]);
+  const { interpreter, session, builds } = request;
   const target = resolver.targetFromInterpreter(interpreter);
   const provider = new resolver.RegistryProvider({
     client: session.client,
@@ -65,6 +73,7 @@ export async function installRequirements(request: RequirementsInstall): Promise
     ...(request.excludeNewer === undefined ? {} : { excludeNewer: request.excludeNewer }),
     noBinary: request.noBinary,
     onlyBinary: request.onlyBinary,
+    ...(builds === undefined ? {} : dispatch.sourceProviderOptions(builds)),
   });
   const { DirectOnlyProvider } = await import("./pip-compile/direct-only-provider.ts");
   const resolution = await resolver.resolve(
@@ -99,6 +108,22 @@ export async function installRequirements(request: RequirementsInstall): Promise
         );
       }
       const allowed = allowedHashes(hashes);
+      const editable = request.editables?.has(resolved.name) === true;
+      if (resolved.url !== undefined && builds !== undefined) {
+        const build = await dispatch.directTarget(builds, resolved.url, {
+          name: resolved.name,
+          editable,
+        });
+        if (build !== undefined) {
+          return {
+            dist: build.dist,
+            direct: undefined,
+            build,
+            allowedHashes: allowed,
+            requested: resolved.direct,
+          };
+        }
+      }
       if (resolved.url !== undefined) {
         return wheelUrlTarget(resolved.url, {
           name: resolved.name,
@@ -120,7 +145,7 @@ export async function installRequirements(request: RequirementsInstall): Promise
     interpreter,
     installed: request.installed,
     targets,
-    sources: async () => ({ cache: session.cache, http: session.http, provider }),
+    sources: async () => ({ cache: session.cache, http: session.http, provider, builds }),
     removeExtraneous: false,
     reinstall: request.reinstall,
     reinstallPackages: request.reinstallPackages,

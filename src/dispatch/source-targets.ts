@@ -43,10 +43,10 @@ export interface DirectTarget {
   readonly directUrl: DirectUrl;
   readonly source: DirectSource;
   /**
-   * The wheel to install: built (or found in the built-wheel cache); an editable wheel goes to
-   * `editableDirectory`, which the caller removes once the wheel is unzipped.
+   * The wheel to install: built, or found in the built-wheel cache (an editable wheel is built
+   * each time, into a directory `dispatch.close()` removes).
    */
-  wheel(editableDirectory: string): Promise<WheelSource>;
+  wheel(): Promise<WheelSource>;
 }
 
 /**
@@ -67,9 +67,9 @@ export async function directTarget(
     dist: { name: metadata.name, version: metadata.version, source: distSource },
     directUrl,
     source,
-    wheel: async (editableDirectory) => ({
+    wheel: async () => ({
       kind: "path",
-      path: (await dispatch.sources.wheel(source, metadata.name, editableDirectory)).path,
+      path: (await dispatch.sources.wheel(source, metadata.name)).path,
     }),
   };
 }

@@ -181,32 +181,22 @@ export class SourceDistributions {
 
   /**
    * The wheel to install for a direct source: built (or found in the built-wheel cache), or for
-   * an editable directory a PEP 660 editable wheel built into `editableDirectory` (editable
-   * wheels point at the tree and are not cached).
+   * an editable directory a PEP 660 editable wheel (not cached: it points at the tree) built
+   * into this process's private directory, which `close()` removes.
    */
-  async wheel(
-    source: DirectSource,
-    name: PackageName | undefined,
-    editableDirectory?: string,
-  ): Promise<BuiltWheel> {
+  async wheel(source: DirectSource, name: PackageName | undefined): Promise<BuiltWheel> {
     if (source.kind === "directory" && source.editable) {
-      if (editableDirectory === undefined) {
-        throw new PuffinError(
-          "editable-directory-missing",
-          `Building the editable wheel of ${source.url.redacted()} needs an output directory`,
-        );
-      }
       const path = await buildEditable(this.context, {
         directory: source.path,
         ...(name === undefined ? {} : { name }),
-        outputDirectory: editableDirectory,
+        outputDirectory: await createTempDirectory(await this.#privateDirectory()),
       });
       return { path, built: true };
     }
     return builtWheel(this.context, await this.#buildSource(source, name));
   }
 
-  /** Removes this process's downloads. */
+  /** Removes this process's downloads and editable wheels. */
   async close(): Promise<void> {
     const directory = this.#shared.directory;
     this.#shared.directory = undefined;
@@ -277,14 +267,19 @@ export class SourceDistributions {
     );
   }
 
+  /** This process's directory in the built-wheels bucket (same filesystem as the cache). */
+  #privateDirectory(): Promise<string> {
+    this.#shared.directory ??= (async () => {
+      await this.context.cache.init();
+      return createTempDirectory(this.context.cache.bucket(CacheBucket.BuiltWheels));
+    })();
+    return this.#shared.directory;
+  }
+
   #download(url: string, filename: string): Promise<Download> {
     const shared = this.#shared;
     return shared.downloads.run(url, async () => {
-      shared.directory ??= (async () => {
-        await this.context.cache.init();
-        return createTempDirectory(this.context.cache.bucket(CacheBucket.BuiltWheels));
-      })();
-      const directory = await createTempDirectory(await shared.directory);
+      const directory = await createTempDirectory(await this.#privateDirectory());
       const path = join(directory, basename(filename));
       const hash = createHash("sha256");
       const response = await this.#options.http.get(url);

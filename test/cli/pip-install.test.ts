@@ -201,10 +201,10 @@ describe("puffin pip install", { skip }, () => {
     assert.match(wrong.stderr, /Hash mismatch for .*delta-0\.5-py3-none-any\.whl/);
   });
 
-  test("editables are refused with a clear error until builds are wired", async () => {
+  test("an editable that is not a readable project is a clear error naming it", async () => {
     const py = await venv("editable");
     const result = await install(["-e", "./project"], py);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /editable requirements are not supported yet/);
+    assert.match(result.stderr, /`\.\/project`/);
   });
 });

@@ -203,7 +203,7 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
     assert.equal(await freeze(py), "alpha==1.0\n");
   });
 
-  test("path wheels get direct_url.json; unpinned and source requirements are clear errors", async () => {
+  test("path wheels get direct_url.json; unpinned and missing source requirements are clear errors", async () => {
     const py = await venv("direct");
     const wheelPath = join(root, wheels.local.filename);
     const result = await sync([requirements("d1.txt", [wheelPath])], py);
@@ -224,9 +224,9 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
     const unpinned = await sync([requirements("d2.txt", ["alpha>=1"])], py);
     assert.equal(unpinned.status, 1);
     assert.match(unpinned.stderr, /d2\.txt:1: `alpha>=1` is not pinned to one version/);
-    const sdist = await sync([requirements("d3.txt", ["./some-project"])], py);
-    assert.equal(sdist.status, 1);
-    assert.match(sdist.stderr, /not supported yet/);
+    const missing = await sync([requirements("d3.txt", ["./some-project"])], py);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /\.\/some-project does not exist/);
   });
 
   test("--compile-bytecode compiles the installed files; --strict reports missing dependencies", async () => {

@@ -246,7 +246,7 @@ describe("source builds through dispatch", { skip }, () => {
 
     const target = await targetVenv();
     const fetched = await context.fetcher.fetch({
-      source: await direct.wheel(join(root, "unused")),
+      source: await direct.wheel(),
     });
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
@@ -265,8 +265,7 @@ describe("source builds through dispatch", { skip }, () => {
     const direct = (await directTarget(context, VerbatimUrl.parse(project), { editable: true }))!;
     assert.equal(direct.dist.source.kind, "editable");
     assert.equal(direct.dist.name, "editproj");
-    const output = join(root, "editable-out");
-    const fetched = await context.fetcher.fetch({ source: await direct.wheel(output) });
+    const fetched = await context.fetcher.fetch({ source: await direct.wheel() });
     const target = await targetVenv();
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
@@ -348,7 +347,7 @@ describe("source builds through dispatch", { skip }, () => {
     });
     const target = await targetVenv();
     const fetched = await context.fetcher.fetch({
-      source: await direct.wheel(join(root, "unused")),
+      source: await direct.wheel(),
     });
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],

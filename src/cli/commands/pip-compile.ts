@@ -3,9 +3,11 @@ import { resolve as resolvePath } from "node:path";
 import { type Command, Option } from "commander";
 import type { Cache } from "../../cache/index.ts";
 import type { IndexLocations, RegistryFile } from "../../client/index.ts";
+import type { BuildDispatch } from "../../dispatch/index.ts";
 import type { Interpreter } from "../../interpreter/index.ts";
 import type { PackageName } from "../../normalize/index.ts";
 import type { Version } from "../../pep440/index.ts";
+import type { VerbatimUrl } from "../../pep508/index.ts";
 import type {
   PrereleaseMode,
   RegistryProvider,
@@ -15,6 +17,7 @@ import type {
   ResolverTarget,
 } from "../../resolver/index.ts";
 import { PuffinError } from "../../support/index.ts";
+import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
 import { type CommandContext, openRegistrySession } from "../command-context.ts";
 import { ExitStatus, ExitWith } from "../exit-status.ts";
 import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
@@ -39,7 +42,7 @@ export interface CompileInvocation {
   readonly readStdin: () => Promise<Uint8Array>;
 }
 
-interface CompileOptions extends IndexOptionValues {
+interface CompileOptions extends IndexOptionValues, BuildOptionValues {
   outputFile?: string;
   upgrade?: boolean;
   upgradePackage?: string[];
@@ -166,7 +169,7 @@ export function registerPipCompileCommand(
       "Only use wheels for these packages (`:all:` for every package; repeatable)",
       repeat,
     );
-  addIndexOptions(command).action(
+  addIndexOptions(addBuildOptions(command)).action(
     async (sources: string[], options: CompileOptions, self: Command) => {
       await compile(
         sources,
@@ -205,6 +208,7 @@ async function compile(
   mergeFileIndexOptions(command, options, sources);
 
   const session = await openRegistrySession(command, context);
+  let builds: BuildDispatch | undefined;
   try {
     const resolver = await import("../../resolver/index.ts");
     const interpreter = await findTargetInterpreter(options.python, context, session.cache);
@@ -213,14 +217,22 @@ async function compile(
       (values ?? []).map((value) => (value === ":all:" ? ":all:" : PackageName.parse(value)));
     const noBinary = [...sources.noBinary, ...names(options.binary === true ? [] : options.binary)];
     const onlyBinary = [...sources.onlyBinary, ...names(options.onlyBinary)];
+    const opened = await openSourceBuilds(session, interpreter, options, context.env, {
+      noBinary,
+      onlyBinary,
+    });
+    builds = opened;
+    const { pinnedUrl, sourceProviderOptions } = await import("../../dispatch/index.ts");
     const provider = new resolver.RegistryProvider({
       client: session.client,
       target,
+      ...sourceProviderOptions(opened),
       ...(options.excludeNewer === undefined
         ? {}
         : { excludeNewer: parseExcludeNewer(options.excludeNewer) }),
       noBinary,
-      onlyBinary,
+      // `--no-build`: sdists are unavailable to the resolution, as in uv.
+      onlyBinary: options.build === false ? [":all:"] : onlyBinary,
     });
     const preferences =
       options.upgrade === true || options.outputFile === undefined
@@ -262,6 +274,7 @@ async function compile(
       options,
       target,
       provider,
+      pinnedUrl: (url) => pinnedUrl(opened, url),
       locations: session.settings.locations,
       args: invocation.args,
     });
@@ -272,6 +285,7 @@ async function compile(
     if (text !== "" && (options.quiet !== true || options.outputFile === undefined))
       printer.data(text);
   } finally {
+    await builds?.close();
     await session.close();
   }
 }
@@ -369,6 +383,8 @@ interface RenderContext {
   readonly options: CompileOptions;
   readonly target: ResolverTarget;
   readonly provider: RegistryProvider;
+  /** The URL a URL requirement is pinned to (a git URL at its full commit). */
+  readonly pinnedUrl: (url: VerbatimUrl) => Promise<string>;
   readonly locations: IndexLocations;
   readonly args: readonly string[];
 }
@@ -402,7 +418,11 @@ async function renderOutput(
   const pins: OutputPin[] = await Promise.all(
     resolution.packages.map(async (p) => ({
       name: p.name,
-      requirement: requirementLine(p, editables.has(p.name)),
+      requirement: requirementLine(
+        p,
+        editables.has(p.name),
+        p.url === undefined ? undefined : await context.pinnedUrl(p.url),
+      ),
       editable: editables.has(p.name),
       hashes:
         options.generateHashes === true && p.url === undefined
@@ -427,11 +447,15 @@ async function renderOutput(
 }
 
 /** `name==version`; a URL as `name @ URL`, a bare path as given, an editable as `-e URL`. */
-function requirementLine(p: ResolvedPackage, editable: boolean): string {
-  if (p.url === undefined) return `${p.name}==${p.version}`;
-  if (editable) return `-e ${p.url.given}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(p.url.given)) return p.url.given;
-  return `${p.name} @ ${p.url.given}`;
+function requirementLine(
+  p: ResolvedPackage,
+  editable: boolean,
+  pinned: string | undefined,
+): string {
+  if (p.url === undefined || pinned === undefined) return `${p.name}==${p.version}`;
+  if (editable) return `-e ${pinned}`;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(pinned)) return pinned;
+  return `${p.name} @ ${pinned}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { PackageName } from "../../normalize/index.ts";
 import type { Requirement } from "../../pep508/index.ts";
 import type { PrereleaseMode } from "../../resolver/index.ts";
 import { PuffinError } from "../../support/index.ts";
+import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
 import { type CommandContext, openRegistrySession } from "../command-context.ts";
 import { type EnvironmentOptions, openEnvironment, pythonOption } from "../environment.ts";
 import { reportStrict, requireHashesFlag } from "../environment-update.ts";
@@ -26,7 +27,11 @@ import {
  * anything the resolution does not name. Requirements come from the command line and from
  * requirements files or `pyproject.toml` (`-r`, read as `pip compile` reads its sources).
  */
-interface InstallOptions extends EnvironmentOptions, IndexOptionValues, ResolverOptionValues {
+interface InstallOptions
+  extends EnvironmentOptions,
+    IndexOptionValues,
+    ResolverOptionValues,
+    BuildOptionValues {
   requirement?: string[];
   editable?: string[];
   constraint?: string[];
@@ -111,7 +116,7 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
       "Validate the environment after the installation, reporting missing or conflicting dependencies",
     )
     .option("--dry-run", "Perform a dry run: print what would change, change nothing");
-  addIndexOptions(addResolverOptions(command)).action(
+  addIndexOptions(addBuildOptions(addResolverOptions(command))).action(
     async (packages: string[], options: InstallOptions, self: Command) => {
       await pipInstall(packages, options, self, context);
     },
@@ -126,14 +131,7 @@ async function pipInstall(
 ): Promise<void> {
   const started = performance.now();
   const printer = context.printer();
-  const editable = options.editable?.[0];
-  if (editable !== undefined) {
-    throw new PuffinError(
-      "unsupported-requirement",
-      `\`-e ${editable}\`: editable requirements are not supported yet`,
-    );
-  }
-  if (args.length === 0 && (options.requirement ?? []).length === 0) {
+  if (args.length === 0 && (options.requirement ?? []).length === 0 && !options.editable?.length) {
     throw new PuffinError(
       "no-requirements",
       "Nothing to install: name packages, or give requirements files with -r",
@@ -161,15 +159,10 @@ async function pipInstall(
       );
     },
   });
-  const editableFile = sources.requirements.find((s) => s.editable);
-  if (editableFile !== undefined) {
-    throw new PuffinError(
-      "unsupported-requirement",
-      `\`-e ${editableFile.requirement.toString()}\` (${editableFile.origin.path}): editable requirements are not supported yet`,
-    );
-  }
+  const editables = await commandLineRequirements(options.editable ?? [], context.cwd);
   const requirements = [
     ...(await commandLineRequirements(args, context.cwd)),
+    ...editables,
     ...sources.requirements.map((s) => s.requirement),
   ];
   const requireHashes =
@@ -188,6 +181,15 @@ async function pipInstall(
   const installed = site.dists();
   const { installedPreferences, installRequirements } = await import("../requirements-install.ts");
   const session = await openRegistrySession(command, context);
+  const noBinary = [
+    ...sources.noBinary,
+    ...(await binarySelections(options.binary === true ? [] : options.binary)),
+  ];
+  const onlyBinary = [...sources.onlyBinary, ...(await binarySelections(options.onlyBinary))];
+  const builds = await openSourceBuilds(session, interpreter, options, context.env, {
+    noBinary,
+    onlyBinary,
+  });
   try {
     const outcome = await installRequirements({
       printer,
@@ -206,11 +208,13 @@ async function pipInstall(
       prerelease: options.prerelease ?? (sources.pre ? "allow" : defaultPrerelease),
       excludeNewer:
         options.excludeNewer === undefined ? undefined : parseExcludeNewer(options.excludeNewer),
-      noBinary: [
-        ...sources.noBinary,
-        ...(await binarySelections(options.binary === true ? [] : options.binary)),
-      ],
-      onlyBinary: [...sources.onlyBinary, ...(await binarySelections(options.onlyBinary))],
+      noBinary,
+      onlyBinary,
+      builds,
+      editables: new Set([
+        ...editables.map((r) => r.name),
+        ...sources.requirements.filter((s) => s.editable).map((s) => s.requirement.name),
+      ]),
       hashes,
       requireHashes,
       reinstall: options.reinstall === true,
@@ -229,6 +233,7 @@ async function pipInstall(
     });
     if (outcome !== "dry-run" && options.strict) await reportStrict(printer, interpreter);
   } finally {
+    await builds.close();
     await session.close();
   }
 }

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import type { BuildDispatch } from "../../dispatch/index.ts";
 import type { Interpreter } from "../../interpreter/index.ts";
 import type { PackageName } from "../../normalize/index.ts";
 import type { Version } from "../../pep440/index.ts";
 import type { RequirementEntry, RequirementsTxt } from "../../requirements-txt/index.ts";
 import { PuffinError, redactCredentials } from "../../support/index.ts";
+import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
 import {
   type CommandContext,
   openRegistrySession,
@@ -31,7 +33,7 @@ import { elapsed, packages } from "../install-summary.ts";
  * is removed. Reading the files is the `Resolved` step; the rest is `updateEnvironment`'s.
  */
 
-interface SyncOptions extends EnvironmentOptions, IndexOptionValues {
+interface SyncOptions extends EnvironmentOptions, IndexOptionValues, BuildOptionValues {
   reinstall?: boolean;
   reinstallPackage?: string[];
   linkMode?: string;
@@ -71,9 +73,11 @@ export function registerPipSyncCommand(pip: Command, context: CommandContext): v
       "Validate the environment after the installation, reporting missing or conflicting dependencies",
     )
     .option("--dry-run", "Perform a dry run: print what would change, change nothing");
-  addIndexOptions(command).action(async (files: string[], options: SyncOptions, cmd: Command) => {
-    await pipSync(files, options, cmd, context);
-  });
+  addIndexOptions(addBuildOptions(command)).action(
+    async (files: string[], options: SyncOptions, cmd: Command) => {
+      await pipSync(files, options, cmd, context);
+    },
+  );
 }
 
 async function pipSync(
@@ -111,24 +115,31 @@ async function pipSync(
     files.some(
       (file) => file.requireHashes || file.requirements.some((entry) => entry.hashes.length > 0),
     );
-  const targets = await syncTargets(files, interpreter, requireHashes);
-  printer.info(`Resolved ${packages(targets.length)} in ${elapsed(started)}`);
-
   let session: RegistrySession | undefined;
+  let builds: BuildDispatch | undefined;
+  // Opened when a requirement needs a build (its metadata, or its wheel).
+  const openBuilds = async (): Promise<{ session: RegistrySession; builds: BuildDispatch }> => {
+    session ??= await openRegistrySession(command, context);
+    builds ??= await openSourceBuilds(session, interpreter, options, context.env);
+    return { session, builds };
+  };
   try {
+    const targets = await syncTargets(files, interpreter, requireHashes, openBuilds);
+    printer.info(`Resolved ${packages(targets.length)} in ${elapsed(started)}`);
     const outcome = await updateEnvironment({
       printer,
       interpreter,
       installed: site.dists(),
       targets,
       sources: async () => {
-        session = await openRegistrySession(command, context);
+        const opened = await openBuilds();
         const { RegistryProvider, targetFromInterpreter } = await import("../../resolver/index.ts");
         const provider = new RegistryProvider({
-          client: session.client,
+          client: opened.session.client,
           target: targetFromInterpreter(interpreter),
         });
-        return { cache: session.cache, http: session.http, provider };
+        const { cache, http } = opened.session;
+        return { cache, http, provider, builds: opened.builds };
       },
       removeExtraneous: true,
       reinstall: options.reinstall === true,
@@ -141,6 +152,7 @@ async function pipSync(
     });
     if (outcome !== "dry-run" && options.strict) await reportStrict(printer, interpreter);
   } finally {
+    await builds?.close();
     await session?.close();
   }
 }
@@ -155,16 +167,11 @@ async function syncTargets(
   files: readonly RequirementsTxt[],
   interpreter: Interpreter,
   requireHashes: boolean,
+  openBuilds: () => Promise<{ readonly builds: BuildDispatch }>,
 ): Promise<InstallTarget[]> {
-  const editable = files.flatMap((file) => file.editables)[0];
-  if (editable !== undefined) {
-    throw new PuffinError(
-      "unsupported-requirement",
-      `${where(editable)}: editable requirements are not supported yet`,
-    );
-  }
+  const { directTarget } = await import("../../dispatch/index.ts");
   const targets = new Map<PackageName, InstallTarget & { entry: RequirementEntry }>();
-  for (const entry of files.flatMap((file) => file.requirements)) {
+  for (const entry of files.flatMap((file) => [...file.requirements, ...file.editables])) {
     const { requirement } = entry;
     const marker = requirement.requirement.marker;
     if (marker !== undefined && !marker.evaluate(interpreter.markers, [])) continue;
@@ -204,12 +211,24 @@ async function syncTargets(
         requested: true,
       };
     } else {
-      target = await wheelUrlTarget(url!, {
-        name: requirement.kind === "named" ? requirement.requirement.name : undefined,
-        where: where(entry),
-        allowedHashes: hashes,
-        requested: true,
-      });
+      const name = requirement.kind === "named" ? requirement.requirement.name : undefined;
+      // Source trees, sdists and git are built (an editable wheel URL fails there, naming it).
+      const build =
+        entry.editable || !isWheelUrl(url!)
+          ? await directTarget((await openBuilds()).builds, url!, {
+              name,
+              editable: entry.editable,
+            })
+          : undefined;
+      target =
+        build === undefined
+          ? await wheelUrlTarget(url!, {
+              name,
+              where: where(entry),
+              allowedHashes: hashes,
+              requested: true,
+            })
+          : { dist: build.dist, direct: undefined, build, allowedHashes: hashes, requested: true };
     }
     const previous = targets.get(target.dist.name);
     if (previous !== undefined && !sameTarget(previous, target)) {
@@ -224,7 +243,16 @@ async function syncTargets(
 }
 
 function sameTarget(a: InstallTarget, b: InstallTarget): boolean {
-  return a.dist.version.equals(b.dist.version) && a.direct?.url === b.direct?.url;
+  return (
+    a.dist.version.equals(b.dist.version) &&
+    a.direct?.url === b.direct?.url &&
+    a.build?.directUrl.url === b.build?.directUrl.url
+  );
+}
+
+/** Whether a requirement's URL names a wheel file (installed as it is, without a build). */
+function isWheelUrl(url: { readonly url: URL; readonly given: string }): boolean {
+  return !url.given.startsWith("git+") && url.url.pathname.endsWith(".whl");
 }
 
 /** The version an `==V` (or `===V`) specifier pins, if the specifiers are exactly one pin. */
