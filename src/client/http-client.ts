@@ -27,6 +27,16 @@ import {
   retryAfterMs,
 } from "./retry.ts";
 
+/**
+ * The response body buffer. undici 7 pauses its HTTP/1 parser when the body stream's buffer is
+ * full, and crashes the process with an uncatchable `assert(!this.paused)` when the server then
+ * closes the connection (HTTP/1.0, `Connection: close`: `python -m http.server`, say) before the
+ * body is read (https://github.com/nodejs/undici/issues/5360, fixed only in undici 8, which needs
+ * Node 22). A buffer this large never reports backpressure, so the parser never pauses: a body
+ * read more slowly than it arrives waits in memory instead.
+ */
+const BODY_BUFFER_BYTES = 2 ** 30;
+
 export interface HttpClientOptions {
   /** Per-request timeout (connect, headers, and idle time between body chunks), in ms. Default: `PUFFIN_HTTP_TIMEOUT` seconds, else 30 s. */
   timeoutMs?: number;
@@ -176,6 +186,7 @@ export class HttpClient {
           method: "GET",
           headers,
           signal: init.signal ?? null,
+          highWaterMark: BODY_BUFFER_BYTES,
         });
       } catch (error) {
         if (init.signal?.aborted) throw error;
