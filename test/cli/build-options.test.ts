@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { buildOptions, parseConfigSettings } from "../../src/cli/build-options.ts";
+import { PackageName } from "../../src/normalize/index.ts";
+import { PuffinError } from "../../src/support/index.ts";
+
+describe("build options", () => {
+  test("--config-setting: one value per key, repeated keys become lists (as pip passes them)", () => {
+    assert.deepEqual(parseConfigSettings(["a=1", "b=x=y", "a=2", "c="]), {
+      a: ["1", "2"],
+      b: "x=y",
+      c: "",
+    });
+  });
+
+  for (const bad of ["novalue", "=value"]) {
+    test(`--config-setting ${JSON.stringify(bad)} is an error naming it`, () => {
+      assert.throws(
+        () => parseConfigSettings([bad]),
+        (error) =>
+          error instanceof PuffinError &&
+          error.code === "invalid-config-setting" &&
+          error.message.includes(bad),
+      );
+    });
+  }
+
+  const foo = PackageName.parse("foo");
+  const table: [string, Parameters<typeof buildOptions>, ReturnType<typeof buildOptions>][] = [
+    [
+      "defaults: build everything, use every wheel",
+      [{}, { noBinary: [], onlyBinary: [] }],
+      { noBuild: { kind: "none" }, noBinary: { kind: "none" }, configSettings: {} },
+    ],
+    [
+      "--no-build builds nothing",
+      [{ build: false }, { noBinary: [], onlyBinary: [foo] }],
+      { noBuild: { kind: "all" }, noBinary: { kind: "none" }, configSettings: {} },
+    ],
+    [
+      "--only-binary names what is never built; --no-binary :all:",
+      [{ configSetting: ["k=v"] }, { noBinary: [":all:"], onlyBinary: [foo] }],
+      {
+        noBuild: { kind: "packages", names: new Set([foo]) },
+        noBinary: { kind: "all" },
+        configSettings: { k: "v" },
+      },
+    ],
+  ];
+  for (const [name, args, expected] of table) {
+    test(name, () => assert.deepEqual(buildOptions(...args), expected));
+  }
+});
