@@ -24,6 +24,7 @@ import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
 import type { SourceAnnotation } from "../pip-compile/annotations.ts";
 import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
 import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
+import { addResolverOptions, parseExcludeNewer } from "../resolver-options.ts";
 
 /**
  * `puffin pip compile SRC… [-o FILE]`: resolve requirements files, `pyproject.toml` files or
@@ -115,17 +116,6 @@ export function registerPipCompileCommand(
       repeat,
     )
     .option("--all-extras", "Include all optional dependencies of `pyproject.toml`")
-    .addOption(
-      new Option("--resolution <RESOLUTION>", "The strategy to use when selecting between versions")
-        .choices(["highest", "lowest", "lowest-direct"])
-        .default("highest"),
-    )
-    .addOption(
-      new Option(
-        "--prerelease <PRERELEASE>",
-        "The strategy to use when considering pre-release versions",
-      ).choices(["disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"]),
-    )
     .option(
       "--python-version <PYTHON_VERSION>",
       "The Python version to resolve for (e.g. `3.11`), patching the interpreter's",
@@ -133,10 +123,6 @@ export function registerPipCompileCommand(
     .option(
       "-p, --python <PYTHON>",
       "The Python interpreter whose environment to resolve for (a path, name or version)",
-    )
-    .option(
-      "--exclude-newer <EXCLUDE_NEWER>",
-      "Only consider files uploaded before this date (RFC 3339 timestamp or `YYYY-MM-DD`)",
     )
     .option("--generate-hashes", "Include distribution hashes in the output file")
     .option("--no-header", "Exclude the comment header at the top of the output file")
@@ -158,18 +144,8 @@ export function registerPipCompileCommand(
       "Include `--index-url` and `--extra-index-url` entries in the output",
     )
     .option("--emit-find-links", "Include `--find-links` entries in the output")
-    .option("--no-deps", "Ignore package dependencies, resolving only the named packages")
-    .option(
-      "--no-binary <PACKAGE>",
-      "Do not use wheels for these packages (`:all:` for every package; repeatable)",
-      repeat,
-    )
-    .option(
-      "--only-binary <PACKAGE>",
-      "Only use wheels for these packages (`:all:` for every package; repeatable)",
-      repeat,
-    );
-  addIndexOptions(addBuildOptions(command)).action(
+    .option("--no-deps", "Ignore package dependencies, resolving only the named packages");
+  addIndexOptions(addBuildOptions(addResolverOptions(command))).action(
     async (sources: string[], options: CompileOptions, self: Command) => {
       await compile(
         sources,
@@ -334,23 +310,6 @@ async function findTargetInterpreter(
     }
     throw error;
   }
-}
-
-/**
- * `--exclude-newer`: an RFC 3339 timestamp, or a date (`2024-03-01`), which means the start of
- * that day in the local time zone (uv's reading).
- */
-export function parseExcludeNewer(text: string): Date {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  const date =
-    day === null ? new Date(text) : new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
-  if (Number.isNaN(date.getTime())) {
-    throw new PuffinError(
-      "invalid-exclude-newer",
-      `Invalid --exclude-newer \`${text}\`: expected an RFC 3339 timestamp or a YYYY-MM-DD date`,
-    );
-  }
-  return date;
 }
 
 /**
