@@ -5,6 +5,7 @@ import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import { PuffinError } from "../support/index.ts";
 import type { RegistrySession } from "./command-context.ts";
+import { repeatable } from "./repeatable.ts";
 import { PUFFIN_VERSION } from "./version.ts";
 
 /**
@@ -21,11 +22,6 @@ export interface BuildOptionValues {
   configSetting?: string[];
 }
 
-const repeat = (value: string, previous: unknown): string[] => [
-  ...(Array.isArray(previous) ? previous : []),
-  value,
-];
-
 export function addBuildOptions(command: Command): Command {
   return command
     .option(
@@ -39,7 +35,7 @@ export function addBuildOptions(command: Command): Command {
     .option(
       "-C, --config-setting <KEY=VALUE>",
       "Settings passed to the PEP 517 build backend (repeatable)",
-      repeat,
+      repeatable,
     );
 }
 

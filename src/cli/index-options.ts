@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { type Refresh, refreshFromArgs } from "../cache/index.ts";
 import { IndexLocations } from "../client/index.ts";
 import { PackageName } from "../normalize/index.ts";
+import { repeatable } from "./repeatable.ts";
 
 /**
  * The index and network options every command that reads packages takes (`pip compile`,
@@ -28,11 +29,6 @@ export interface RegistrySettings {
   readonly refresh: Refresh;
 }
 
-const repeat = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
-
 export function addIndexOptions(command: Command): Command {
   return command
     .option(
@@ -42,12 +38,12 @@ export function addIndexOptions(command: Command): Command {
     .option(
       "--extra-index-url <EXTRA_INDEX_URL>",
       "Extra URLs of package indexes to use, consulted before --index-url, earlier ones first (repeatable) [env: PUFFIN_EXTRA_INDEX_URL=, space-separated]",
-      repeat,
+      repeatable,
     )
     .option(
       "-f, --find-links <FIND_LINKS>",
       "Locations to search for candidate distributions, in addition to the indexes: a directory or an HTML page of links (repeatable) [env: PUFFIN_FIND_LINKS=, space-separated]",
-      repeat,
+      repeatable,
     )
     .option(
       "--no-index",
@@ -61,7 +57,7 @@ export function addIndexOptions(command: Command): Command {
     .option(
       "--refresh-package <PACKAGE>",
       "Refresh the cached data of a specific package (repeatable)",
-      repeat,
+      repeatable,
     );
 }
 

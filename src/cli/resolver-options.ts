@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import type { PackageName } from "../normalize/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
+import { repeatable } from "./repeatable.ts";
 
 /**
  * The resolver options of the commands that resolve (`pip compile`, `pip install`), with uv's
@@ -16,11 +17,6 @@ export interface ResolverOptionValues {
   binary: string[] | true;
   onlyBinary?: string[];
 }
-
-const repeat = (value: string, previous: unknown): string[] => [
-  ...(Array.isArray(previous) ? previous : []),
-  value,
-];
 
 export function addResolverOptions(command: Command): Command {
   return command
@@ -42,12 +38,12 @@ export function addResolverOptions(command: Command): Command {
     .option(
       "--no-binary <PACKAGE>",
       "Do not use wheels for these packages (`:all:` for every package; repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "--only-binary <PACKAGE>",
       "Only use wheels for these packages (`:all:` for every package; repeatable)",
-      repeat,
+      repeatable,
     );
 }
 

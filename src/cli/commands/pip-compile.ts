@@ -24,6 +24,7 @@ import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
 import type { SourceAnnotation } from "../pip-compile/annotations.ts";
 import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
 import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
+import { repeatable } from "../repeatable.ts";
 import { addResolverOptions, parseExcludeNewer } from "../resolver-options.ts";
 
 /**
@@ -70,11 +71,6 @@ interface CompileOptions extends IndexOptionValues, BuildOptionValues {
   quiet?: boolean;
 }
 
-const repeat = (value: string, previous: unknown): string[] => [
-  ...(Array.isArray(previous) ? previous : []),
-  value,
-];
-
 export function registerPipCompileCommand(
   pip: Command,
   context: CommandContext,
@@ -98,22 +94,22 @@ export function registerPipCompileCommand(
     .option(
       "-P, --upgrade-package <PACKAGE>",
       "Allow upgrades for a specific package (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "-c, --constraint <CONSTRAINT>",
       "Constrain versions using the given requirements files (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "--override <OVERRIDE>",
       "Override versions using the given requirements files (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "--extra <EXTRA>",
       "Include optional dependencies from the given extra of `pyproject.toml` (repeatable)",
-      repeat,
+      repeatable,
     )
     .option("--all-extras", "Include all optional dependencies of `pyproject.toml`")
     .option(

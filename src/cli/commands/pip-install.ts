@@ -13,6 +13,8 @@ import {
   type IndexOptionValues,
   mergeFileIndexOptions,
 } from "../index-options.ts";
+import { addInstallOptions } from "../install-options.ts";
+import { repeatable } from "../repeatable.ts";
 import {
   addResolverOptions,
   binarySelections,
@@ -50,11 +52,6 @@ interface InstallOptions
   dryRun?: boolean;
 }
 
-const repeat = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
-
 export function registerPipInstallCommand(pip: Command, context: CommandContext): void {
   const command = pip
     .command("install")
@@ -63,27 +60,27 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
     .option(
       "-r, --requirement <REQUIREMENT>",
       "Install all packages listed in the given `requirements.txt` or `pyproject.toml` files (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "-e, --editable <EDITABLE>",
       "Install the editable package based on the provided local file path (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "-c, --constraint <CONSTRAINT>",
       "Constrain versions using the given requirements files (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "--override <OVERRIDE>",
       "Override versions using the given requirements files (repeatable)",
-      repeat,
+      repeatable,
     )
     .option(
       "--extra <EXTRA>",
       "Include optional dependencies from the given extra of a `pyproject.toml` given with -r (repeatable)",
-      repeat,
+      repeatable,
     )
     .option("--all-extras", "Include all optional dependencies of the `pyproject.toml` files")
     .option(
@@ -93,30 +90,11 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
     .option(
       "-P, --upgrade-package <PACKAGE>",
       "Allow upgrades for a specific package (repeatable)",
-      repeat,
+      repeatable,
     )
     .option("--no-deps", "Ignore package dependencies, installing only the named packages")
-    .addOption(pythonOption("install into"))
-    .option(
-      "--reinstall",
-      "Reinstall all packages, regardless of whether they're already installed",
-    )
-    .option("--reinstall-package <PACKAGE>", "Reinstall a specific package (repeatable)", repeat)
-    .option(
-      "--link-mode <LINK_MODE>",
-      "How to install files from the cache: clone (default; hardlink where cloning is unsupported), hardlink or copy",
-    )
-    .option(
-      "--require-hashes",
-      "Require a matching hash for each requirement [env: PUFFIN_REQUIRE_HASHES=]",
-    )
-    .option("--compile-bytecode", "Compile Python files to bytecode after installation")
-    .option(
-      "--strict",
-      "Validate the environment after the installation, reporting missing or conflicting dependencies",
-    )
-    .option("--dry-run", "Perform a dry run: print what would change, change nothing");
-  addIndexOptions(addBuildOptions(addResolverOptions(command))).action(
+    .addOption(pythonOption("install into"));
+  addIndexOptions(addBuildOptions(addResolverOptions(addInstallOptions(command)))).action(
     async (packages: string[], options: InstallOptions, self: Command) => {
       await pipInstall(packages, options, self, context);
     },

@@ -25,6 +25,7 @@ import {
   type IndexOptionValues,
   mergeFileIndexOptions,
 } from "../index-options.ts";
+import { addInstallOptions } from "../install-options.ts";
 import { elapsed, packages } from "../install-summary.ts";
 
 /**
@@ -43,37 +44,13 @@ interface SyncOptions extends EnvironmentOptions, IndexOptionValues, BuildOption
   dryRun?: boolean;
 }
 
-const repeat = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
-
 export function registerPipSyncCommand(pip: Command, context: CommandContext): void {
   const command = pip
     .command("sync")
     .description("Sync an environment with a `requirements.txt` file")
     .argument("<SRC_FILE...>", "Include all packages listed in the given `requirements.txt` files")
-    .addOption(pythonOption("sync"))
-    .option(
-      "--reinstall",
-      "Reinstall all packages, regardless of whether they're already installed",
-    )
-    .option("--reinstall-package <PACKAGE>", "Reinstall a specific package (repeatable)", repeat)
-    .option(
-      "--link-mode <LINK_MODE>",
-      "How to install files from the cache: clone (default; hardlink where cloning is unsupported), hardlink or copy",
-    )
-    .option(
-      "--require-hashes",
-      "Require a matching hash for each requirement [env: PUFFIN_REQUIRE_HASHES=]",
-    )
-    .option("--compile-bytecode", "Compile Python files to bytecode after installation")
-    .option(
-      "--strict",
-      "Validate the environment after the installation, reporting missing or conflicting dependencies",
-    )
-    .option("--dry-run", "Perform a dry run: print what would change, change nothing");
-  addIndexOptions(addBuildOptions(command)).action(
+    .addOption(pythonOption("sync"));
+  addIndexOptions(addBuildOptions(addInstallOptions(command))).action(
     async (files: string[], options: SyncOptions, cmd: Command) => {
       await pipSync(files, options, cmd, context);
     },

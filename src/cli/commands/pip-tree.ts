@@ -3,6 +3,7 @@ import type { InstalledDist } from "../../distribution-types/index.ts";
 import type { PackageName } from "../../normalize/index.ts";
 import type { CommandContext } from "../command-context.ts";
 import { type EnvironmentOptions, openEnvironment, pythonOption } from "../environment.ts";
+import { repeatable } from "../repeatable.ts";
 
 interface TreeOptions extends EnvironmentOptions {
   depth: number;
@@ -11,11 +12,6 @@ interface TreeOptions extends EnvironmentOptions {
   dedupe?: boolean;
   invert?: boolean;
 }
-
-const repeat = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
 
 /** The dependency graph the tree is drawn from: each distribution's installed dependencies. */
 export type DependencyGraph = ReadonlyMap<
@@ -88,9 +84,9 @@ export function registerPipTreeCommand(pip: Command, context: CommandContext): v
     .option(
       "--prune <PACKAGE>",
       "Prune the given package from the display of the dependency tree (repeatable)",
-      repeat,
+      repeatable,
     )
-    .option("--package <PACKAGE>", "Display only the given packages (repeatable)", repeat)
+    .option("--package <PACKAGE>", "Display only the given packages (repeatable)", repeatable)
     .option(
       "--no-dedupe",
       "Do not de-duplicate repeated dependencies: draw their subtrees every time",

@@ -5,16 +5,12 @@ import { PuffinError, redactCredentials } from "../../support/index.ts";
 import type { CommandContext } from "../command-context.ts";
 import { type EnvironmentOptions, openEnvironment, pythonOption } from "../environment.ts";
 import { elapsed, packages, printChanges } from "../install-summary.ts";
+import { repeatable } from "../repeatable.ts";
 
 interface UninstallOptions extends EnvironmentOptions {
   requirement?: string[];
   dryRun?: boolean;
 }
-
-const repeat = (value: string, previous: string[] | undefined): string[] => [
-  ...(previous ?? []),
-  value,
-];
 
 /**
  * `puffin pip uninstall PKG... | -r FILE`: removes installed distributions (every installed copy
@@ -29,7 +25,7 @@ export function registerPipUninstallCommand(pip: Command, context: CommandContex
     .option(
       "-r, --requirement <REQUIREMENT>",
       "Uninstall all packages listed in the given requirements files",
-      repeat,
+      repeatable,
     )
     .addOption(pythonOption("uninstall from"))
     .option("--dry-run", "Perform a dry run: print what would be removed, change nothing")
