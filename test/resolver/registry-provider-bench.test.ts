@@ -1,4 +1,4 @@
-// Acceptance: every shared bench set (bench/sets, see SOURCES.md there; `ml` aside)
+// Acceptance: every shared bench set (bench/sets, see SOURCES.md there)
 // resolved with `RegistryProvider` over the machines' offline index, for the pyenv CPython 3.11,
 // gives exactly pip 23.2's pins. pip's configuration (`pip config list`) names both offline
 // indexes as extra index URLs, in the order /opt/pypi then /opt/pypi-more, plus the find-links
@@ -33,12 +33,13 @@ import { testRegistry } from "../support/registry.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
 const corpus = new URL("../../bench/sets/", import.meta.url).pathname;
-const SETS = ["small", "trio", "medium", "large", "xl"];
+const SETS = ["small", "trio", "medium", "large", "xl", "ml"];
 const FIND_LINKS = "/opt/wheels";
 
 /** Pins that differ from pip's by design: set → name → [pip's version, Puffin's version]. */
 const KNOWN_DIFFERENCES: Record<string, Record<string, readonly [string, string]>> = {
   xl: { transformers: ["5.18.0", "5.17.0"] },
+  ml: { transformers: ["5.18.0", "5.17.0"] },
 };
 
 const python311 = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 11);
