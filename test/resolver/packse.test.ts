@@ -9,46 +9,21 @@
 // to know which versions have a usable file, which the provider answers from the tags. What is
 // left to the CLI harness is building the real index (wheels, sdists) the scenarios describe.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
 import { describe, test } from "node:test";
-import { parse } from "smol-toml";
 import { Version } from "../../src/pep440/index.ts";
 import { markerEnvironmentFromRecord } from "../../src/pep508/index.ts";
 import { parseTagSet, Tags } from "../../src/platform-tags/index.ts";
 import { NoSolutionError, resolve } from "../../src/resolver/index.ts";
+import {
+  expectedPins,
+  PACKSE_SCENARIO_COUNT,
+  type PackseScenario,
+  type PackseVersion,
+  packsePython,
+  packseScenarios,
+  requiresPythonOf,
+} from "../support/packse.ts";
 import { InMemoryProvider, LINUX_312, optionsFor, type Universe } from "./in-memory-provider.ts";
-
-const corpus = new URL("../corpora/packse/scenarios/", import.meta.url).pathname;
-
-type VersionEntry = {
-  requires?: string[];
-  requires_python?: string;
-  extras?: Record<string, string[]>;
-  yanked?: boolean;
-  wheel?: boolean;
-  sdist?: boolean;
-  wheel_tags?: string[];
-};
-
-type Scenario = {
-  name: string;
-  root: { requires?: string[] };
-  packages?: Record<string, { versions: Record<string, VersionEntry> }>;
-  environment?: { python?: string };
-  resolver_options?: { prereleases?: boolean; python?: string };
-  expected: { satisfiable: boolean; packages?: Record<string, string> };
-};
-
-function scenarioFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...scenarioFiles(path));
-    else if (entry.name.endsWith(".toml")) found.push(path);
-  }
-  return found.sort();
-}
 
 function targetTags(python: Version): Tags {
   return Tags.fromEnv({
@@ -59,7 +34,7 @@ function targetTags(python: Version): Tags {
 }
 
 /** Why no file of the version can be used on the target, or `undefined` when one can. */
-function unavailability(entry: VersionEntry, tags: Tags): string | undefined {
+function unavailability(entry: PackseVersion, tags: Tags): string | undefined {
   const sdist = entry.sdist === true;
   const wheel =
     entry.wheel_tags !== undefined
@@ -71,7 +46,7 @@ function unavailability(entry: VersionEntry, tags: Tags): string | undefined {
     : "has no wheel and no source distribution";
 }
 
-function universeOf(scenario: Scenario, tags: Tags): Universe {
+function universeOf(scenario: PackseScenario, tags: Tags): Universe {
   const universe: Record<string, Record<string, object>> = {};
   for (const [name, { versions }] of Object.entries(scenario.packages ?? {})) {
     const entries: Record<string, object> = {};
@@ -79,7 +54,7 @@ function universeOf(scenario: Scenario, tags: Tags): Universe {
       const unavailable = unavailability(entry, tags);
       entries[version] = {
         requires: entry.requires ?? [],
-        requiresPython: entry.requires_python ?? ">=3.12",
+        requiresPython: requiresPythonOf(entry),
         extras: entry.extras ?? {},
         ...(entry.yanked === true ? { yanked: true } : {}),
         ...(unavailable !== undefined ? { unavailable } : {}),
@@ -95,18 +70,16 @@ function pythonOf(text: string): Version {
   return version.release.length >= 3 ? version : Version.parse(`${text}.0`);
 }
 
-const files = scenarioFiles(corpus);
+const scenarios = packseScenarios();
 
 describe("packse scenarios", () => {
   test("the corpus is all here", () => {
-    assert.equal(files.length, 66);
+    assert.equal(scenarios.length, PACKSE_SCENARIO_COUNT);
   });
 
-  for (const file of files) {
-    const scenario = parse(readFileSync(file, "utf8")) as unknown as Scenario;
-    test(relative(corpus, file), async () => {
-      const pythonText = scenario.resolver_options?.python ?? scenario.environment?.python;
-      const python = pythonOf(pythonText ?? "3.12");
+  for (const { path, scenario } of scenarios) {
+    test(path, async () => {
+      const python = pythonOf(packsePython(scenario));
       const environment = markerEnvironmentFromRecord({
         ...LINUX_312,
         python_full_version: python.toString(),
@@ -126,16 +99,8 @@ describe("packse scenarios", () => {
       const pins = Object.fromEntries(
         resolution.packages.map((p) => [p.name, p.version.toString()]),
       );
-      const expected = scenario.expected.packages;
-      if (expected !== undefined) {
-        const normalized = Object.fromEntries(
-          Object.entries(expected).map(([name, version]) => [
-            name.toLowerCase().replaceAll(/[-_.]+/g, "-"),
-            Version.parse(version).toString(),
-          ]),
-        );
-        assert.deepEqual(pins, normalized);
-      }
+      const expected = expectedPins(scenario);
+      if (expected !== undefined) assert.deepEqual(pins, expected);
     });
   }
 });
