@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Cache } from "../../src/cache/index.ts";
-import {
-  findBaseInterpreter,
-  type Interpreter,
-  queryInterpreter,
-} from "../../src/interpreter/index.ts";
-import { createVenv } from "../../src/venv/index.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { snapshotTree } from "../support/install-target.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
@@ -43,20 +37,8 @@ const wheels = {
 };
 
 let server: IndexServer;
-let base: Interpreter;
-const cache = Cache.at(join(root, "probe-cache"));
-
-async function venv(name: string): Promise<string> {
-  const created = await createVenv({
-    location: join(root, name),
-    interpreter: base,
-    prompt: undefined,
-    systemSitePackages: false,
-    clear: false,
-    puffinVersion: "0.0.0-test",
-  });
-  return created.python;
-}
+let venvs: RealVenvs;
+const venv = (name: string) => venvs.create(name);
 
 function file(name: string, lines: readonly string[]): string {
   const path = join(root, name);
@@ -81,7 +63,7 @@ async function freeze(venvPython: string): Promise<string> {
 
 describe("puffin pip install", { skip }, () => {
   before(async () => {
-    base = await findBaseInterpreter({ python: python!.executable, env, cwd: root, cache });
+    venvs = await RealVenvs.of(python!.executable, root);
     server = await IndexServer.start({ files: Object.values(wheels) });
   });
   after(() => server.close());
@@ -95,7 +77,7 @@ describe("puffin pip install", { skip }, () => {
       /^Resolved 2 packages in .+\nPrepared 2 packages in .+\nInstalled 2 packages in .+\n \+ alpha==2\.0\n \+ beta==1\.0\n$/,
     );
     assert.equal(await freeze(py), "alpha==2.0\nbeta==1.0\n");
-    const site = (await queryInterpreter(py, { cache })).info.scheme.purelib;
+    const site = (await venvs.probe(py)).info.scheme.purelib;
     assert.ok(existsSync(join(site, "beta-1.0.dist-info", "REQUESTED")), "the user asked for beta");
     assert.ok(!existsSync(join(site, "alpha-2.0.dist-info", "REQUESTED")), "alpha is only a dep");
 

@@ -5,16 +5,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { Cache } from "../../src/cache/index.ts";
-import {
-  findBaseInterpreter,
-  type Interpreter,
-  queryInterpreter,
-} from "../../src/interpreter/index.ts";
-import { createVenv } from "../../src/venv/index.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { snapshotTree } from "../support/install-target.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
@@ -53,20 +47,8 @@ const wheels = {
 const BAD = "f".repeat(64);
 
 let server: IndexServer;
-let base: Interpreter;
-const cache = Cache.at(join(root, "probe-cache"));
-
-async function venv(name: string): Promise<string> {
-  const created = await createVenv({
-    location: join(root, name),
-    interpreter: base,
-    prompt: undefined,
-    systemSitePackages: false,
-    clear: false,
-    puffinVersion: "0.0.0-test",
-  });
-  return created.python;
-}
+let venvs: RealVenvs;
+const venv = (name: string) => venvs.create(name);
 
 function requirements(name: string, lines: readonly string[]): string {
   const path = join(root, name);
@@ -94,7 +76,7 @@ const fileDownloads = () =>
 
 describe("puffin pip sync | uninstall | tree", { skip }, () => {
   before(async () => {
-    base = await findBaseInterpreter({ python: python!.executable, env, cwd: root, cache });
+    venvs = await RealVenvs.of(python!.executable, root);
     server = await IndexServer.start({
       files: [
         wheels.alpha1,
@@ -118,7 +100,7 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
       /^Resolved 2 packages in \d+ms\nPrepared 2 packages in .+\nInstalled 2 packages in .+\n \+ alpha==1\.0\n \+ beta==1\.0\n$/,
     );
     assert.equal(await freeze(py), "alpha==1.0\nbeta==1.0\n");
-    const site = (await queryInterpreter(py, { cache })).info.scheme.purelib;
+    const site = (await venvs.probe(py)).info.scheme.purelib;
     assert.ok(existsSync(join(site, "beta-1.0.dist-info", "REQUESTED")));
     const script = await run(join(root, "first", "bin", "beta-cli"), [], { env });
     assert.equal(script.stdout, "beta cli\n");
@@ -211,7 +193,7 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
     const url = pathToFileURL(wheelPath).href;
     assert.match(result.stderr, new RegExp(` \\+ local-pkg @ ${url}\n$`));
     assert.equal(await freeze(py), `local-pkg @ ${url}\n`);
-    const site = (await queryInterpreter(py, { cache })).info.scheme.purelib;
+    const site = (await venvs.probe(py)).info.scheme.purelib;
     const direct = JSON.parse(
       readFileSync(join(site, "local_pkg-0.1.dist-info", "direct_url.json"), "utf8"),
     );
@@ -243,7 +225,7 @@ describe("puffin pip sync | uninstall | tree", { skip }, () => {
       result.stderr,
       /warning: The package `beta` requires `alpha>=1`, but it's not installed\n$/,
     );
-    const site = (await queryInterpreter(py, { cache })).info.scheme.purelib;
+    const site = (await venvs.probe(py)).info.scheme.purelib;
     const compiled = readdirSync(join(site, "beta", "__pycache__")).sort();
     assert.equal(compiled.length, 2);
     assert.ok(compiled.every((name) => name.endsWith(".pyc")));

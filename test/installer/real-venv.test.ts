@@ -12,14 +12,10 @@ import {
   uninstall,
   unzipWheel,
 } from "../../src/installer/index.ts";
-import {
-  findBaseInterpreter,
-  type Interpreter,
-  queryInterpreter,
-} from "../../src/interpreter/index.ts";
-import { createVenv } from "../../src/venv/index.ts";
+import type { Interpreter } from "../../src/interpreter/index.ts";
 import { snapshotTree } from "../support/install-target.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { RealVenvs } from "../support/real-venv.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
@@ -44,24 +40,13 @@ const built = buildWheel({
   data: { scripts: { "hello-raw": "#!python\nimport hello_world\nprint(hello_world.GREETING)\n" } },
 });
 
-let base: Interpreter;
+let venvs: RealVenvs;
 const wheelPath = join(root, built.filename);
-
-async function venv(name: string): Promise<Interpreter> {
-  const created = await createVenv({
-    location: join(root, name),
-    interpreter: base,
-    prompt: undefined,
-    systemSitePackages: false,
-    clear: false,
-    puffinVersion: "0.0.0-test",
-  });
-  return queryInterpreter(created.python, { cache });
-}
+const venv = async (name: string) => venvs.probe(await venvs.create(name));
 
 describe("installing into a real virtual environment", { skip }, () => {
   before(async () => {
-    base = await findBaseInterpreter({ python: python!.executable, env, cwd: root, cache });
+    venvs = await RealVenvs.of(python!.executable, root);
     writeFileSync(wheelPath, built.bytes);
   });
 
@@ -108,7 +93,7 @@ describe("installing into a real virtual environment", { skip }, () => {
   }
 
   test("the same site-packages as pip's install of the wheel (generated files aside)", async (t) => {
-    const check = await run(base.executable, ["-m", "pip", "--version"], { env }).catch(
+    const check = await run(venvs.base.executable, ["-m", "pip", "--version"], { env }).catch(
       () => undefined,
     );
     const pipVersion = check === undefined ? undefined : /^pip (\d+)\.(\d+)/.exec(check.stdout);
@@ -120,7 +105,7 @@ describe("installing into a real virtual environment", { skip }, () => {
     const cached = await unzipWheel({ wheel: wheelPath, cache });
     await installWheels([{ cached, requested: true }], { layout: layoutFor(ours) });
     await run(
-      base.executable,
+      venvs.base.executable,
       [
         "-m",
         "pip",
