@@ -1,12 +1,15 @@
 import type { Command } from "commander";
-import type { Cache, CacheSettings } from "../cache/index.ts";
+import type { Cache } from "../cache/index.ts";
 import type { HttpClient, RegistryClient } from "../client/index.ts";
+import { cacheSettings } from "./cache-options.ts";
 import {
   type IndexOptionValues,
   type RegistrySettings,
   registrySettings,
 } from "./index-options.ts";
 import type { Printer } from "./printer.ts";
+
+export { cacheSettings, openCache } from "./cache-options.ts";
 
 /**
  * What every command needs from its invocation, and the services it opens from the global
@@ -20,32 +23,6 @@ export interface CommandContext {
   cwd: string;
   /** The printer for this invocation's global options (`-q`, `-v`, `--color`). */
   printer: () => Printer;
-}
-
-/** The global cache options as commander parses them (`--no-cache` sets `cache: false`). */
-interface CacheOptions {
-  cacheDir?: string;
-  cache?: boolean;
-}
-
-/** The cache settings of an invocation, from the global `--cache-dir` / `-n, --no-cache`. */
-export function cacheSettings(
-  command: Command,
-  context: Pick<CommandContext, "env" | "cwd">,
-): CacheSettings {
-  const options = command.optsWithGlobals<CacheOptions>();
-  return {
-    cacheDir: options.cacheDir,
-    noCache: options.cache === false,
-    env: context.env,
-    cwd: context.cwd,
-  };
-}
-
-/** The cache of an invocation (see `cacheSettings`). */
-export async function openCache(command: Command, context: CommandContext): Promise<Cache> {
-  const { Cache } = await import("../cache/index.ts");
-  return Cache.fromSettings(cacheSettings(command, context));
 }
 
 /** The services of a command that reads packages; `close()` when done. */

@@ -2,13 +2,6 @@ import { Command, CommanderError, Option } from "commander";
 import { log, PuffinError, setLogSink } from "../support/index.ts";
 import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
 import type { CommandContext } from "./command-context.ts";
-import { registerCacheCommand } from "./commands/cache.ts";
-import { registerPipCompileCommand } from "./commands/pip-compile.ts";
-import { registerPipInspectCommands } from "./commands/pip-inspect.ts";
-import { registerPipInstallCommand } from "./commands/pip-install.ts";
-import { registerPipSyncCommand } from "./commands/pip-sync.ts";
-import { registerPipTreeCommand } from "./commands/pip-tree.ts";
-import { registerPipUninstallCommand } from "./commands/pip-uninstall.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
 import { ExitStatus, ExitWith } from "./exit-status.ts";
 import { Printer, type Streams, type Verbosity } from "./printer.ts";
@@ -37,7 +30,7 @@ const USAGE_FOOTER = "\nFor more information, try '--help'.\n";
  * (`error: …`) and mapped to an exit status, 2 for a command line that cannot be understood.
  */
 export async function runCli(args: readonly string[], context: CliContext): Promise<number> {
-  const program = buildProgram(context, args);
+  const program = await buildProgram(context, args);
   try {
     await program.parseAsync([...args], { from: "user" });
     return ExitStatus.Success;
@@ -52,7 +45,8 @@ export async function runCli(args: readonly string[], context: CliContext): Prom
   }
 }
 
-function buildProgram(context: CliContext, args: readonly string[]): Command {
+/** The program with its global options and hooks, and no commands yet. */
+function baseProgram(context: CliContext): { program: Command; commandContext: CommandContext } {
   const program = new Command("puffin")
     .description("An extremely fast Python package manager.")
     .usage("[OPTIONS] <COMMAND>")
@@ -100,8 +94,41 @@ function buildProgram(context: CliContext, args: readonly string[]): Command {
     cwd: context.cwd ?? process.cwd(),
     printer: () => printerFor(program.opts<GlobalOptions>(), context),
   };
-  registerVenvCommand(program, commandContext);
+  return { program, commandContext };
+}
 
+/**
+ * The program for `args`. A plain `puffin venv …` (see `fitsLeanVenv`) gets a program with only
+ * the `venv` command in its lean form, which loads a fraction of the CLI: creating a virtual
+ * environment is measured against `python -m venv`, and Node's startup is already most of it.
+ * Everything else gets the full program, its commands loaded on demand.
+ */
+export async function buildProgram(context: CliContext, args: readonly string[]): Promise<Command> {
+  const lean = baseProgram(context);
+  const venv = registerVenvCommand(lean.program, lean.commandContext);
+  if (fitsLeanVenv(args, lean.program, venv)) return lean.program;
+
+  const { program, commandContext } = baseProgram(context);
+  const [
+    { addIndexOptions },
+    { registerCacheCommand },
+    { registerPipCompileCommand },
+    { registerPipSyncCommand },
+    { registerPipInstallCommand },
+    { registerPipUninstallCommand },
+    { registerPipInspectCommands },
+    { registerPipTreeCommand },
+  ] = await Promise.all([
+    import("./index-options.ts"),
+    import("./commands/cache.ts"),
+    import("./commands/pip-compile.ts"),
+    import("./commands/pip-sync.ts"),
+    import("./commands/pip-install.ts"),
+    import("./commands/pip-uninstall.ts"),
+    import("./commands/pip-inspect.ts"),
+    import("./commands/pip-tree.ts"),
+  ]);
+  registerVenvCommand(program, commandContext, addIndexOptions);
   registerCacheCommand(program, commandContext);
 
   const pip = program
@@ -131,6 +158,37 @@ function buildProgram(context: CliContext, args: readonly string[]): Command {
     });
   });
   return program;
+}
+
+/**
+ * True when `args` is `[global options] venv [PATH] [venv options]` with only options the lean
+ * program defines (not `--seed`, the index options or help), each as `--name VALUE`,
+ * `--name=VALUE`, `-x VALUE` or a lone flag, global options before `venv` and the command's
+ * own after it. Both programs parse such arguments identically (commander does it in both);
+ * every other spelling, even a valid one such as `-qp 3.12`, takes the full program.
+ */
+function fitsLeanVenv(args: readonly string[], program: Command, venv: Command): boolean {
+  let command = program;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === "-" || !arg.startsWith("-")) {
+      if (command === program) {
+        if (arg !== venv.name()) return false;
+        command = venv;
+      }
+      continue;
+    }
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    const option = command.options.find((known) => known.long === flag || known.short === flag);
+    if (option === undefined || option.optional) return false;
+    if (option.required) {
+      if (equals === -1) index++;
+    } else if (equals !== -1) {
+      return false;
+    }
+  }
+  return command === venv;
 }
 
 function printerFor(options: Partial<GlobalOptions>, context: CliContext): Printer {

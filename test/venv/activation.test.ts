@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { createVenv } from "../../src/venv/index.ts";
+import { fileURLToPath } from "node:url";
+import { activationScripts, createVenv } from "../../src/venv/index.ts";
 import { fakeInterpreter } from "../support/fake-venv.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
@@ -26,11 +28,26 @@ function which(program: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" }).status === 0;
 }
 
+/**
+ * Nushell: the `nushell` devDependency puts its official binary in node_modules/.bin; a `nu` on
+ * PATH serves as well.
+ */
+function findNu(): string | undefined {
+  const local = fileURLToPath(new URL("../../node_modules/.bin/nu", import.meta.url));
+  if (existsSync(local)) return local;
+  return which("nu") ? "nu" : undefined;
+}
+
 /** Runs `script` with `shell` and returns its output lines. */
-function run(shell: string, args: string[], script: string): string[] {
+function run(
+  shell: string,
+  args: string[],
+  script: string,
+  env: Record<string, string> = {},
+): string[] {
   const result = spawnSync(shell, [...args, script], {
     encoding: "utf8",
-    env: { PATH: basePath, HOME: root, VENV: venv, TERM: "dumb" },
+    env: { PATH: basePath, HOME: root, VENV: venv, TERM: "dumb", ...env },
   });
   assert.equal(result.status, 0, `${shell} failed: ${result.stderr}`);
   return result.stdout.split("\n").slice(0, -1);
@@ -106,24 +123,126 @@ printf '%s\\n' "$PATH" "$prompt"
     });
   }
 
-  test("nushell: `overlay use bin/activate.nu`", (t) => {
-    if (!which("nu")) return t.skip("nu is not installed, and there is no other checker for it");
-    const script = `overlay use ($env.VENV | path join bin activate.nu)
-print $env.VIRTUAL_ENV ($env.PATH | str join ':') $env.VIRTUAL_ENV_PROMPT
+  test("nushell: `overlay use bin/activate.nu` sets VIRTUAL_ENV, PATH and the prompt; deactivate restores them", (t) => {
+    const nu = findNu();
+    if (nu === undefined) {
+      return t.skip("nu is neither in node_modules/.bin (devDependency `nushell`) nor on PATH");
+    }
+    // `overlay use` needs its path at parse time, so it is written into the script literally
+    // (a JSON string is a valid Nushell double-quoted string).
+    const activate = JSON.stringify(join(venv, "bin", "activate.nu"));
+    const script = `$env.PROMPT_COMMAND = {|| '> ' }
+overlay use ${activate}
+print $env.VIRTUAL_ENV ($env.PATH | str join ':') (which python | get path.0) $env.VIRTUAL_ENV_PROMPT (do $env.PROMPT_COMMAND) ('PYTHONHOME' in $env)
 deactivate
-print ('VIRTUAL_ENV' in $env)`;
-    const lines = run("nu", ["-n", "-c"], script);
-    assert.deepEqual(lines, [venv, `${venv}/bin:${basePath}`, "demo", "false"]);
+print (if 'VIRTUAL_ENV' in $env { $env.VIRTUAL_ENV } else { 'unset' }) ($env.PATH | str join ':') (do $env.PROMPT_COMMAND) $env.PYTHONHOME`;
+    const lines = run(nu, ["--no-config-file", "-c"], script, { PYTHONHOME: "/python-home" });
+    assert.deepEqual(lines, [
+      ...expected.slice(0, 5),
+      "false",
+      ...expected.slice(5),
+      "/python-home",
+    ]);
   });
 
   test("PowerShell: `. bin/activate.ps1`", (t) => {
-    if (!which("pwsh"))
-      return t.skip("pwsh is not installed, and there is no other checker for it");
+    if (!which("pwsh")) return t.skip("pwsh is not installed (activate.ps1 is only parsed, below)");
     const script = `. (Join-Path $env:VENV 'bin/activate.ps1')
 Write-Output $env:VIRTUAL_ENV $env:PATH $env:VIRTUAL_ENV_PROMPT
 deactivate
 Write-Output ([bool]$env:VIRTUAL_ENV) $env:PATH`;
     const lines = run("pwsh", ["-NoProfile", "-Command"], script);
     assert.deepEqual(lines, [venv, `${venv}/bin:${basePath}`, "demo", "False", basePath]);
+  });
+});
+
+/**
+ * No pwsh can be installed here (Debian has none; npm's `pwsh` downloads it at install time), so
+ * activate.ps1 is at least parsed: tree-sitter's PowerShell grammar (`tree-sitter-powershell`,
+ * its prebuilt .wasm) run by `web-tree-sitter`, both devDependencies. Returns the ERROR and
+ * MISSING nodes as `row:column type`, or undefined when the parser is not installed.
+ */
+async function powershellSyntaxErrors(script: string): Promise<string[] | undefined> {
+  let treeSitter: typeof import("web-tree-sitter");
+  let grammar: string;
+  try {
+    treeSitter = await import("web-tree-sitter");
+    grammar = fileURLToPath(
+      import.meta.resolve("tree-sitter-powershell/tree-sitter-powershell.wasm"),
+    );
+  } catch {
+    return undefined;
+  }
+  await treeSitter.Parser.init();
+  const parser = new treeSitter.Parser();
+  parser.setLanguage(await treeSitter.Language.load(grammar));
+  const tree = parser.parse(script);
+  assert.ok(tree !== null, "the PowerShell parser returned no tree");
+  const problems: string[] = [];
+  const visit = (node: import("web-tree-sitter").Node): void => {
+    if (node.isError || node.isMissing) {
+      const { row, column } = node.startPosition;
+      problems.push(
+        `${row + 1}:${column + 1} ${node.isMissing ? `MISSING ${node.type}` : "ERROR"}`,
+      );
+    }
+    for (const child of node.children) if (child !== null) visit(child);
+  };
+  visit(tree.rootNode);
+  parser.delete();
+  tree.delete();
+  return problems;
+}
+
+describe("activate.ps1, parsed by tree-sitter's PowerShell grammar", () => {
+  const unavailable =
+    "web-tree-sitter or tree-sitter-powershell (devDependencies) is not installed";
+
+  test("parses without errors, with and without a --prompt", async (t) => {
+    const scripts = [
+      activationScripts({
+        location: venv,
+        prompt: 'it\'s "demo"',
+        sitePackages: [],
+        puffinVersion: "0",
+      }),
+      activationScripts({
+        location: "/srv/plain",
+        prompt: undefined,
+        sitePackages: [],
+        puffinVersion: "0",
+      }),
+    ];
+    for (const script of scripts) {
+      const errors = await powershellSyntaxErrors(script.get("activate.ps1")!);
+      if (errors === undefined) return t.skip(unavailable);
+      assert.deepEqual(errors, []);
+    }
+  });
+
+  test("a broken script is reported (so the check above can fail)", async (t) => {
+    const script = activationScripts({
+      location: venv,
+      prompt: "demo",
+      sitePackages: [],
+      puffinVersion: "0",
+    }).get("activate.ps1")!;
+    const broken = [
+      // The closing brace of `deactivate` removed.
+      script.replace(
+        "    if (-not $NonDestructive) { Remove-Item function:deactivate }\n}",
+        "    if (-not $NonDestructive) { Remove-Item function:deactivate }",
+      ),
+      // An unterminated string.
+      script.replace("$env:VIRTUAL_ENV = '", "$env:VIRTUAL_ENV = \"'"),
+      // A condition without its closing parenthesis.
+      script.replace("if (Test-Path env:PYTHONHOME)", "if (Test-Path env:PYTHONHOME"),
+    ];
+    for (const text of broken) {
+      assert.notEqual(text, script);
+      const errors = await powershellSyntaxErrors(text);
+      if (errors === undefined) return t.skip(unavailable);
+      assert.notDeepEqual(errors, [], text);
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { CreatedVenv } from "../../venv/index.ts";
-import { type CommandContext, openCache, openRegistrySession } from "../command-context.ts";
-import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
+import { openCache } from "../cache-options.ts";
+import type { CommandContext } from "../command-context.ts";
+import type { IndexOptionValues } from "../index-options.ts";
 import type { Printer } from "../printer.ts";
 import { PUFFIN_VERSION } from "../version.ts";
 
@@ -17,8 +18,17 @@ interface VenvOptions extends IndexOptionValues {
 /**
  * `puffin venv [PATH]`: creates a virtual environment (default `.venv`). The interpreter and
  * venv modules are loaded only when the command runs, so `puffin --version` never pays for them.
+ *
+ * With `addIndexOptions` the command also takes `--seed` and the index options (the full
+ * program). Without it, it is the lean form `runCli` uses for a plain `puffin venv …`: this file
+ * imports the index options, the registry client and the rest of the CLI only as types, so
+ * that form loads commander, the cache and the interpreter and venv modules, nothing more.
  */
-export function registerVenvCommand(program: Command, context: CommandContext): void {
+export function registerVenvCommand(
+  program: Command,
+  context: CommandContext,
+  addIndexOptions?: (command: Command) => Command,
+): Command {
   const command = program
     .command("venv")
     .description("Create a virtual environment")
@@ -35,22 +45,27 @@ export function registerVenvCommand(program: Command, context: CommandContext): 
       "--system-site-packages",
       "Give the environment access to the base interpreter's site-packages",
     )
-    .option("--clear", "Replace an existing virtual environment at PATH")
-    .option(
-      "--seed",
-      "Install seed packages (pip; setuptools and wheel before Python 3.12) into the environment",
+    .option("--clear", "Replace an existing virtual environment at PATH");
+  if (addIndexOptions !== undefined) {
+    addIndexOptions(
+      command.option(
+        "--seed",
+        "Install seed packages (pip; setuptools and wheel before Python 3.12) into the environment",
+      ),
     );
-  addIndexOptions(command).action(async (path: string, options: VenvOptions, command: Command) => {
-    const [{ findBaseInterpreter }, { createVenv, shQuote }] = await Promise.all([
+  }
+  return command.action(async (path: string, options: VenvOptions, command: Command) => {
+    const [{ findBaseInterpreter }, { createVenv, shQuote }, cache] = await Promise.all([
       import("../../interpreter/index.ts"),
       import("../../venv/index.ts"),
+      openCache(command, context),
     ]);
     const printer = context.printer();
     const interpreter = await findBaseInterpreter({
       python: options.python,
       env: context.env,
       cwd: context.cwd,
-      cache: await openCache(command, context),
+      cache,
     });
     printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
     printer.info(
@@ -84,11 +99,13 @@ async function seed(
   context: CommandContext,
 ): Promise<void> {
   const started = performance.now();
-  const [{ queryInterpreter }, { Requirement }, { installRequirements }] = await Promise.all([
-    import("../../interpreter/index.ts"),
-    import("../../pep508/index.ts"),
-    import("../requirements-install.ts"),
-  ]);
+  const [{ queryInterpreter }, { Requirement }, { installRequirements }, { openRegistrySession }] =
+    await Promise.all([
+      import("../../interpreter/index.ts"),
+      import("../../pep508/index.ts"),
+      import("../requirements-install.ts"),
+      import("../command-context.ts"),
+    ]);
   const session = await openRegistrySession(command, context);
   try {
     const interpreter = await queryInterpreter(created.python, { cache: session.cache });

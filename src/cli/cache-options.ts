@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import type { Cache, CacheSettings } from "../cache/index.ts";
+import type { CommandContext } from "./command-context.ts";
+
+/**
+ * The global cache options (`--cache-dir`, `-n, --no-cache`) and the cache they open. Kept apart
+ * from `command-context.ts` (which imports the index options, and with them the registry
+ * client) so that a command that needs only the cache, `puffin venv`, loads only the cache.
+ */
+
+/** The global cache options as commander parses them (`--no-cache` sets `cache: false`). */
+interface CacheOptions {
+  cacheDir?: string;
+  cache?: boolean;
+}
+
+/** The cache settings of an invocation, from the global `--cache-dir` / `-n, --no-cache`. */
+export function cacheSettings(
+  command: Command,
+  context: Pick<CommandContext, "env" | "cwd">,
+): CacheSettings {
+  const options = command.optsWithGlobals<CacheOptions>();
+  return {
+    cacheDir: options.cacheDir,
+    noCache: options.cache === false,
+    env: context.env,
+    cwd: context.cwd,
+  };
+}
+
+/** The cache of an invocation (see `cacheSettings`). */
+export async function openCache(command: Command, context: CommandContext): Promise<Cache> {
+  const { Cache } = await import("../cache/index.ts");
+  return Cache.fromSettings(cacheSettings(command, context));
+}
