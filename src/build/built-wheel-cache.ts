@@ -1,5 +1,5 @@
-import { readdir, rename } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { mkdir, readdir, rename } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import {
   type Cache,
   CacheBucket,
@@ -83,8 +83,13 @@ const TREE_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
  *     └── *.whl              every wheel built from it: the listing is the truth
  *     built-wheels-v0/<source key>/<package>/<artifact>.lock   held while building
  *
- * Every file arrives by rename, so a reader sees a whole wheel or none; a revision that differs
- * from the source's current one means the whole directory goes (`reset`).
+ * An entry directory never exists without its `revision.json` and at least one of the others:
+ * `publish` stages what it adds in a temp directory of the bucket (`.puffin-tmp-*`, the cache's
+ * temp area that `cache prune` sweeps) and moves it in by rename. A current entry gets each
+ * file by rename (a reader sees a whole wheel or none); an absent or stale one is replaced
+ * whole (the old directory moved aside first, then the staged one renamed into place). Nothing
+ * is written before a build succeeds, so a failed, killed or interrupted build (the cache
+ * deleted under it) leaves no entry behind.
  */
 export class BuiltWheelEntry {
   private constructor(
@@ -111,25 +116,9 @@ export class BuiltWheelEntry {
     return stored !== undefined && sameRevision(stored.value, this.revision);
   }
 
-  /** Removes a stale entry whole and starts it anew with the current revision (under the lock). */
-  async reset(): Promise<void> {
-    await this.cache.init();
-    // Moved aside first, so no reader sees a half-removed entry.
-    const trash = await createTempDirectory(this.cache.bucket(CacheBucket.BuiltWheels));
-    await rename(this.directory, join(trash, "entry")).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
-    });
-    await removeTree(trash);
-    await writeJsonEntry(join(this.directory, REVISION_FILE), REVISION_SCHEMA, this.revision);
-  }
-
   /** The cached METADATA text, if any. */
   async metadata(): Promise<string | undefined> {
     return (await readJsonEntry(join(this.directory, METADATA_FILE), METADATA_SCHEMA))?.value.text;
-  }
-
-  async writeMetadata(text: string): Promise<void> {
-    await writeJsonEntry(join(this.directory, METADATA_FILE), METADATA_SCHEMA, { text });
   }
 
   /** The built wheels, best for `tags` first (incompatible ones left out). */
@@ -150,11 +139,63 @@ export class BuiltWheelEntry {
     return ranked.sort((a, b) => a[0] - b[0]).map(([, path]) => path);
   }
 
-  /** Moves a built wheel (on the cache's filesystem) into the entry; returns its new path. */
-  async addWheel(wheel: string): Promise<string> {
-    const target = join(this.directory, basename(wheel));
-    await rename(wheel, target);
-    return target;
+  /**
+   * Adds `metadata` (METADATA text) and/or `wheel` (a built wheel on the cache's filesystem,
+   * moved) to the entry, as described on the class; returns the wheel's new path. Call it
+   * holding the entry's lock when publishing a wheel.
+   */
+  async publish(files: { readonly wheel?: string; readonly metadata?: string }): Promise<string> {
+    await this.cache.init();
+    const bucket = this.cache.bucket(CacheBucket.BuiltWheels);
+    const stage = await createTempDirectory(bucket);
+    try {
+      // The wheel is moved last into a current entry, so a reader that finds it finds its
+      // metadata too.
+      const staged: string[] = [];
+      if (files.metadata !== undefined) {
+        await writeJsonEntry(join(stage, METADATA_FILE), METADATA_SCHEMA, { text: files.metadata });
+        staged.push(METADATA_FILE);
+      }
+      if (files.wheel !== undefined) {
+        await rename(files.wheel, join(stage, basename(files.wheel)));
+        staged.push(basename(files.wheel));
+      }
+      const published = join(this.directory, staged.at(-1) ?? METADATA_FILE);
+      if (await this.isCurrent()) {
+        for (const name of staged) await rename(join(stage, name), join(this.directory, name));
+        return published;
+      }
+      await writeJsonEntry(join(stage, REVISION_FILE), REVISION_SCHEMA, this.revision);
+      await this.#replaceWith(stage, bucket);
+      return published;
+    } finally {
+      await removeTree(stage);
+    }
+  }
+
+  /** Moves the old entry (if any) aside and `stage` into its place. */
+  async #replaceWith(stage: string, bucket: string): Promise<void> {
+    const trash = await createTempDirectory(bucket);
+    try {
+      await mkdir(dirname(this.directory), { recursive: true });
+      for (let attempt = 0; ; attempt++) {
+        await rename(this.directory, join(trash, `old-${attempt}`)).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== "ENOENT") throw error;
+          },
+        );
+        try {
+          await rename(stage, this.directory);
+          return;
+        } catch (error) {
+          // Another writer (outside the lock: metadata only) got in between: move it aside too.
+          const code = (error as NodeJS.ErrnoException).code;
+          if (attempt > 0 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+        }
+      }
+    } finally {
+      await removeTree(trash);
+    }
   }
 }
 

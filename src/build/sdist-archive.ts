@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import { x as extractTar, type ReadEntry } from "tar";
 import { sourceDistExtension } from "../filenames/index.ts";
@@ -30,9 +30,16 @@ const TAR_TYPES = new Set([
  * `.tar.bz2`, `.tar.xz`, `.tar.zst`, `.tar.lzma` and `.tar.lz` fail with
  * `sdist-unsupported-compression`: Node.js (`node:zlib`, Node 20) has gzip and deflate only.
  */
-export async function extractSdist(archive: string, destination: string): Promise<string> {
-  const display = redactCredentials(archive);
+export async function extractSdist(
+  archive: string,
+  destination: string,
+  /** What to call the archive in messages (a downloaded file by its name, not its temp path). */
+  display = redactCredentials(archive),
+): Promise<string> {
   const extension = sourceDistExtension(basename(archive));
+  if ((await stat(archive)).size === 0) {
+    throw new PuffinError("sdist-invalid", `Failed to extract ${display}: the file is empty`);
+  }
   switch (extension) {
     case "tar.gz":
     case "tar":
@@ -115,9 +122,11 @@ async function extractTarArchive(archive: string, destination: string, display: 
     });
   } catch (error) {
     if (refused !== undefined) throw refused;
-    throw new PuffinError("sdist-invalid", `Failed to extract ${display}: ${errorText(error)}`, {
-      cause: error,
-    });
+    throw new PuffinError(
+      "sdist-invalid",
+      `Failed to extract ${display}: it is not a valid tar archive`,
+      { cause: error },
+    );
   }
   if (refused !== undefined) throw refused;
 }
@@ -152,8 +161,4 @@ async function extractZipArchive(archive: string, destination: string, display: 
     const executable = entry.unixMode !== undefined && (entry.unixMode & 0o111) !== 0;
     await writeFile(target, zip.readSync(entry), { mode: executable ? 0o755 : 0o644 });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

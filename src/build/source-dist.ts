@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BuildContext } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
@@ -44,9 +44,9 @@ export async function builtWheel(context: BuildContext, source: BuildSource): Pr
   const cached = (await entry.isCurrent()) ? (await entry.wheels(tags))[0] : undefined;
   if (cached !== undefined) return { path: cached, built: false };
   return withEntryLock(context, entry, async () => {
-    const again = (await entry.wheels(tags))[0];
+    const again = (await entry.isCurrent()) ? (await entry.wheels(tags))[0] : undefined;
     if (again !== undefined) return { path: again, built: false };
-    return withWorkDirectory(context, async (work) => {
+    return withWorkDirectory(context, tree.display, async (work) => {
       const sourceTree = await tree.open(work);
       const build = await SourceBuild.setup({
         context,
@@ -58,7 +58,6 @@ export async function builtWheel(context: BuildContext, source: BuildSource): Pr
         workDirectory: work,
       });
       const path = await publishWheel(entry, await build.build(join(work, "out")));
-      if ((await entry.metadata()) === undefined) await entry.writeMetadata(wheelMetadata(path));
       return { path, built: true };
     });
   });
@@ -83,7 +82,7 @@ export async function sourceMetadata(
     const wheel = (await entry.wheels(context.interpreter.tags()))[0];
     if (wheel === undefined) return undefined;
     const fromWheel = wheelMetadata(wheel);
-    await entry.writeMetadata(fromWheel);
+    await entry.publish({ metadata: fromWheel });
     return fromWheel;
   };
   const cached = await fromCache();
@@ -91,12 +90,13 @@ export async function sourceMetadata(
   return withEntryLock(context, entry, async () => {
     const again = await fromCache();
     if (again !== undefined) return checked(again, "cache", tree);
-    return withWorkDirectory(context, async (work) => {
+    return withWorkDirectory(context, tree.display, async (work) => {
       const sourceTree = await tree.open(work);
       const pyproject = await tree.pyproject(sourceTree);
       const found = await findMetadata(context, entry, { sourceTree, pyproject, work, tree });
       const result = checked(found.text, found.origin, tree);
-      await entry.writeMetadata(found.text);
+      // A build published the metadata with its wheel.
+      if (found.origin !== "build") await entry.publish({ metadata: found.text });
       return result;
     });
   });
@@ -140,7 +140,7 @@ export async function buildEditable(
 ): Promise<string> {
   const pyproject = await readPyproject(options.directory);
   const name = options.name ?? projectName(pyproject);
-  return withWorkDirectory(context, async (work) => {
+  return withWorkDirectory(context, `\`${options.directory}\``, async (work) => {
     const build = await SourceBuild.setup({
       context,
       sourceTree: options.directory,
@@ -179,7 +179,8 @@ async function openEntry(
     case "index":
     case "url":
       display = `\`${source.filename}\``;
-      open = async (work) => extractSdist(await source.fetch(), await emptyDirectory(work));
+      open = async (work) =>
+        extractSdist(await source.fetch(), await emptyDirectory(work), display);
       break;
     case "archive":
       display = `\`${source.path}\``;
@@ -237,10 +238,9 @@ function wheelMetadata(wheel: string): string {
   }
 }
 
-async function publishWheel(entry: BuiltWheelEntry, wheel: string): Promise<string> {
-  // The entry directory may have been removed meanwhile (`cache clean`): start it anew.
-  if (!(await entry.isCurrent())) await entry.reset();
-  return entry.addWheel(wheel);
+/** Adds a built wheel, with its METADATA as the entry's metadata, to the entry. */
+function publishWheel(entry: BuiltWheelEntry, wheel: string): Promise<string> {
+  return entry.publish({ wheel, metadata: wheelMetadata(wheel) });
 }
 
 async function withEntryLock<T>(
@@ -252,7 +252,6 @@ async function withEntryLock<T>(
   await mkdir(join(entry.directory, ".."), { recursive: true });
   const lock = await FileLock.acquire(entry.lockPath, { timeoutMs: 3_600_000 });
   try {
-    if (!(await entry.isCurrent())) await entry.reset();
     return await body();
   } finally {
     await lock.release();
@@ -266,16 +265,38 @@ async function emptyDirectory(work: string): Promise<string> {
   return directory;
 }
 
-/** A private directory in the built-wheels bucket (same filesystem: wheels move by rename). */
+/**
+ * A private directory in the built-wheels bucket (same filesystem: wheels move by rename). If
+ * it vanishes while `body` runs (the cache, or its bucket, deleted under a build), whatever
+ * failed because of that is reported as such (`build-directory-removed`).
+ */
 async function withWorkDirectory<T>(
   context: BuildContext,
+  display: string,
   body: (work: string) => Promise<T>,
 ): Promise<T> {
   await context.cache.init();
   const work = await createTempDirectory(context.cache.bucket(CacheBucket.BuiltWheels));
   try {
     return await body(work);
+  } catch (error) {
+    if (await pathExists(work)) throw error;
+    throw new PuffinError(
+      "build-directory-removed",
+      `Failed to build ${display}: its build directory in the cache (\`${work}\`) was removed while it ran`,
+      {
+        cause: error,
+        hint: `was the cache \`${context.cache.root}\` deleted meanwhile? Run the command again`,
+      },
+    );
   } finally {
     await removeTree(work);
   }
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
