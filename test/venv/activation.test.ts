@@ -29,8 +29,10 @@ function which(program: string): boolean {
 }
 
 /**
- * Nushell: the `nushell` devDependency puts its official binary in node_modules/.bin; a `nu` on
- * PATH serves as well.
+ * Nushell: `nu` in node_modules/.bin (`npm install --no-save nushell` puts the official binary
+ * there) or on PATH. It is not a devDependency: the registry these machines reach lacks the
+ * package's other platform binaries (`@nushell/darwin-arm64` is a 404), so the lock file would
+ * miss them and `npm ci` would refuse it.
  */
 function findNu(): string | undefined {
   const local = fileURLToPath(new URL("../../node_modules/.bin/nu", import.meta.url));
@@ -126,7 +128,9 @@ printf '%s\\n' "$PATH" "$prompt"
   test("nushell: `overlay use bin/activate.nu` sets VIRTUAL_ENV, PATH and the prompt; deactivate restores them", (t) => {
     const nu = findNu();
     if (nu === undefined) {
-      return t.skip("nu is neither in node_modules/.bin (devDependency `nushell`) nor on PATH");
+      return t.skip(
+        "nu is neither in node_modules/.bin (npm install --no-save nushell) nor on PATH",
+      );
     }
     // `overlay use` needs its path at parse time, so it is written into the script literally
     // (a JSON string is a valid Nushell double-quoted string).
