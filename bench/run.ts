@@ -1,8 +1,11 @@
 // The benchmark's entry point: Puffin against its peers, alternately, on the same input.
 //   npm run build && npm run bench -- [--set small,trio,large] [--scenario a,b,...]
-//        [--runs 5] [--warmups 1] [--dir /dev/shm] [--python PATH] [--no-report]
+//        [--runs 5] [--warmups 1] [--dir /dev/shm] [--python PATH] [--tool pip,poetry]
+//        [--no-report]
 // Scenarios: resolve-cold, resolve-warm, install-cold, install-warm, install-http-cold, noop,
-// uninstall (each per set), venv, startup, versions. Results are merged into
+// uninstall (each per set), venv, startup, versions. `--tool` keeps only the peers whose name
+// starts with one of the given words (Puffin always runs; the merged results then hold only
+// those tools for the scenarios run). Results are merged into
 // bench/results/latest.json (same set and scenario replaced); BENCHMARKS.md's tables and
 // bench/results/ratios.svg are regenerated from it (bench/report.ts).
 import { spawnSync } from "node:child_process";
@@ -20,12 +23,20 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { OFFLINE_INDEXES } from "../test/support/offline-index.ts";
 import { type Contender, compareAlternately } from "./measure.ts";
-import { type IndexServer, offlineIndex, startIndexServer } from "./offline-index.ts";
+import {
+  type IndexServer,
+  type IndexUrls,
+  offlineIndex,
+  startIndexServer,
+} from "./offline-index.ts";
 import { installedPip, installIndexPeers, type Pip } from "./peers.ts";
+import { findPoetry, type Poetry, poetryPyproject, setDependencies } from "./poetry.ts";
 import { type Comparison, mergeResults, RESULTS, writeReport } from "./report.ts";
 import {
   type Bench,
   OTHER_SCENARIOS,
+  POETRY_SCENARIOS,
+  type PoetrySet,
   SET_SCENARIOS,
   type SetScenario,
   setScenario,
@@ -42,6 +53,7 @@ const { values } = parseArgs({
     warmups: { type: "string", default: "1" },
     dir: { type: "string", default: existsSync("/dev/shm") ? "/dev/shm" : tmpdir() },
     python: { type: "string" },
+    tool: { type: "string" },
     "no-report": { type: "boolean", default: false },
   },
 });
@@ -53,6 +65,13 @@ const known = new Set<string>([...SET_SCENARIOS, ...OTHER_SCENARIOS]);
 for (const scenario of scenarios) {
   if (!known.has(scenario)) throw new Error(`unknown scenario ${scenario}; known: ${[...known]}`);
 }
+const tools = values.tool?.split(",").filter(Boolean);
+/** Whether `--tool` keeps this peer (Puffin and the reference floors are always kept). */
+const keeps = (contender: Contender) =>
+  tools === undefined ||
+  contender.tool === "puffin" ||
+  contender.reference === true ||
+  tools.some((word) => contender.tool.startsWith(word));
 const puffinBin = new URL("../dist/puffin.js", import.meta.url).pathname;
 if (!existsSync(puffinBin)) {
   console.error("dist/puffin.js not found: run `npm run build` first");
@@ -85,6 +104,8 @@ const filesystemOf = (path: string) => {
 };
 
 const notes: string[] = [];
+const version = (command: string, args: string[]) =>
+  spawnSync(command, args, { encoding: "utf8" }).stdout.trim();
 /** Says why something is not measured, on the console and in BENCHMARKS.md. */
 function skip(reason: string): void {
   console.log(`skipped: ${reason}`);
@@ -100,9 +121,10 @@ let server: IndexServer | undefined;
 /** Times the contenders and records the comparison. */
 function compare(
   scenario: string,
-  contenders: Contender[],
+  all: Contender[],
   where: { set?: string; filesystem: string },
 ): void {
+  const contenders = all.filter(keeps);
   process.stdout.write(`${where.set ?? ""} ${scenario}: `);
   const before = loadavg()[0]!;
   const outcomes = compareAlternately(contenders, { warmups, runs });
@@ -135,6 +157,7 @@ try {
   const pips: Pip[] = typeof pip === "string" ? [] : [pip];
   if (typeof pip === "string") skip(pip);
   let virtualenv: string | undefined;
+  let poetry: Poetry | string = "poetry: the offline index is absent";
   if (typeof index === "string") {
     skip(`every scenario that reads a requirement set: ${index}`);
   } else if (typeof pip !== "string") {
@@ -145,7 +168,17 @@ try {
       skip("virtualenv: it could not be installed from the index");
     virtualenv = peers.virtualenv;
     if (peers.virtualenvVersion) notes.push(`virtualenv ${peers.virtualenvVersion}.`);
-    if (scenarios.includes("install-http-cold")) server = await startIndexServer(python, index);
+    poetry = findPoetry();
+    if (typeof poetry === "string") skip(poetry);
+    else {
+      notes.push(
+        `${poetry.tool}: \`poetry lock\` and \`poetry install --no-root\` of each set translated into a poetry project, from the offline index over loopback HTTP (poetry 1.3 cannot read \`file://\` indexes); pkginfo taught Metadata-Version 2.3/2.4 (see bench/poetry.ts).`,
+      );
+    }
+    const poetryRuns = POETRY_SCENARIOS.some((scenario) => scenarios.includes(scenario));
+    if (scenarios.includes("install-http-cold") || (typeof poetry !== "string" && poetryRuns)) {
+      server = await startIndexServer(python, index);
+    }
   }
   const bench: Bench = {
     root,
@@ -159,12 +192,16 @@ try {
   const state = filesystemOf(values.dir);
   const compile = spawnSync(process.execPath, [puffinBin, "pip", "compile", "--help"]);
   for (const set of typeof index === "string" ? [] : sets) {
+    const poetrySet =
+      typeof poetry === "string" || server === undefined
+        ? undefined
+        : await poetryProject(poetry, set, server.urls);
     for (const scenario of SET_SCENARIOS.filter((s) => scenarios.includes(s))) {
       if (scenario.startsWith("resolve") && compile.status !== 0) {
         skip(`${scenario}: this build has no \`puffin pip compile\``);
         continue;
       }
-      compare(scenario, setScenario(bench, set, scenario as SetScenario), {
+      compare(scenario, setScenario(bench, set, scenario as SetScenario, poetrySet), {
         set,
         filesystem: state,
       });
@@ -177,6 +214,31 @@ try {
 } finally {
   server?.close();
   rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * The poetry project of a set, its `python` constraint the harness interpreter's minor version
+ * (`~3.11`), its sources the index served over loopback HTTP; or why the set cannot be
+ * translated (recorded as poetry's outcome in each of its scenarios).
+ */
+async function poetryProject(poetry: Poetry, set: string, urls: IndexUrls): Promise<PoetrySet> {
+  const minor = version(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"]);
+  try {
+    const dependencies = await setDependencies(
+      new URL(`./sets/${set}.in`, import.meta.url).pathname,
+    );
+    const pyproject = poetryPyproject({
+      set,
+      python: `~${minor}`,
+      dependencies,
+      indexes: urls.indexes,
+    });
+    return { poetry, pyproject };
+  } catch (error) {
+    const failed = error instanceof Error ? error.message : String(error);
+    notes.push(`poetry cannot take set ${set}: ${failed}.`);
+    return { poetry, pyproject: { failed } };
+  }
 }
 
 /** The PEP 440 micro-benchmark: in-process samples, one comparison per operation. */
@@ -204,8 +266,6 @@ function measureVersions(): void {
   }
 }
 
-const version = (command: string, args: string[]) =>
-  spawnSync(command, args, { encoding: "utf8" }).stdout.trim();
 const results = mergeResults({
   date: new Date().toISOString().slice(0, 10),
   machine: {

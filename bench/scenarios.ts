@@ -2,12 +2,13 @@
 // (and a set, for the set scenarios) into contenders, Puffin first; bench/run.ts times them
 // alternately. Every contender gets its own cache and environments under `bench.root`.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Contender, TimedCommand } from "./measure.ts";
 import { timeCommand } from "./measure.ts";
 import { type IndexUrls, pipIndexFlags, puffinIndexFlags } from "./offline-index.ts";
 import { type Pip, pipCommand } from "./peers.ts";
+import { type Poetry, poetryCommand } from "./poetry.ts";
 
 export interface Bench {
   /** Where venvs, caches and outputs go (tmpfs where there is one). */
@@ -22,6 +23,21 @@ export interface Bench {
   readonly file: IndexUrls;
   readonly http: IndexUrls | undefined;
 }
+
+/** poetry's part in one set: its project file, or why the set has none. */
+export interface PoetrySet {
+  readonly poetry: Poetry;
+  /** `pyproject.toml` of the set (see bench/poetry.ts), or why it could not be written. */
+  readonly pyproject: string | { readonly failed: string };
+}
+
+/** The set scenarios poetry takes part in: `poetry lock` and `poetry install --no-root`. */
+export const POETRY_SCENARIOS: readonly SetScenario[] = [
+  "resolve-cold",
+  "resolve-warm",
+  "install-cold",
+  "install-warm",
+];
 
 export const SET_SCENARIOS = [
   "resolve-cold",
@@ -136,13 +152,75 @@ function setTools(bench: Bench, set: string): SetTool[] {
   return [ours, ...theirs];
 }
 
-/** The contenders of one set scenario, Puffin first. */
-export function setScenario(bench: Bench, set: string, scenario: SetScenario): Contender[] {
-  return setTools(bench, set).map((tool): Contender => {
+/** The contenders of one set scenario, Puffin first, poetry (where it takes part) last. */
+export function setScenario(
+  bench: Bench,
+  set: string,
+  scenario: SetScenario,
+  poetry?: PoetrySet,
+): Contender[] {
+  const contenders = setTools(bench, set).map((tool): Contender => {
     const warmCache = fresh(bench, "cache");
     const prepare = setScenarioRun(bench, tool, scenario, warmCache);
     return { tool: tool.tool, prepare };
   });
+  if (poetry !== undefined && POETRY_SCENARIOS.includes(scenario)) {
+    contenders.push(poetryContender(bench, poetry, scenario));
+  }
+  return contenders;
+}
+
+/**
+ * poetry on one set: `poetry lock` (resolve-*) or `poetry install --no-root` from a lock file
+ * made once, untimed, with a cache of its own (install-*). The project's in-project `.venv` is
+ * created untimed from `bench.python` before each run, as the venvs of the other tools are.
+ * A set poetry cannot take (its translation or its lock failed) fails this contender with the
+ * reason, which the results record.
+ */
+function poetryContender(bench: Bench, { poetry, pyproject }: PoetrySet, scenario: SetScenario) {
+  const project = fresh(bench, "poetry");
+  const venv = join(project, ".venv");
+  const warmCache = fresh(bench, "cache");
+  const newVenv = () => {
+    rmSync(venv, { recursive: true, force: true });
+    const made = spawnSync(bench.python, ["-m", "venv", "--without-pip", venv]);
+    if (made.status !== 0) throw new Error(`${bench.python} -m venv ${venv} failed`);
+  };
+  let ready = false;
+  const setUp = () => {
+    if (typeof pyproject !== "string") throw new Error(pyproject.failed);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "pyproject.toml"), pyproject);
+    newVenv();
+    if (scenario.startsWith("install")) {
+      const lockCache = fresh(bench, "cache");
+      timeCommand({
+        ...poetryCommand(poetry, project, lockCache, ["lock"]),
+        cleanup: remove(lockCache),
+      });
+    }
+    ready = true;
+  };
+  const cold = scenario.endsWith("-cold");
+  return {
+    tool: poetry.tool,
+    prepare: (): TimedCommand => {
+      if (!ready) setUp();
+      const cache = cold ? fresh(bench, "cache") : warmCache;
+      const cacheCleanup = cold ? [cache] : [];
+      if (scenario.startsWith("resolve")) {
+        return {
+          ...poetryCommand(poetry, project, cache, ["lock"]),
+          cleanup: remove(join(project, "poetry.lock"), ...cacheCleanup),
+        };
+      }
+      newVenv();
+      return {
+        ...poetryCommand(poetry, project, cache, ["install", "--no-root"]),
+        cleanup: remove(venv, ...cacheCleanup),
+      };
+    },
+  };
 }
 
 function setScenarioRun(
