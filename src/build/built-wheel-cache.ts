@@ -1,5 +1,6 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { ConfigSettings } from "../build-context/index.ts";
 import {
   type Cache,
   CacheBucket,
@@ -83,6 +84,10 @@ const TREE_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
  *     └── *.whl              every wheel built from it: the listing is the truth
  *     built-wheels-v0/<source key>/<package>/<artifact>.lock   held while building
  *
+ * Wheels built with PEP 517 config settings (`--config-setting`, a requirement's
+ * `--config-settings`) may differ from the plain ones, so they have their own entry,
+ * `<artifact>-config-<digest of the settings>`, as uv shards its cache by them.
+ *
  * An entry directory never exists without its `revision.json` and at least one of the others:
  * `publish` stages what it adds in a temp directory of the bucket (`.puffin-tmp-*`, the cache's
  * temp area that `cache prune` sweeps) and moves it in by rename. A current entry gets each
@@ -99,10 +104,25 @@ export class BuiltWheelEntry {
     readonly revision: Revision,
   ) {}
 
-  /** The entry of `source` (whose package is `name`) and the source's current revision. */
-  static async of(cache: Cache, source: BuildSource, name: PackageName): Promise<BuiltWheelEntry> {
+  /**
+   * The entry of `source` (whose package is `name`) built with `configSettings`, and the
+   * source's current revision.
+   */
+  static async of(
+    cache: Cache,
+    source: BuildSource,
+    name: PackageName,
+    configSettings: ConfigSettings,
+  ): Promise<BuiltWheelEntry> {
     const [cacheSource, artifact] = keyOf(source);
-    const directory = join(cache.packageDir(CacheBucket.BuiltWheels, cacheSource, name), artifact);
+    const settings = Object.entries(configSettings).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    const shard =
+      settings.length === 0
+        ? artifact
+        : `${artifact}-config-${cacheDigest(JSON.stringify(settings))}`;
+    const directory = join(cache.packageDir(CacheBucket.BuiltWheels, cacheSource, name), shard);
     return new BuiltWheelEntry(cache, directory, await currentRevision(source));
   }
 

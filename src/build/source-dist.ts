@@ -198,7 +198,12 @@ async function openEntry(
       break;
   }
   checkBuildCycle(context, name);
-  const entry = await BuiltWheelEntry.of(context.cache, source, name ?? UNNAMED);
+  const entry = await BuiltWheelEntry.of(
+    context.cache,
+    source,
+    name ?? UNNAMED,
+    context.options.configSettings,
+  );
   return { entry, tree: { name, display, open, pyproject: readOnce } };
 }
 

@@ -32,7 +32,10 @@ export interface InstallTarget {
   readonly dist: DesiredDist;
   /** Where the wheel comes from when it is not the registry's. */
   readonly direct: { readonly request: WheelRequest["source"]; readonly url: string } | undefined;
-  /** `--hash` values: algorithm → accepted digests. */
+  /**
+   * `--hash` values: algorithm → accepted digests (of the wheel, or of the sdist a registry
+   * wheel is built from; a `build` target checks its archive itself).
+   */
   readonly allowedHashes: ReadonlyMap<string, readonly string[]> | undefined;
   /** A source tree, sdist URL/path, git or editable requirement: built when installed. */
   readonly build?: DirectTarget | undefined;
@@ -282,15 +285,12 @@ async function findWheels(
   requests: Map<PackageName, WheelRequest>,
 ): Promise<void> {
   const { provider, builds } = sources;
-  const { registryWheelSource } = await import("../dispatch/index.ts");
+  const { registryWheelRequest } = await import("../dispatch/index.ts");
   await Promise.all(
     remote.map(async (dist) => {
       const target = targets.get(dist.name)!;
       if (target.build !== undefined) {
-        requests.set(dist.name, {
-          source: await target.build.wheel(),
-          allowedHashes: target.allowedHashes,
-        });
+        requests.set(dist.name, await target.build.wheel());
         return;
       }
       if (target.direct !== undefined) {
@@ -317,13 +317,12 @@ async function findWheels(
           `\`${label}\` has no wheel for this environment, only ${file.file.filename}; building source distributions is not supported yet`,
         );
       }
-      requests.set(dist.name, {
-        source:
-          builds === undefined
-            ? { kind: "registry", file }
-            : await registryWheelSource(builds, file),
-        allowedHashes: target.allowedHashes,
-      });
+      requests.set(
+        dist.name,
+        builds === undefined
+          ? { source: { kind: "registry", file }, allowedHashes: target.allowedHashes }
+          : await registryWheelRequest(builds, file, target.allowedHashes),
+      );
     }),
   );
 }

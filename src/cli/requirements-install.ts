@@ -67,13 +67,18 @@ export async function installRequirements(request: RequirementsInstall): Promise
   ]);
   const { interpreter, session, builds } = request;
   const target = resolver.targetFromInterpreter(interpreter);
+  const allowed = new Map<PackageName, ReadonlyMap<string, readonly string[]>>();
+  for (const [name, hashes] of request.hashes) {
+    const map = allowedHashes(hashes);
+    if (map !== undefined) allowed.set(name, map);
+  }
   const provider = new resolver.RegistryProvider({
     client: session.client,
     target,
     ...(request.excludeNewer === undefined ? {} : { excludeNewer: request.excludeNewer }),
     noBinary: request.noBinary,
     onlyBinary: request.onlyBinary,
-    ...(builds === undefined ? {} : dispatch.sourceProviderOptions(builds)),
+    ...(builds === undefined ? {} : dispatch.sourceProviderOptions(builds, allowed)),
   });
   const { DirectOnlyProvider } = await import("./pip-compile/direct-only-provider.ts");
   const resolution = await resolver.resolve(
@@ -97,45 +102,40 @@ export async function installRequirements(request: RequirementsInstall): Promise
 
   const targets: InstallTarget[] = await Promise.all(
     resolution.packages.map(async (resolved): Promise<InstallTarget> => {
-      const hashes = request.hashes.get(resolved.name) ?? [];
-      if (request.requireHashes && hashes.length === 0) {
-        throw new PuffinError(
-          "missing-hash",
-          `In --require-hashes mode, every package must be listed with a hash, but \`${resolved.name}\` (resolved to ${resolved.version}) has none`,
-          {
-            hint: "List every package with `==` and `--hash` (`puffin pip compile --generate-hashes` writes such a file), or pass --no-deps",
-          },
-        );
-      }
-      const allowed = allowedHashes(hashes);
+      const hashes = allowed.get(resolved.name);
       const editable = request.editables?.has(resolved.name) === true;
+      // A source's archive is checked by `directTarget` (in --require-hashes mode, a directory,
+      // git, or an archive without a hash is an error there).
       if (resolved.url !== undefined && builds !== undefined) {
         const build = await dispatch.directTarget(builds, resolved.url, {
           name: resolved.name,
           editable,
+          allowedHashes: hashes,
+          requireHashes: request.requireHashes,
         });
         if (build !== undefined) {
           return {
             dist: build.dist,
             direct: undefined,
             build,
-            allowedHashes: allowed,
+            allowedHashes: undefined,
             requested: resolved.direct,
           };
         }
       }
+      if (request.requireHashes && hashes === undefined) throw missingHash(resolved);
       if (resolved.url !== undefined) {
         return wheelUrlTarget(resolved.url, {
           name: resolved.name,
           where: `\`${resolved.name}\``,
-          allowedHashes: allowed,
+          allowedHashes: hashes,
           requested: resolved.direct,
         });
       }
       return {
         dist: { name: resolved.name, version: resolved.version, source: { kind: "registry" } },
         direct: undefined,
-        allowedHashes: allowed,
+        allowedHashes: hashes,
         requested: resolved.direct,
       };
     }),
@@ -155,6 +155,16 @@ export async function installRequirements(request: RequirementsInstall): Promise
     started: request.started,
     steps: request.steps,
   });
+}
+
+function missingHash(resolved: { readonly name: PackageName; readonly version: Version }) {
+  return new PuffinError(
+    "missing-hash",
+    `In --require-hashes mode, every package must be listed with a hash, but \`${resolved.name}\` (resolved to ${resolved.version}) has none`,
+    {
+      hint: "List every package with `==` and `--hash` (`puffin pip compile --generate-hashes` writes such a file), or pass --no-deps",
+    },
+  );
 }
 
 /**

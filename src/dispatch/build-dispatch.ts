@@ -3,6 +3,7 @@ import type {
   BuildContext,
   BuildEnvironment,
   BuildOptions,
+  ConfigSettings,
   PackageSelection,
 } from "../build-context/index.ts";
 import type { Cache } from "../cache/index.ts";
@@ -92,6 +93,7 @@ export class BuildDispatch implements BuildContext {
     buildStack: readonly PackageName[],
     shared: Shared,
     sources: SourceDistributions | undefined,
+    packageConfigSettings?: ReadonlyMap<PackageName, ConfigSettings>,
   ) {
     this.interpreter = settings.interpreter;
     this.cache = settings.cache;
@@ -100,7 +102,7 @@ export class BuildDispatch implements BuildContext {
     this.#settings = settings;
     this.#shared = shared;
     this.sources =
-      sources?.withContext(this) ??
+      sources?.withContext(this, packageConfigSettings) ??
       new SourceDistributions({ context: this, http: settings.http, git: settings.git });
   }
 
@@ -113,6 +115,15 @@ export class BuildDispatch implements BuildContext {
       { fetcher, environments: new Map(), installed: new WeakMap() },
       undefined,
     );
+  }
+
+  /**
+   * This command's context with config settings of single packages (a requirements file's
+   * per-line `--config-settings`) merged over `--config-setting` for those packages' own
+   * builds (not for their build requirements); everything else is shared with this one.
+   */
+  withPackageConfigSettings(settings: ReadonlyMap<PackageName, ConfigSettings>): BuildDispatch {
+    return new BuildDispatch(this.#settings, this.buildStack, this.#shared, this.sources, settings);
   }
 
   /** Whether builds run in isolated environments (no `--no-build-isolation`). */

@@ -1,8 +1,11 @@
 export { BuildDispatch, type BuildDispatchOptions, selectionList } from "./build-dispatch.ts";
 export {
   type DirectTarget,
+  type DirectTargetOptions,
   directTarget,
+  lineConfigSettings,
   pinnedUrl,
-  registryWheelSource,
+  registryWheelRequest,
+  requirementName,
   sourceProviderOptions,
 } from "./source-targets.ts";

@@ -1,7 +1,13 @@
+import type { ConfigSettings } from "../build-context/index.ts";
 import type { RegistryFile } from "../client/index.ts";
-import { type DirectSource, directDistSource } from "../distribution/index.ts";
+import {
+  type AllowedHashes,
+  assertHashable,
+  type DirectSource,
+  directDistSource,
+} from "../distribution/index.ts";
 import type { DesiredDist } from "../distribution-types/index.ts";
-import type { WheelSource } from "../installer/index.ts";
+import type { WheelRequest } from "../installer/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import type { DirectUrl } from "../pypi-types/index.ts";
@@ -14,27 +20,43 @@ import type { BuildDispatch } from "./build-dispatch.ts";
  * `pip sync` and `pip install` share):
  * - `sourceProviderOptions`: the `RegistryProvider` options that read sdists' metadata (index
  *   sdists, and URL requirements that name an sdist, a directory or a git repository);
- * - `registryWheelSource`: the wheel to fetch for a registry file (an sdist is built first);
+ * - `registryWheelRequest`: the wheel to fetch for a registry file (an sdist is built first);
  * - `directTarget`: a URL / path / git / editable requirement as a desired distribution, with
  *   its `direct_url.json` and a way to get its wheel when the plan says it must be installed;
  * - `pinnedUrl`: the URL `pip compile` writes (a git URL pinned to its full commit).
  */
 export function sourceProviderOptions(
   dispatch: BuildDispatch,
+  hashes?: ReadonlyMap<PackageName, AllowedHashes>,
 ): Required<Pick<RegistryProviderOptions, "sourceMetadata" | "sourceUrlMetadata">> {
   return {
-    sourceMetadata: (file) => dispatch.sources.indexMetadata(file),
+    // A hash-checked sdist is checked before its metadata is read (which may run its backend).
+    sourceMetadata: (file) => {
+      const dist = file.file.distFilename;
+      const allowed = dist.kind === "sdist" ? hashes?.get(dist.filename.name) : undefined;
+      return dispatch.sources.indexMetadata(file, allowed);
+    },
     sourceUrlMetadata: (name, url) => dispatch.sources.urlMetadata(name, url),
   };
 }
 
-/** The wheel of a registry file: the file itself, or the wheel built from an sdist. */
-export async function registryWheelSource(
+/**
+ * The wheel request of a registry file with the requirement's `--hash` values: a wheel is
+ * fetched and checked as it is; an sdist's archive is checked (`indexWheel`) and the wheel built
+ * from it is fetched unchecked, since no `--hash` can name a wheel built here (as in pip and uv,
+ * a hash given for an sdist is the archive's).
+ */
+export async function registryWheelRequest(
   dispatch: BuildDispatch,
   file: RegistryFile,
-): Promise<WheelSource> {
-  if (file.file.distFilename.kind === "wheel") return { kind: "registry", file };
-  return { kind: "path", path: (await dispatch.sources.indexWheel(file)).path };
+  allowedHashes: AllowedHashes | undefined,
+): Promise<WheelRequest> {
+  if (file.file.distFilename.kind === "wheel") {
+    return { source: { kind: "registry", file }, allowedHashes };
+  }
+  return {
+    source: { kind: "path", path: (await dispatch.sources.indexWheel(file, allowedHashes)).path },
+  };
 }
 
 /** A requirement on something to build, as the installer's plan and `direct_url.json` see it. */
@@ -44,34 +66,96 @@ export interface DirectTarget {
   readonly source: DirectSource;
   /**
    * The wheel to install: built, or found in the built-wheel cache (an editable wheel is built
-   * each time, into a directory `dispatch.close()` removes).
+   * each time, into a directory `dispatch.close()` removes). Its hashes were the archive's to
+   * check (`directTarget`), so the request carries none.
    */
-  wheel(): Promise<WheelSource>;
+  wheel(): Promise<WheelRequest>;
+}
+
+export interface DirectTargetOptions {
+  /** The name the requirement gives, checked against the metadata. */
+  readonly name?: PackageName | undefined;
+  readonly editable?: boolean;
+  /** The requirement's `--hash` values: the sdist archive must match one. */
+  readonly allowedHashes?: AllowedHashes | undefined;
+  /**
+   * Hash-checking mode: a directory or git requirement is an error, and so is an archive
+   * without `allowedHashes`, before anything is read from it.
+   */
+  readonly requireHashes?: boolean;
+  /** The requirement's own `--config-settings`, merged over the command's for its builds. */
+  readonly configSettings?: ConfigSettings | undefined;
 }
 
 /**
  * The desired distribution of a URL requirement that names no wheel (undefined for a wheel,
  * which the installer handles as it is): its name and version from its metadata (read without a
- * build where possible), checked against `name` when the requirement names one.
+ * build where possible), checked against `name` when the requirement names one. In
+ * hash-checking mode the archive is checked before its metadata is read.
  */
 export async function directTarget(
   dispatch: BuildDispatch,
   url: VerbatimUrl,
-  options: { readonly name?: PackageName | undefined; readonly editable?: boolean },
+  options: DirectTargetOptions,
 ): Promise<DirectTarget | undefined> {
-  const source = await dispatch.sources.locate(url, options.editable === true);
+  const { sources } = dispatch;
+  const source = await sources.locate(url, options.editable === true);
   if (source === undefined) return undefined;
-  const { metadata } = await dispatch.sources.metadata(source, options.name);
+  if (options.requireHashes === true) {
+    assertHashable(source);
+    if (options.allowedHashes === undefined) {
+      throw new PuffinError(
+        "missing-hash",
+        `In --require-hashes mode, every requirement must have a hash, but \`${url.redacted()}\` has none`,
+        { hint: "Add `--hash=sha256:…` (the hash of the sdist archive) to its line" },
+      );
+    }
+  }
+  if (options.allowedHashes !== undefined) await sources.checkHashes(source, options.allowedHashes);
+  const { metadata } = await sources.metadata(source, options.name, options.configSettings);
   const { source: distSource, directUrl } = await directDistSource(source);
   return {
     dist: { name: metadata.name, version: metadata.version, source: distSource },
     directUrl,
     source,
     wheel: async () => ({
-      kind: "path",
-      path: (await dispatch.sources.wheel(source, metadata.name)).path,
+      source: {
+        kind: "path",
+        path: (await sources.wheel(source, metadata.name, options.configSettings)).path,
+      },
     }),
   };
+}
+
+/**
+ * The name of what a bare URL or path requirement holds, from its build backend's metadata (uv's
+ * last resort, after filenames, `[project] name` and `setup.cfg`): a `setup.py`-only project
+ * is named by `prepare_metadata_for_build_wheel` (or a build). The metadata is remembered for
+ * the resolution that follows.
+ */
+export async function requirementName(
+  dispatch: BuildDispatch,
+  url: VerbatimUrl,
+  editable: boolean,
+): Promise<PackageName> {
+  const source = await dispatch.sources.locate(url, editable);
+  if (source === undefined) {
+    throw new PuffinError(
+      "unexpected-wheel-url",
+      `${url.redacted()} is a wheel: its filename names it, no backend needs to`,
+    );
+  }
+  return (await dispatch.sources.metadata(source)).metadata.name;
+}
+
+/**
+ * A requirements-file line's `--config-settings` as PEP 517 `config_settings` (undefined when
+ * it has none).
+ */
+export function lineConfigSettings(
+  settings: ReadonlyMap<string, string | readonly string[]>,
+): ConfigSettings | undefined {
+  return settings.size === 0 ? undefined : Object.fromEntries(settings);
 }
 
 /**

@@ -1,4 +1,6 @@
+export type { AllowedHashes } from "./archive-hashes.ts";
 export {
+  assertHashable,
   type DirectSource,
   directDistSource,
   SourceDistributions,

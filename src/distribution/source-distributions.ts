@@ -12,7 +12,7 @@ import {
   type SourceMetadata,
   sourceMetadata,
 } from "../build/index.ts";
-import type { BuildContext } from "../build-context/index.ts";
+import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
 import type { HttpClient, RegistryFile } from "../client/index.ts";
 import type { DistSource } from "../distribution-types/index.ts";
@@ -28,6 +28,7 @@ import {
   redactCredentials,
   removeTree,
 } from "../support/index.ts";
+import { type AllowedHashes, verifyArchive } from "./archive-hashes.ts";
 
 /**
  * A requirement's URL that names something to build, located:
@@ -60,6 +61,12 @@ export interface SourceDistributionsOptions {
     readonly env?: NodeJS.ProcessEnv | undefined;
     readonly reporter?: GitReporter | undefined;
   };
+  /**
+   * Config settings of single packages (a requirements file's per-line `--config-settings`),
+   * merged over the context's (`--config-setting`) for that package's builds, the package's
+   * value winning per key.
+   */
+  readonly packageConfigSettings?: ReadonlyMap<PackageName, ConfigSettings> | undefined;
 }
 
 /** A downloaded remote sdist: where it is for this process, and its SHA-256. */
@@ -87,34 +94,98 @@ export class SourceDistributions {
   #shared: {
     readonly downloads: OnceMap<string, Download>;
     readonly gits: OnceMap<string, GitSource>;
+    /** Metadata of direct sources read without a name (to name them), by `sourceKey`. */
+    readonly unnamed: Map<string, SourceMetadata>;
     directory: Promise<string> | undefined;
   };
 
   constructor(options: SourceDistributionsOptions) {
     this.context = options.context;
     this.#options = options;
-    this.#shared = { downloads: new OnceMap(), gits: new OnceMap(), directory: undefined };
+    this.#shared = {
+      downloads: new OnceMap(),
+      gits: new OnceMap(),
+      unnamed: new Map(),
+      directory: undefined,
+    };
   }
 
   /**
    * The same services for another build context (a build's own build requirements run with the
-   * caller's build stack); downloads and git fetches stay shared, and the instance this was
-   * derived from owns them (`close()`).
+   * caller's build stack), with `packageConfigSettings` (none unless given: a requirement's own
+   * settings are not its build requirements'); downloads and git fetches stay shared, and the
+   * instance this was derived from owns them (`close()`).
    */
-  withContext(context: BuildContext): SourceDistributions {
-    const derived = new SourceDistributions({ ...this.#options, context });
+  withContext(
+    context: BuildContext,
+    packageConfigSettings?: ReadonlyMap<PackageName, ConfigSettings>,
+  ): SourceDistributions {
+    const derived = new SourceDistributions({ ...this.#options, context, packageConfigSettings });
     derived.#shared = this.#shared;
     return derived;
   }
 
-  /** The metadata of an index sdist. */
-  async indexMetadata(file: RegistryFile): Promise<Metadata> {
-    return (await sourceMetadata(this.context, await this.#indexSource(file))).metadata;
+  /** The metadata of an index sdist (with `allowedHashes`, checked first as for `indexWheel`). */
+  async indexMetadata(file: RegistryFile, allowedHashes?: AllowedHashes): Promise<Metadata> {
+    const source = await this.#checkedIndexSource(file, allowedHashes);
+    return (await sourceMetadata(this.#contextFor(source.name), source)).metadata;
   }
 
-  /** A wheel built from (or cached for) an index sdist: its path. */
-  async indexWheel(file: RegistryFile): Promise<BuiltWheel> {
-    return builtWheel(this.context, await this.#indexSource(file));
+  /**
+   * A wheel built from (or cached for) an index sdist: its path. With `allowedHashes` (the
+   * requirement's `--hash` values), the sdist archive must match one of them first, as in pip
+   * and uv: the digests the index lists decide without a download (the cache entry of its
+   * wheels is keyed by the listed SHA-256, so a cached wheel is one built from that archive,
+   * and a download is checked against it), else the downloaded file is hashed.
+   */
+  async indexWheel(file: RegistryFile, allowedHashes?: AllowedHashes): Promise<BuiltWheel> {
+    const source = await this.#checkedIndexSource(file, allowedHashes);
+    return builtWheel(this.#contextFor(source.name), source);
+  }
+
+  async #checkedIndexSource(
+    file: RegistryFile,
+    allowedHashes: AllowedHashes | undefined,
+  ): Promise<BuildSource> {
+    const source = await this.#indexSource(file);
+    if (allowedHashes !== undefined) {
+      await verifyArchive(
+        { ...file.file.hashes, sha256: source.sha256 },
+        allowedHashes,
+        { label: `${source.name}==${source.version}`, file: file.file.filename },
+        source.fetch,
+      );
+    }
+    return source;
+  }
+
+  /**
+   * Checks a direct source's archive against a requirement's `--hash` values, before anything
+   * is built from it or read from its cache entry: a local sdist is hashed, a remote one as it
+   * downloads. A directory or a git checkout has no archive to check (`assertHashable`).
+   */
+  async checkHashes(source: DirectSource, allowedHashes: AllowedHashes): Promise<void> {
+    assertHashable(source);
+    if (source.kind === "archive") {
+      const { name, version } = sdistFilename(source.path);
+      await verifyArchive(
+        {},
+        allowedHashes,
+        { label: `${name}==${version}`, file: source.path },
+        async () => source.path,
+      );
+    } else if (source.kind === "url") {
+      const download = await this.#download(source.url.url.href, source.filename.toString());
+      await verifyArchive(
+        { sha256: download.sha256 },
+        allowedHashes,
+        {
+          label: `${source.filename.name}==${source.filename.version}`,
+          file: source.url.redacted(),
+        },
+        async () => download.path,
+      );
+    }
   }
 
   /**
@@ -167,9 +238,28 @@ export class SourceDistributions {
     return (await this.metadata(source, name)).metadata;
   }
 
-  /** The core metadata of a direct source (its name is checked against `name` when given). */
-  async metadata(source: DirectSource, name?: PackageName): Promise<SourceMetadata> {
-    const found = await sourceMetadata(this.context, await this.#buildSource(source, name));
+  /**
+   * The core metadata of a direct source (its name is checked against `name` when given);
+   * `configSettings` are the requirement's own, merged over the package's and the command's.
+   * What a source without a static name calls itself is read once per process: read without a
+   * name first (to name the requirement), the same metadata answers the named call after it
+   * (whose cache entry is keyed by the name, so it would otherwise run the backend again).
+   */
+  async metadata(
+    source: DirectSource,
+    name?: PackageName,
+    configSettings?: ConfigSettings,
+  ): Promise<SourceMetadata> {
+    const key = `${source.kind}\0${source.url.url.href}\0${JSON.stringify(configSettings ?? {})}`;
+    const remembered = name === undefined ? undefined : this.#shared.unnamed.get(key);
+    const found =
+      remembered !== undefined && remembered.metadata.name === name
+        ? remembered
+        : await sourceMetadata(
+            this.#contextFor(name, configSettings),
+            await this.#buildSource(source, name),
+          );
+    if (name === undefined) this.#shared.unnamed.set(key, found);
     if (name !== undefined && found.metadata.name !== name) {
       throw new PuffinError(
         "requirement-name-mismatch",
@@ -184,16 +274,21 @@ export class SourceDistributions {
    * an editable directory a PEP 660 editable wheel (not cached: it points at the tree) built
    * into this process's private directory, which `close()` removes.
    */
-  async wheel(source: DirectSource, name: PackageName | undefined): Promise<BuiltWheel> {
+  async wheel(
+    source: DirectSource,
+    name: PackageName | undefined,
+    configSettings?: ConfigSettings,
+  ): Promise<BuiltWheel> {
+    const context = this.#contextFor(name, configSettings);
     if (source.kind === "directory" && source.editable) {
-      const path = await buildEditable(this.context, {
+      const path = await buildEditable(context, {
         directory: source.path,
         ...(name === undefined ? {} : { name }),
         outputDirectory: await createTempDirectory(await this.#privateDirectory()),
       });
       return { path, built: true };
     }
-    return builtWheel(this.context, await this.#buildSource(source, name));
+    return builtWheel(context, await this.#buildSource(source, name));
   }
 
   /** Removes this process's downloads and editable wheels. */
@@ -203,7 +298,33 @@ export class SourceDistributions {
     if (directory !== undefined) await removeTree(await directory);
   }
 
-  async #indexSource(file: RegistryFile): Promise<BuildSource> {
+  /**
+   * The build context for `name`: this one, or with the package's and the requirement's own
+   * config settings merged over the command's (the more specific winning per key). Build
+   * requirements still resolve and install through this context, with the command's settings.
+   */
+  #contextFor(name: PackageName | undefined, own?: ConfigSettings): BuildContext {
+    const packageSettings =
+      name === undefined ? undefined : this.#options.packageConfigSettings?.get(name);
+    if (packageSettings === undefined && own === undefined) return this.context;
+    const base = this.context;
+    return {
+      interpreter: base.interpreter,
+      cache: base.cache,
+      buildStack: base.buildStack,
+      options: {
+        ...base.options,
+        configSettings: { ...base.options.configSettings, ...packageSettings, ...own },
+      },
+      createBuildEnvironment: (location) => base.createBuildEnvironment(location),
+      installBuildRequirements: (requirements, environment, stack) =>
+        base.installBuildRequirements(requirements, environment, stack),
+    };
+  }
+
+  async #indexSource(
+    file: RegistryFile,
+  ): Promise<BuildSource & { kind: "index"; version: string }> {
     const dist = file.file.distFilename;
     if (dist.kind !== "sdist") {
       throw new PuffinError(
@@ -213,12 +334,13 @@ export class SourceDistributions {
     }
     const name = dist.filename.name;
     const url = file.origin.kind === "index" ? file.origin.index.url : file.file.url;
-    const listed = file.file.hashes["sha256"];
-    const download = () => this.#download(file.file.url, file.file.filename);
+    const listed = file.file.hashes["sha256"]?.toLowerCase();
+    const download = () => this.#download(file.file.url, file.file.filename, listed);
     return {
       kind: "index",
       url,
       name,
+      version: dist.filename.version.toString(),
       filename: file.file.filename,
       // Without a listed SHA-256 (some find-links pages), the file is downloaded to name it.
       sha256: listed ?? (await download()).sha256,
@@ -276,7 +398,11 @@ export class SourceDistributions {
     return this.#shared.directory;
   }
 
-  #download(url: string, filename: string): Promise<Download> {
+  /**
+   * Downloads `url` once per process, hashing it as it arrives; with `listedSha256` (what the
+   * index lists), a different body is a `hash-mismatch` error.
+   */
+  #download(url: string, filename: string, listedSha256?: string): Promise<Download> {
     const shared = this.#shared;
     return shared.downloads.run(url, async () => {
       const directory = await createTempDirectory(await this.#privateDirectory());
@@ -296,7 +422,17 @@ export class SourceDistributions {
           cause: error,
         });
       }
-      return { path, sha256: hash.digest("hex") };
+      const sha256 = hash.digest("hex");
+      if (listedSha256 !== undefined && sha256 !== listedSha256) {
+        throw new PuffinError(
+          "hash-mismatch",
+          `Hash mismatch for ${redactCredentials(url)}: the index lists sha256:${listedSha256}, the file has sha256:${sha256}`,
+          {
+            hint: "The index or a proxy between it and Puffin served a different file than it lists",
+          },
+        );
+      }
+      return { path, sha256 };
     });
   }
 }
@@ -363,8 +499,29 @@ function checkSdistName(filename: string, shown: string): SourceDistFilename {
   return parsed;
 }
 
+function sdistFilename(path: string): SourceDistFilename {
+  return checkSdistName(basename(path), path);
+}
+
 function sdistName(path: string): PackageName {
-  return checkSdistName(basename(path), path).name;
+  return sdistFilename(path).name;
+}
+
+/**
+ * Hash-checking mode (`--require-hashes`, or a `--hash` given) cannot check a directory or a
+ * git checkout: there is no archive to hash. pip refuses them, and so does Puffin, rather than
+ * install something unchecked.
+ */
+export function assertHashable(source: DirectSource): void {
+  if (source.kind !== "directory" && source.kind !== "git") return;
+  const what = source.kind === "git" ? "a git repository" : "a local directory";
+  throw new PuffinError(
+    "hash-unverifiable",
+    `${source.url.redacted()} is ${what}, whose hash cannot be checked in --require-hashes mode`,
+    {
+      hint: "Require an sdist or a wheel of it by hash instead, or install it without hash checking",
+    },
+  );
 }
 
 function notEditable(shown: string): PuffinError {

@@ -187,6 +187,6 @@ describe("puffin pip install", { skip }, () => {
     const py = await venv("editable");
     const result = await install(["-e", "./project"], py);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /`\.\/project`/);
+    assert.match(result.stderr, /\.\/project does not exist/);
   });
 });

@@ -17,7 +17,7 @@ import {
   BuildDispatch,
   directTarget,
   pinnedUrl,
-  registryWheelSource,
+  registryWheelRequest,
   sourceProviderOptions,
 } from "../../src/dispatch/index.ts";
 import { installWheels, layoutFor } from "../../src/installer/index.ts";
@@ -171,9 +171,9 @@ describe("source builds through dispatch", { skip }, () => {
     const wheels = await Promise.all(
       (await resolution).packages.map(async (pkg) => {
         const file = (await p.bestFile(pkg.name, pkg.version))!;
-        const fetched = await context.fetcher.fetch({
-          source: await registryWheelSource(context, file),
-        });
+        const fetched = await context.fetcher.fetch(
+          await registryWheelRequest(context, file, undefined),
+        );
         return { cached: fetched.cached, requested: pkg.direct };
       }),
     );
@@ -245,9 +245,7 @@ describe("source builds through dispatch", { skip }, () => {
     assert.equal((await context.sources.wheel(direct.source, name("localproj"))).built, true);
 
     const target = await targetVenv();
-    const fetched = await context.fetcher.fetch({
-      source: await direct.wheel(),
-    });
+    const fetched = await context.fetcher.fetch(await direct.wheel());
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
       {
@@ -265,7 +263,7 @@ describe("source builds through dispatch", { skip }, () => {
     const direct = (await directTarget(context, VerbatimUrl.parse(project), { editable: true }))!;
     assert.equal(direct.dist.source.kind, "editable");
     assert.equal(direct.dist.name, "editproj");
-    const fetched = await context.fetcher.fetch({ source: await direct.wheel() });
+    const fetched = await context.fetcher.fetch(await direct.wheel());
     const target = await targetVenv();
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
@@ -307,8 +305,8 @@ describe("source builds through dispatch", { skip }, () => {
     const wheels = await Promise.all(
       (await resolution).packages.map(async (pkg) => {
         const file = (await p.bestFile(pkg.name, pkg.version))!;
-        const source = await registryWheelSource(helper, file);
-        return { cached: (await helper.fetcher.fetch({ source })).cached, requested: true };
+        const request = await registryWheelRequest(helper, file, undefined);
+        return { cached: (await helper.fetcher.fetch(request)).cached, requested: true };
       }),
     );
     await installWheels(wheels, { layout: layoutFor(target) });
@@ -346,9 +344,7 @@ describe("source builds through dispatch", { skip }, () => {
       commit: first,
     });
     const target = await targetVenv();
-    const fetched = await context.fetcher.fetch({
-      source: await direct.wheel(),
-    });
+    const fetched = await context.fetcher.fetch(await direct.wheel());
     await installWheels(
       [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
       {

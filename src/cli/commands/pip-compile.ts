@@ -163,10 +163,11 @@ async function compile(
 ): Promise<void> {
   const started = performance.now();
   const printer = context.printer();
-  const [{ readCompileSources }, { ExtraName, PackageName }] = await Promise.all([
-    import("../pip-compile/compile-sources.ts"),
-    import("../../normalize/index.ts"),
-  ]);
+  const [{ readCompileSources, nameUnnamedSources }, { ExtraName, PackageName }] =
+    await Promise.all([
+      import("../pip-compile/compile-sources.ts"),
+      import("../../normalize/index.ts"),
+    ]);
   const sources = await readCompileSources({
     sources: sourceArgs,
     constraints: options.constraint ?? [],
@@ -194,7 +195,15 @@ async function compile(
       onlyBinary,
     });
     builds = opened;
-    const { pinnedUrl, sourceProviderOptions } = await import("../../dispatch/index.ts");
+    const { pinnedUrl, requirementName, sourceProviderOptions } = await import(
+      "../../dispatch/index.ts"
+    );
+    // Inputs whose name only their build backend knows (a `setup.py` project) are named now.
+    await nameUnnamedSources(
+      sources,
+      (url, editable) => requirementName(opened, url, editable),
+      context.cwd,
+    );
     const provider = new resolver.RegistryProvider({
       client: session.client,
       target,

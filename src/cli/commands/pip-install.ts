@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import type { ConfigSettings } from "../../build-context/index.ts";
 import type { PackageName } from "../../normalize/index.ts";
-import type { Requirement } from "../../pep508/index.ts";
+import type { Requirement, VerbatimUrl } from "../../pep508/index.ts";
+import type { RequirementsTxtRequirement, SourceLocation } from "../../requirements-txt/index.ts";
 import type { PrereleaseMode } from "../../resolver/index.ts";
 import { PuffinError } from "../../support/index.ts";
 import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
@@ -115,11 +117,12 @@ async function pipInstall(
       "Nothing to install: name packages, or give requirements files with -r",
     );
   }
-  const [{ readCompileSources }, { ExtraName, PackageName }, installer] = await Promise.all([
-    import("../pip-compile/compile-sources.ts"),
-    import("../../normalize/index.ts"),
-    import("../../installer/index.ts"),
-  ]);
+  const [{ readCompileSources, nameUnnamedSources }, { ExtraName, PackageName }, installer] =
+    await Promise.all([
+      import("../pip-compile/compile-sources.ts"),
+      import("../../normalize/index.ts"),
+      import("../../installer/index.ts"),
+    ]);
   const linkMode =
     options.linkMode === undefined ? undefined : installer.parseLinkMode(options.linkMode);
   const sources = await readCompileSources({
@@ -137,22 +140,12 @@ async function pipInstall(
       );
     },
   });
-  const editables = await commandLineRequirements(options.editable ?? [], context.cwd);
-  const requirements = [
-    ...(await commandLineRequirements(args, context.cwd)),
-    ...editables,
-    ...sources.requirements.map((s) => s.requirement),
-  ];
   const requireHashes =
     requireHashesFlag(options.requireHashes, context.env) ||
     sources.requireHashes ||
-    sources.requirements.some((s) => s.hashes.length > 0);
-  const hashes = new Map<PackageName, string[]>();
-  for (const s of sources.requirements) {
-    if (s.hashes.length > 0) {
-      hashes.set(s.requirement.name, [...(hashes.get(s.requirement.name) ?? []), ...s.hashes]);
-    }
-  }
+    [...sources.requirements, ...sources.unnamed].some((s) => s.hashes.length > 0);
+  const editableArgs = await parseCommandLine(options.editable ?? [], context.cwd, true);
+  const packageArgs = await parseCommandLine(args, context.cwd, false);
 
   const { interpreter, site } = await openEnvironment(command, options, context);
   mergeFileIndexOptions(command, sources, context.env);
@@ -164,11 +157,31 @@ async function pipInstall(
     ...(await binarySelections(options.binary === true ? [] : options.binary)),
   ];
   const onlyBinary = [...sources.onlyBinary, ...(await binarySelections(options.onlyBinary))];
-  const builds = await openSourceBuilds(session, interpreter, options, context.env, {
+  let builds = await openSourceBuilds(session, interpreter, options, context.env, {
     noBinary,
     onlyBinary,
   });
   try {
+    // Requirements whose name only their build backend knows (a `setup.py` project) are named
+    // now that the command can build.
+    const { lineConfigSettings, requirementName } = await import("../../dispatch/index.ts");
+    const namer = (url: VerbatimUrl, editable: boolean) => requirementName(builds, url, editable);
+    await nameUnnamedSources(sources, namer, context.cwd);
+    const editables = await nameCommandLine(editableArgs, context.cwd, namer);
+    const requirements = [
+      ...(await nameCommandLine(packageArgs, context.cwd, namer)),
+      ...editables,
+      ...sources.requirements.map((s) => s.requirement),
+    ];
+    const hashes = new Map<PackageName, string[]>();
+    const perPackage = new Map<PackageName, ConfigSettings>();
+    for (const s of sources.requirements) {
+      const { name } = s.requirement;
+      if (s.hashes.length > 0) hashes.set(name, [...(hashes.get(name) ?? []), ...s.hashes]);
+      const own = lineConfigSettings(s.configSettings);
+      if (own !== undefined) perPackage.set(name, { ...perPackage.get(name), ...own });
+    }
+    if (perPackage.size > 0) builds = builds.withPackageConfigSettings(perPackage);
     const outcome = await installRequirements({
       printer,
       interpreter,
@@ -218,28 +231,45 @@ async function pipInstall(
 
 const defaultPrerelease: PrereleaseMode = "if-necessary-or-explicit";
 
+/** A `PACKAGE` (or `-e`) argument, parsed, with where it was given. */
+interface CommandLineRequirement {
+  readonly parsed: RequirementsTxtRequirement;
+  readonly location: SourceLocation;
+  readonly editable: boolean;
+}
+
 /**
- * The `PACKAGE` arguments, each read like a requirements-file line: `name[extras] specifiers`,
- * `name @ url`, or a bare URL or path whose name is read from the wheel or sdist filename.
+ * The `PACKAGE` (or `-e PATH`) arguments, each read like a requirements-file line:
+ * `name[extras] specifiers`, `name @ url`, or a bare URL or path (named by `nameCommandLine`).
  */
-async function commandLineRequirements(
+async function parseCommandLine(
   args: readonly string[],
   cwd: string,
-): Promise<Requirement[]> {
-  const [{ parseRequirementText }, { nameUnnamed }] = await Promise.all([
-    import("../../requirements-txt/index.ts"),
-    import("../pip-compile/compile-sources.ts"),
-  ]);
+  editable: boolean,
+): Promise<CommandLineRequirement[]> {
+  const { parseRequirementText } = await import("../../requirements-txt/index.ts");
   return args.map((arg, index) => {
     const location = { file: "<command line>", line: index + 1 };
-    const parsed = parseRequirementText(arg, {
-      workingDir: cwd,
-      location,
-      column: 1,
-      editable: false,
-    });
-    return parsed.kind === "named"
-      ? parsed.requirement
-      : nameUnnamed(parsed.requirement, location, cwd);
+    const parsed = parseRequirementText(arg, { workingDir: cwd, location, column: 1, editable });
+    return { parsed, location, editable };
   });
+}
+
+/**
+ * The arguments as named requirements: a bare URL or path is named by its wheel or sdist
+ * filename, its static project metadata, or else its build backend (`namer`).
+ */
+async function nameCommandLine(
+  args: readonly CommandLineRequirement[],
+  cwd: string,
+  namer: (url: VerbatimUrl, editable: boolean) => Promise<PackageName>,
+): Promise<Requirement[]> {
+  const { nameRequirement } = await import("../pip-compile/compile-sources.ts");
+  return Promise.all(
+    args.map(({ parsed, location, editable }) =>
+      parsed.kind === "named"
+        ? parsed.requirement
+        : nameRequirement(parsed.requirement, location, cwd, (url) => namer(url, editable)),
+    ),
+  );
 }

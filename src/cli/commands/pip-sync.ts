@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { ConfigSettings } from "../../build-context/index.ts";
 import type { BuildDispatch } from "../../dispatch/index.ts";
 import type { Interpreter } from "../../interpreter/index.ts";
 import type { PackageName } from "../../normalize/index.ts";
@@ -97,7 +98,11 @@ async function pipSync(
   // Opened when a requirement needs a build (its metadata, or its wheel).
   const openBuilds = async (): Promise<{ session: RegistrySession; builds: BuildDispatch }> => {
     session ??= await openRegistrySession(command, context);
-    builds ??= await openSourceBuilds(session, interpreter, options, context.env);
+    if (builds === undefined) {
+      const opened = await openSourceBuilds(session, interpreter, options, context.env);
+      const perPackage = await packageConfigSettings(files);
+      builds = perPackage.size === 0 ? opened : opened.withPackageConfigSettings(perPackage);
+    }
     return { session, builds };
   };
   try {
@@ -134,6 +139,24 @@ async function pipSync(
   }
 }
 
+/**
+ * The per-line `--config-settings` of named requirements (`pkg==1.0 --config-settings k=v`),
+ * for their builds from the index; a URL line passes its own to `directTarget`.
+ */
+async function packageConfigSettings(
+  files: readonly RequirementsTxt[],
+): Promise<Map<PackageName, ConfigSettings>> {
+  const { lineConfigSettings } = await import("../../dispatch/index.ts");
+  const settings = new Map<PackageName, ConfigSettings>();
+  for (const entry of files.flatMap((file) => [...file.requirements, ...file.editables])) {
+    const own = lineConfigSettings(entry.configSettings);
+    if (own === undefined || entry.requirement.kind !== "named") continue;
+    const name = entry.requirement.requirement.name;
+    settings.set(name, { ...settings.get(name), ...own });
+  }
+  return settings;
+}
+
 async function parseNames(names: readonly string[]): Promise<PackageName[]> {
   const { PackageName } = await import("../../normalize/index.ts");
   return names.map((name) => PackageName.parse(name));
@@ -146,13 +169,31 @@ async function syncTargets(
   requireHashes: boolean,
   openBuilds: () => Promise<{ readonly builds: BuildDispatch }>,
 ): Promise<InstallTarget[]> {
-  const { directTarget } = await import("../../dispatch/index.ts");
+  const { directTarget, lineConfigSettings } = await import("../../dispatch/index.ts");
   const targets = new Map<PackageName, InstallTarget & { entry: RequirementEntry }>();
   for (const entry of files.flatMap((file) => [...file.requirements, ...file.editables])) {
     const { requirement } = entry;
     const marker = requirement.requirement.marker;
     if (marker !== undefined && !marker.evaluate(interpreter.markers, [])) continue;
     const hashes = allowedHashes(entry.hashes);
+    const url =
+      requirement.kind === "unnamed"
+        ? requirement.requirement.url
+        : requirement.requirement.version.kind === "url"
+          ? requirement.requirement.version.url
+          : undefined;
+    // Source trees, sdists and git are built (an editable wheel URL fails there, naming it);
+    // with hashes required, a directory or git is refused there before the missing hash is.
+    const needsBuild = url !== undefined && (entry.editable || !isWheelUrl(url));
+    const build = needsBuild
+      ? await directTarget((await openBuilds()).builds, url, {
+          name: requirement.kind === "named" ? requirement.requirement.name : undefined,
+          editable: entry.editable,
+          allowedHashes: hashes,
+          requireHashes,
+          configSettings: lineConfigSettings(entry.configSettings),
+        })
+      : undefined;
     if (requireHashes && hashes === undefined) {
       throw new PuffinError(
         "missing-hash",
@@ -163,12 +204,6 @@ async function syncTargets(
       );
     }
     let target: InstallTarget;
-    const url =
-      requirement.kind === "unnamed"
-        ? requirement.requirement.url
-        : requirement.requirement.version.kind === "url"
-          ? requirement.requirement.version.url
-          : undefined;
     if (url === undefined && requirement.kind === "named") {
       const named = requirement.requirement;
       const version = pinnedVersion(
@@ -188,24 +223,22 @@ async function syncTargets(
         requested: true,
       };
     } else {
-      const name = requirement.kind === "named" ? requirement.requirement.name : undefined;
-      // Source trees, sdists and git are built (an editable wheel URL fails there, naming it).
-      const build =
-        entry.editable || !isWheelUrl(url!)
-          ? await directTarget((await openBuilds()).builds, url!, {
-              name,
-              editable: entry.editable,
-            })
-          : undefined;
       target =
         build === undefined
           ? await wheelUrlTarget(url!, {
-              name,
+              name: requirement.kind === "named" ? requirement.requirement.name : undefined,
               where: where(entry),
               allowedHashes: hashes,
               requested: true,
             })
-          : { dist: build.dist, direct: undefined, build, allowedHashes: hashes, requested: true };
+          : // The archive's hash was checked by `directTarget`.
+            {
+              dist: build.dist,
+              direct: undefined,
+              build,
+              allowedHashes: undefined,
+              requested: true,
+            };
     }
     const previous = targets.get(target.dist.name);
     if (previous !== undefined && !sameTarget(previous, target)) {

@@ -3,8 +3,8 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
 import { SourceDistFilename, WheelFilename } from "../../filenames/index.ts";
-import { ExtraName, PackageName } from "../../normalize/index.ts";
-import { Requirement } from "../../pep508/index.ts";
+import { ExtraName, isValidName, PackageName } from "../../normalize/index.ts";
+import { Requirement, type VerbatimUrl } from "../../pep508/index.ts";
 import {
   type Environment,
   localFileReader,
@@ -31,10 +31,18 @@ export interface SourcedRequirement {
   readonly editable: boolean;
   /** `--hash` values as `algorithm:digest` (a requirements file's; none for `pyproject.toml`). */
   readonly hashes: readonly string[];
+  /** The line's `--config-settings` (empty for `pyproject.toml`). */
+  readonly configSettings: ReadonlyMap<string, string | readonly string[]>;
 }
 
 export interface CompileSources {
   readonly requirements: SourcedRequirement[];
+  /**
+   * Requirements given as a bare URL or path whose name nothing static tells (a `setup.py`
+   * project): `nameUnnamedSources` names them through a build backend and moves them into
+   * `requirements`, once the command can build.
+   */
+  readonly unnamed: UnnamedSource[];
   readonly constraints: SourcedRequirement[];
   readonly overrides: SourcedRequirement[];
   /** Global options found inside the requirements files (pip's rules, see `RequirementsTxt`). */
@@ -49,6 +57,19 @@ export interface CompileSources {
   readonly noBinary: SelectionEntries;
   readonly onlyBinary: SelectionEntries;
 }
+
+/** A requirements-file entry waiting for its name (see `CompileSources.unnamed`). */
+export interface UnnamedSource {
+  readonly unnamed: UnnamedRequirement;
+  readonly location: SourceLocation;
+  readonly origin: RequirementOrigin;
+  readonly editable: boolean;
+  readonly hashes: readonly string[];
+  readonly configSettings: ReadonlyMap<string, string | readonly string[]>;
+}
+
+/** Asks a build backend for the name of what `url` holds (`editable`: given with `-e`). */
+export type RequirementNamer = (url: VerbatimUrl, editable: boolean) => Promise<PackageName>;
 
 export interface ReadSourcesOptions {
   readonly sources: readonly string[];
@@ -70,6 +91,7 @@ const STDIN = "-";
 export async function readCompileSources(options: ReadSourcesOptions): Promise<CompileSources> {
   const result: CompileSources = {
     requirements: [],
+    unnamed: [],
     constraints: [],
     overrides: [],
     indexUrl: undefined,
@@ -99,7 +121,13 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
       for (const extra of project.extras) foundExtras.add(extra);
       const origin: RequirementOrigin = { kind: "project", path: source, name: project.name };
       for (const requirement of project.requirements) {
-        result.requirements.push({ requirement, origin, editable: false, hashes: [] });
+        result.requirements.push({
+          requirement,
+          origin,
+          editable: false,
+          hashes: [],
+          configSettings: new Map(),
+        });
       }
       continue;
     }
@@ -118,7 +146,19 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
       reader,
     });
     for (const entry of [...parsed.editables, ...parsed.requirements]) {
-      result.requirements.push(sourced(entry, options.cwd));
+      const { requirement } = entry;
+      if (requirement.kind === "unnamed" && staticName(requirement.requirement.url) === undefined) {
+        result.unnamed.push({
+          unnamed: requirement.requirement,
+          location: entry.source,
+          origin: { kind: "file", path: entry.source.file },
+          editable: entry.editable,
+          hashes: entry.hashes,
+          configSettings: entry.configSettings,
+        });
+      } else {
+        result.requirements.push(sourced(entry, options.cwd));
+      }
     }
     for (const entry of parsed.constraints) result.constraints.push(sourced(entry, options.cwd));
     if (parsed.indexUrl !== undefined) mutable.indexUrl = parsed.indexUrl;
@@ -325,53 +365,154 @@ function sourced(entry: RequirementEntry, cwd: string, overrideFile?: string): S
     origin: { kind: "file", path: overrideFile ?? entry.source.file },
     editable: entry.editable,
     hashes: entry.hashes,
+    configSettings: entry.configSettings,
   };
 }
 
 /**
- * The name of a requirement given as a bare URL or path, read without building anything: from a
- * wheel's or an sdist's filename, or from a project directory's static `[project] name`.
- * `source` places the requirement for messages.
+ * Names the requirements `readCompileSources` could not (`sources.unnamed`) with `name` (a
+ * build backend's answer) and appends them to `sources.requirements`.
  */
-export function nameUnnamed(
+export async function nameUnnamedSources(
+  sources: CompileSources,
+  name: RequirementNamer,
+  cwd: string,
+): Promise<void> {
+  const named = await Promise.all(
+    sources.unnamed.map(
+      async (pending): Promise<SourcedRequirement> => ({
+        requirement: await nameRequirement(pending.unnamed, pending.location, cwd, (url) =>
+          name(url, pending.editable),
+        ),
+        origin: pending.origin,
+        editable: pending.editable,
+        hashes: pending.hashes,
+        configSettings: pending.configSettings,
+      }),
+    ),
+  );
+  sources.requirements.push(...named);
+  sources.unnamed.length = 0;
+}
+
+/**
+ * The name of a requirement given as a bare URL or path, as uv finds it: from a wheel's or an
+ * sdist's filename, a project directory's static `[project] name`, its `setup.cfg`'s literal
+ * `[metadata] name`, or else `ask` (a build backend's metadata). Without `ask`, a name that
+ * only a build tells is an error. `source` places the requirement for messages.
+ */
+export async function nameRequirement(
+  unnamed: UnnamedRequirement,
+  source: SourceLocation,
+  cwd: string,
+  ask?: (url: VerbatimUrl) => Promise<PackageName>,
+): Promise<Requirement> {
+  const { url } = unnamed;
+  const name = staticName(url) ?? (await ask?.(url));
+  if (name === undefined) {
+    const shown = redactCredentials(url.given);
+    throw new PuffinError(
+      "compile-unnamed-requirement",
+      `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it`,
+      { hint: `Name it: \`name @ ${shown}\`` },
+    );
+  }
+  return namedRequirement(unnamed, name, cwd);
+}
+
+/** `nameRequirement` without a build: the name must be static. */
+function nameUnnamed(
   unnamed: UnnamedRequirement,
   source: SourceLocation,
   cwd: string,
 ): Requirement {
-  const { url } = unnamed;
-  const file = decodeURIComponent(basename(url.url.pathname));
-  let name: PackageName | undefined =
-    WheelFilename.tryParse(file)?.name ?? SourceDistFilename.tryParse(file)?.name;
-  if (name === undefined && url.url.protocol === "file:") {
-    name = projectName(join(fileURLToPath(url.url), "pyproject.toml"));
-  }
-  const shown = redactCredentials(url.given);
+  const name = staticName(unnamed.url);
   if (name === undefined) {
+    const shown = redactCredentials(unnamed.url.given);
     throw new PuffinError(
       "compile-unnamed-requirement",
-      `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it, which is not supported yet`,
+      `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it, which constraints and overrides do not do`,
       { hint: `Name it: \`name @ ${shown}\`` },
     );
   }
+  return namedRequirement(unnamed, name, cwd);
+}
+
+function namedRequirement(
+  unnamed: UnnamedRequirement,
+  name: PackageName,
+  cwd: string,
+): Requirement {
   const extras = unnamed.extras.length > 0 ? `[${unnamed.extras.join(",")}]` : "";
   const marker = unnamed.marker === undefined ? "" : ` ; ${unnamed.marker}`;
-  return Requirement.parse(`${name}${extras} @ ${url.given}${marker}`, { workingDirectory: cwd });
+  return Requirement.parse(`${name}${extras} @ ${unnamed.url.given}${marker}`, {
+    workingDirectory: cwd,
+  });
+}
+
+/**
+ * The name of what `url` holds, read without running Python: a wheel's or an sdist's
+ * filename; for a local directory its static `pyproject.toml` `[project] name`, else its
+ * `setup.cfg` `[metadata] name` when that is a literal.
+ */
+function staticName(url: VerbatimUrl): PackageName | undefined {
+  const file = decodeURIComponent(basename(url.url.pathname));
+  const fromFile = WheelFilename.tryParse(file)?.name ?? SourceDistFilename.tryParse(file)?.name;
+  if (fromFile !== undefined || url.url.protocol !== "file:" || url.given.startsWith("git+")) {
+    return fromFile;
+  }
+  const directory = fileURLToPath(url.url);
+  return (
+    projectName(join(directory, "pyproject.toml")) ?? setupCfgName(join(directory, "setup.cfg"))
+  );
+}
+
+/** The text of a project file, undefined when it does not exist (or is not a file). */
+function readProjectFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
+    throw new PuffinError("compile-source-read", `Failed to read \`${path}\``, { cause: error });
+  }
 }
 
 /** The static `[project] name` of a project directory's `pyproject.toml`, when there is one. */
 function projectName(pyproject: string): PackageName | undefined {
-  let text: string;
-  try {
-    text = readFileSync(pyproject, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new PuffinError("compile-source-read", `Failed to read \`${pyproject}\``, {
-      cause: error,
-    });
-  }
+  const text = readProjectFile(pyproject);
+  if (text === undefined) return undefined;
   const document = parseToml(text);
   const project = document["project"];
   return isTable(project) && typeof project["name"] === "string"
     ? PackageName.parse(project["name"])
     : undefined;
+}
+
+/**
+ * setuptools' `setup.cfg` `[metadata] name`, when it is a literal (no `attr:` / `file:`
+ * directive, no `%(…)s` interpolation), read as `configparser` reads it: keys are
+ * case-insensitive and `=` or `:` separates the value.
+ * https://setuptools.pypa.io/en/latest/userguide/declarative_config.html
+ */
+function setupCfgName(path: string): PackageName | undefined {
+  const text = readProjectFile(path);
+  if (text === undefined) return undefined;
+  let section: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header !== null) {
+      section = header[1]!.trim();
+      continue;
+    }
+    if (section !== "metadata") continue;
+    const entry = /^name\s*[=:]\s*(.*?)\s*$/i.exec(line);
+    if (entry === null) continue;
+    const value = entry[1]!;
+    // Not a literal (or not a valid name): the backend tells.
+    if (/^(attr|file):/.test(value) || value.includes("%(") || !isValidName(value))
+      return undefined;
+    return PackageName.parse(value);
+  }
+  return undefined;
 }

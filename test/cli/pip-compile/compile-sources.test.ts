@@ -5,11 +5,13 @@ import { describe, test } from "node:test";
 import { formatSourceAnnotation } from "../../../src/cli/pip-compile/annotations.ts";
 import {
   type CompileSources,
+  nameRequirement,
+  nameUnnamedSources,
   pyprojectRequirements,
   type ReadSourcesOptions,
   readCompileSources,
 } from "../../../src/cli/pip-compile/compile-sources.ts";
-import { ExtraName } from "../../../src/normalize/index.ts";
+import { ExtraName, PackageName } from "../../../src/normalize/index.ts";
 import { PuffinError } from "../../../src/support/index.ts";
 import { testDirectory } from "../../support/temp-dir.ts";
 
@@ -188,12 +190,57 @@ describe("readCompileSources", () => {
     });
   }
 
-  test("an unnamed directory without a static name cannot be named without a build", async () => {
+  test("an unnamed directory without a static name waits for a build backend to name it", async () => {
     mkdirSync(join(root, "nameless"), { recursive: true });
-    writeFileSync(join(root, "nameless.in"), "./nameless\n");
+    writeFileSync(join(root, "nameless.in"), "./nameless --hash=sha256:" + "a".repeat(64) + "\n");
+    const sources = await readCompileSources(options({ sources: ["nameless.in"] }));
+    assert.equal(sources.requirements.length, 0);
+    assert.equal(sources.unnamed.length, 1);
+    const asked: [string, boolean][] = [];
+    await nameUnnamedSources(
+      sources,
+      async (url, editable) => {
+        asked.push([url.given, editable]);
+        return PackageName.parse("Nameless");
+      },
+      root,
+    );
+    assert.deepEqual(asked, [["./nameless", false]]);
+    assert.deepEqual(sources.unnamed, []);
+    assert.deepEqual(
+      sources.requirements.map((s) => [s.requirement.toString(), s.hashes.length]),
+      [["nameless @ ./nameless", 1]],
+    );
+  });
+
+  test("a setup.cfg literal name needs no backend; attr: or none needs one", async () => {
+    const project = (name: string, cfg: string) => {
+      mkdirSync(join(root, name), { recursive: true });
+      writeFileSync(join(root, name, "setup.cfg"), cfg);
+    };
+    project("cfg-literal", "[metadata]\nName = Cfg.Literal\nversion = 1\n");
+    project("cfg-attr", "[metadata]\nname = attr: pkg.NAME\n");
+    project("cfg-other", "[options]\nname = wrong\n");
+    writeFileSync(join(root, "cfg.in"), "./cfg-literal\n./cfg-attr\n./cfg-other\n");
+    const sources = await readCompileSources(options({ sources: ["cfg.in"] }));
+    assert.deepEqual(
+      sources.requirements.map((s) => s.requirement.name),
+      ["cfg-literal"],
+    );
+    assert.deepEqual(
+      sources.unnamed.map((u) => u.unnamed.url.given),
+      ["./cfg-attr", "./cfg-other"],
+    );
+  });
+
+  test("without a backend, a name only a build tells is an error naming the line", async () => {
+    mkdirSync(join(root, "nameless2"), { recursive: true });
+    writeFileSync(join(root, "nameless2.in"), "./nameless2\n");
+    const sources = await readCompileSources(options({ sources: ["nameless2.in"] }));
+    const [pending] = sources.unnamed;
     await assert.rejects(
-      readCompileSources(options({ sources: ["nameless.in"] })),
-      /Cannot tell the package name of `\.\/nameless` \(nameless\.in:1\)/,
+      nameRequirement(pending!.unnamed, pending!.location, root),
+      /Cannot tell the package name of `\.\/nameless2` \(nameless2\.in:1\)/,
     );
   });
 });
