@@ -1,9 +1,12 @@
+import { once } from "node:events";
+import type { Stats } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
-import { x as extractTar, type ReadEntry } from "tar";
+import { x as extractTar, type ReadEntry, type Unpack } from "tar";
 import { sourceDistExtension } from "../filenames/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
 import { BufferZipSource, ZipArchive } from "../zip/index.ts";
+import { decompressedChunks, type TarCompression, xzOrLzma } from "./tar-decompression.ts";
 
 /** Entry types a source distribution may hold; anything else (devices, FIFOs…) is refused. */
 const TAR_TYPES = new Set([
@@ -16,7 +19,8 @@ const TAR_TYPES = new Set([
 ]);
 
 /**
- * Extracts a source distribution (`.tar.gz`, `.tar`, `.zip`) into `destination` (an empty
+ * Extracts a source distribution (`.tar.gz`, `.tgz`, `.tar`, `.zip`, `.tar.bz2`, `.tbz`, `.tar.xz`,
+ * `.txz`, `.tar.lzma`, `.tlz`) into `destination` (an empty
  * directory) and returns the source tree: the archive's single top-level directory, as the
  * sdist format requires (https://packaging.python.org/en/latest/specifications/source-distribution-format/),
  * or `destination` itself for an archive without one (older sdists; pip and uv accept them).
@@ -27,8 +31,10 @@ const TAR_TYPES = new Set([
  * FIFOs). One bad entry refuses the whole archive (`sdist-unsafe-entry`); the caller removes
  * `destination`. `tar` itself also refuses to write through a symlink it extracted.
  *
- * `.tar.bz2`, `.tar.xz`, `.tar.zst`, `.tar.lzma` and `.tar.lz` fail with
- * `sdist-unsupported-compression`: Node.js (`node:zlib`, Node 20) has gzip and deflate only.
+ * Every tar goes through the same checks; bzip2, xz and LZMA-alone are decompressed as a stream
+ * into the same extraction (`tar-decompression.ts`), and a truncated or corrupt one fails with
+ * `sdist-invalid`. `.tar.zst` and `.tar.lz` (lzip) fail with `sdist-unsupported-compression`:
+ * Node.js 20 has no decompressor for them, and pip (Python's `tarfile`) reads neither.
  */
 export async function extractSdist(
   archive: string,
@@ -42,9 +48,22 @@ export async function extractSdist(
   }
   switch (extension) {
     case "tar.gz":
+    case "tgz":
     case "tar":
-      await extractTarArchive(archive, destination, display);
+      await extractTarArchive({ archive, destination, display });
       break;
+    case "tar.bz2":
+    case "tbz":
+      await extractTarArchive({ archive, destination, display, compression: "bzip2" });
+      break;
+    case "tar.xz":
+    case "txz":
+    case "tar.lzma":
+    case "tlz": {
+      const compression = await xzOrLzma(archive);
+      await extractTarArchive({ archive, destination, display, compression });
+      break;
+    }
     case "zip":
       await extractZipArchive(archive, destination, display);
       break;
@@ -56,7 +75,7 @@ export async function extractSdist(
     default:
       throw new PuffinError(
         "sdist-unsupported-compression",
-        `Cannot extract ${display}: \`.${extension}\` archives are not supported, because Node.js has no ${extension.slice(4)} decompressor (only gzip)`,
+        `Cannot extract ${display}: \`.${extension}\` archives are not supported, because Node.js has no ${extension === "tar.zst" ? "zstd" : "lzip"} decompressor`,
         { hint: "use a `.tar.gz` or `.zip` source distribution, or a wheel, of this package" },
       );
   }
@@ -90,7 +109,15 @@ function unsafeEntry(display: string, name: string, reason: string): PuffinError
   );
 }
 
-async function extractTarArchive(archive: string, destination: string, display: string) {
+interface TarArchive {
+  readonly archive: string;
+  readonly destination: string;
+  readonly display: string;
+  /** Decompressed here first; without one, `tar` reads the file (plain or gzip) itself. */
+  readonly compression?: TarCompression;
+}
+
+async function extractTarArchive({ archive, destination, display, compression }: TarArchive) {
   // The filter sees every entry (after pax/GNU long names) before tar writes it; a refused
   // entry stops the extraction at the end and the caller discards what was written.
   let refused: PuffinError | undefined;
@@ -107,21 +134,29 @@ async function extractTarArchive(archive: string, destination: string, display: 
     }
     return undefined;
   };
+  const options = {
+    cwd: destination,
+    strict: true,
+    preservePaths: false,
+    filter: (path: string, entry: ReadEntry | Stats) => {
+      if (refused !== undefined) return false;
+      const problem = check(path, entry as ReadEntry);
+      if (problem !== undefined) refused = unsafeEntry(display, path, problem);
+      return problem === undefined;
+    },
+  };
   try {
-    await extractTar({
-      file: archive,
-      cwd: destination,
-      strict: true,
-      preservePaths: false,
-      filter: (path, entry) => {
-        if (refused !== undefined) return false;
-        const problem = check(path, entry as ReadEntry);
-        if (problem !== undefined) refused = unsafeEntry(display, path, problem);
-        return problem === undefined;
-      },
-    });
+    if (compression === undefined) {
+      await extractTar({ ...options, file: archive });
+    } else {
+      await unpackStream(decompressedChunks(archive, compression), extractTar(options), {
+        display,
+        compression,
+      });
+    }
   } catch (error) {
     if (refused !== undefined) throw refused;
+    if (error instanceof PuffinError) throw error;
     throw new PuffinError(
       "sdist-invalid",
       `Failed to extract ${display}: it is not a valid tar archive`,
@@ -130,6 +165,47 @@ async function extractTarArchive(archive: string, destination: string, display: 
   }
   if (refused !== undefined) throw refused;
 }
+
+/**
+ * Writes the decompressed tar into `unpack` with back-pressure and waits until every entry is
+ * written. A decoding failure aborts the extraction as `sdist-invalid` naming the compression;
+ * a tar failure is rethrown as is.
+ */
+async function unpackStream(
+  chunks: AsyncIterable<Uint8Array>,
+  unpack: Unpack,
+  { display, compression }: { display: string; compression: TarCompression },
+): Promise<void> {
+  const finished = new Promise<void>((resolve, reject) => {
+    unpack.on("close", () => resolve());
+    unpack.on("error", reject);
+  });
+  // Observed below; a rejection while the decoder is still running must not go unhandled.
+  finished.catch(() => {});
+  try {
+    for await (const chunk of chunks) {
+      if (!unpack.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+        await Promise.race([once(unpack, "drain"), finished]);
+      }
+    }
+  } catch (error) {
+    const invalid = new PuffinError(
+      "sdist-invalid",
+      `Failed to extract ${display}: its ${COMPRESSION_NAMES[compression]} data is truncated or corrupt`,
+      { cause: error },
+    );
+    unpack.abort(new Error("the decompression failed"));
+    throw invalid;
+  }
+  unpack.end();
+  await finished;
+}
+
+const COMPRESSION_NAMES: Record<TarCompression, string> = {
+  bzip2: "bzip2",
+  xz: "xz",
+  lzma: "LZMA",
+};
 
 async function extractZipArchive(archive: string, destination: string, display: string) {
   let zip: ZipArchive<BufferZipSource>;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   lstatSync,
   mkdirSync,
@@ -141,8 +142,8 @@ describe("extracting source distributions", () => {
   });
 
   const unsupported: [string, string, RegExp][] = [
-    ["pkg-1.0.tar.bz2", "sdist-unsupported-compression", /no bz2 decompressor/],
-    ["pkg-1.0.tar.xz", "sdist-unsupported-compression", /no xz decompressor/],
+    ["pkg-1.0.tar.zst", "sdist-unsupported-compression", /no zstd decompressor/],
+    ["pkg-1.0.tar.lz", "sdist-unsupported-compression", /no lzip decompressor/],
     ["pkg-1.0.rar", "sdist-unknown-format", /not a source distribution archive/],
   ];
   for (const [name, code, pattern] of unsupported) {
@@ -159,4 +160,114 @@ describe("extracting source distributions", () => {
       /Failed to extract/,
     );
   });
+
+  test("a .tgz is a .tar.gz", async () => {
+    const { tree, into } = await extract(
+      "pkg-1.0.tgz",
+      writeTarGz([{ name: "pkg-1.0/setup.py", data: "x = 1\n" }]),
+    );
+    assert.equal(tree, join(into, "pkg-1.0"));
+    assert.equal(readFileSync(join(tree, "setup.py"), "utf8"), "x = 1\n");
+  });
 });
+
+/** `.tar.*` formats that Node.js cannot decompress itself, compressed by the system's tools. */
+const COMPRESSED: { extension: string; tool: string; args: string[]; what: RegExp }[] = [
+  { extension: "tar.bz2", tool: "bzip2", args: ["-c"], what: /bzip2 data/ },
+  { extension: "tbz", tool: "bzip2", args: ["-c"], what: /bzip2 data/ },
+  { extension: "tar.xz", tool: "xz", args: ["-c"], what: /xz data/ },
+  { extension: "txz", tool: "xz", args: ["-c"], what: /xz data/ },
+  { extension: "tar.lzma", tool: "xz", args: ["--format=lzma", "-c"], what: /LZMA data/ },
+  { extension: "tlz", tool: "xz", args: ["--format=lzma", "-c"], what: /LZMA data/ },
+];
+
+function compress(tool: string, args: string[], bytes: Uint8Array): Uint8Array {
+  return execFileSync(tool, args, { input: bytes, maxBuffer: 64 << 20 });
+}
+
+for (const { extension, tool, args, what } of COMPRESSED) {
+  const present = spawnSync(tool, ["--version"]).status === 0;
+  const skip = present ? false : `no \`${tool}\` command on this machine to make the archives`;
+  describe(`a .${extension} source distribution`, { skip }, () => {
+    test("extracts like a .tar.gz: top-level directory, modes, safe links", async () => {
+      const { tree, into } = await extract(
+        `pkg-1.0.${extension}`,
+        compress(
+          tool,
+          args,
+          writeTar([
+            { name: "pkg-1.0/", type: "directory" },
+            { name: "pkg-1.0/setup.py", data: "print('hi')\n" },
+            { name: "pkg-1.0/bin/run", data: "#!/bin/sh\n", mode: 0o755 },
+            { name: "pkg-1.0/pkg/__init__.py", data: "" },
+            { name: "pkg-1.0/pkg/alias.py", type: "symlink", linkname: "__init__.py" },
+          ]),
+        ),
+      );
+      assert.equal(tree, join(into, "pkg-1.0"));
+      assert.equal(readFileSync(join(tree, "setup.py"), "utf8"), "print('hi')\n");
+      assert.equal(lstatSync(join(tree, "bin/run")).mode & 0o111, 0o111);
+      assert.equal(readlinkSync(join(tree, "pkg/alias.py")), "__init__.py");
+    });
+
+    test("a large archive (several MB, many decoder blocks) comes out whole", async () => {
+      // Pseudo-random text compresses poorly, so it spans many bzip2 blocks and xz chunks.
+      let seed = 7;
+      const big = Buffer.alloc(3 << 20);
+      for (let i = 0; i < big.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        big[i] = 97 + ((seed >>> 24) % 26);
+      }
+      const { tree } = await extract(
+        `big-1.0.${extension}`,
+        compress(
+          tool,
+          args,
+          writeTar([
+            { name: "big-1.0/data.txt", data: big },
+            { name: "big-1.0/after.py", data: "last\n" },
+          ]),
+        ),
+      );
+      assert.ok(readFileSync(join(tree, "data.txt")).equals(big));
+      assert.equal(readFileSync(join(tree, "after.py"), "utf8"), "last\n");
+    });
+
+    test("an entry with `..` or an outside symlink is refused and nothing escapes", async () => {
+      for (const [entries, pattern] of [
+        [[{ name: "pkg-1.0/../../evil.py", data: "x" }], /`\.\.` component/],
+        [[{ name: "pkg-1.0/link", type: "symlink", linkname: "/etc/passwd" }], /symbolic link/],
+      ] as [TarEntry[], RegExp][]) {
+        const before = readdirSync(root).length;
+        await refused(
+          `evil-1.0.${extension}`,
+          compress(tool, args, writeTar(entries)),
+          "sdist-unsafe-entry",
+          pattern,
+        );
+        assert.equal(readdirSync(root).length, before + 2);
+        assert.ok(!readdirSync(root).includes("evil.py"));
+      }
+    });
+
+    test("a truncated or corrupt file fails with sdist-invalid naming the file", async () => {
+      const whole = compress(
+        tool,
+        args,
+        writeTar([{ name: "pkg-1.0/setup.py", data: "print('hi')\n".repeat(2000) }]),
+      );
+      const truncated = whole.subarray(0, Math.floor(whole.length / 2));
+      const corrupt = Buffer.from(whole);
+      corrupt.fill(0x55, 20, 60);
+      for (const bytes of [truncated, corrupt]) {
+        await assert.rejects(extract(`bad-1.0.${extension}`, bytes), (error: unknown) => {
+          assert.ok(error instanceof PuffinError);
+          assert.equal(error.code, "sdist-invalid");
+          assert.match(error.message, new RegExp(`bad-1\\.0\\.${extension.replace(".", "\\.")}`));
+          assert.match(error.message, what);
+          return true;
+        });
+      }
+    });
+  });
+}
