@@ -149,10 +149,14 @@ async function extractTarArchive({ archive, destination, display, compression }:
     if (compression === undefined) {
       await extractTar({ ...options, file: archive });
     } else {
-      await unpackStream(decompressedChunks(archive, compression), extractTar(options), {
-        display,
-        compression,
-      });
+      await unpackStream(
+        decompressedChunks(archive, compression, { display }),
+        extractTar(options),
+        {
+          display,
+          compression,
+        },
+      );
     }
   } catch (error) {
     if (refused !== undefined) throw refused;
@@ -168,8 +172,9 @@ async function extractTarArchive({ archive, destination, display, compression }:
 
 /**
  * Writes the decompressed tar into `unpack` with back-pressure and waits until every entry is
- * written. A decoding failure aborts the extraction as `sdist-invalid` naming the compression;
- * a tar failure is rethrown as is.
+ * written. A decoding failure aborts the extraction as `sdist-invalid` naming the compression
+ * (a `PuffinError` of the decoder's, such as `sdist-too-large`, as it is); a tar failure is
+ * rethrown as is.
  */
 async function unpackStream(
   chunks: AsyncIterable<Uint8Array>,
@@ -189,13 +194,13 @@ async function unpackStream(
       }
     }
   } catch (error) {
-    const invalid = new PuffinError(
+    unpack.abort(new Error("the decompression failed"));
+    if (error instanceof PuffinError) throw error;
+    throw new PuffinError(
       "sdist-invalid",
       `Failed to extract ${display}: its ${COMPRESSION_NAMES[compression]} data is truncated or corrupt`,
       { cause: error },
     );
-    unpack.abort(new Error("the decompression failed"));
-    throw invalid;
   }
   unpack.end();
   await finished;

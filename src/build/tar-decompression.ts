@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { PuffinError } from "../support/index.ts";
 
 /**
  * Compressions of `.tar.*` source distributions that Node.js (`node:zlib`, Node 20) cannot
@@ -37,12 +38,14 @@ export async function xzOrLzma(archive: string): Promise<"xz" | "lzma"> {
  * - bzip2: `unbzip2-stream`, streaming (one block of at most 900 kB at a time);
  * - xz: `xz-decompress` (xz-embedded compiled to WebAssembly), streaming;
  * - LZMA-alone: `js-lzma`, whole-file (the format is legacy and rare; no streaming decoder was
- *   found), its output gathered in 1 MiB chunks.
+ *   found), its output gathered in 1 MiB chunks in memory, so it is refused past `lzmaLimit`
+ *   bytes (`sdist-too-large`, naming `display`): a small file must not exhaust memory.
  * A truncated or corrupt file makes the iteration throw the decoder's error.
  */
 export function decompressedChunks(
   archive: string,
   compression: TarCompression,
+  { display, lzmaLimit = LZMA_LIMIT }: { display: string; lzmaLimit?: number },
 ): AsyncIterable<Uint8Array> {
   switch (compression) {
     case "bzip2":
@@ -50,7 +53,7 @@ export function decompressedChunks(
     case "xz":
       return xzChunks(archive);
     case "lzma":
-      return lzmaChunks(archive);
+      return lzmaChunks(archive, display, lzmaLimit);
   }
 }
 
@@ -90,13 +93,26 @@ async function* xzChunks(archive: string): AsyncGenerator<Uint8Array> {
 
 const LZMA_CHUNK = 1 << 20;
 
-async function* lzmaChunks(archive: string): AsyncGenerator<Uint8Array> {
+/** The most an LZMA-alone sdist may decompress to (1 GiB): far beyond any real project. */
+export const LZMA_LIMIT = 1 << 30;
+
+async function* lzmaChunks(
+  archive: string,
+  display: string,
+  limit: number,
+): AsyncGenerator<Uint8Array> {
   const { default: lzma } = await import("js-lzma");
   const input = await readFile(archive);
   const decoded: Uint8Array[] = [];
   let chunk = new Uint8Array(LZMA_CHUNK);
   let length = 0;
   let offset = 0;
+  let total = 0;
+  const tooLarge = new PuffinError(
+    "sdist-too-large",
+    `Failed to extract ${display}: its LZMA data decompresses to more than ${limit} bytes`,
+    { hint: "LZMA-alone archives are decoded in memory; repack the sdist as .tar.gz or .tar.xz." },
+  );
   try {
     lzma.decompressFile(
       {
@@ -110,6 +126,7 @@ async function* lzmaChunks(archive: string): AsyncGenerator<Uint8Array> {
       },
       {
         writeByte: (byte) => {
+          if (++total > limit) throw tooLarge;
           chunk[length++] = byte;
           if (length === LZMA_CHUNK) {
             decoded.push(chunk);

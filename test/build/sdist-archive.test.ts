@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { extractSdist } from "../../src/build/index.ts";
+import { decompressedChunks } from "../../src/build/tar-decompression.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { type TarEntry, writeTar, writeTarGz } from "../support/tar-writer.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -271,3 +272,26 @@ for (const { extension, tool, args, what } of COMPRESSED) {
     });
   });
 }
+
+describe("an LZMA-alone archive, decoded in memory", {
+  skip: spawnSync("xz", ["--version"]).status === 0 ? false : "no `xz` command on this machine",
+}, () => {
+  test("is refused past the size limit (a small file must not exhaust memory)", async () => {
+    // 4 MiB of zeros compresses to a few hundred bytes: a bomb in miniature.
+    const archive = join(root, "bomb-1.0.tar.lzma");
+    writeFileSync(archive, compress("xz", ["--format=lzma", "-c"], Buffer.alloc(4 << 20)));
+    const drain = async (lzmaLimit: number) => {
+      let bytes = 0;
+      const chunks = decompressedChunks(archive, "lzma", { display: "bomb", lzmaLimit });
+      for await (const chunk of chunks) bytes += chunk.length;
+      return bytes;
+    };
+    assert.equal(await drain(4 << 20), 4 << 20);
+    await assert.rejects(drain(1 << 20), (error: unknown) => {
+      assert.ok(error instanceof PuffinError);
+      assert.equal(error.code, "sdist-too-large");
+      assert.match(error.message, /Failed to extract bomb: .* more than 1048576 bytes/);
+      return true;
+    });
+  });
+});
