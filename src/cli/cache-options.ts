@@ -9,7 +9,7 @@ import type { CommandContext } from "./command-context.ts";
  */
 
 /** The global cache options as commander parses them (`--no-cache` sets `cache: false`). */
-interface CacheOptions {
+export interface CacheOptions {
   cacheDir?: string;
   cache?: boolean;
 }
@@ -19,7 +19,14 @@ export function cacheSettings(
   command: Command,
   context: Pick<CommandContext, "env" | "cwd">,
 ): CacheSettings {
-  const options = command.optsWithGlobals<CacheOptions>();
+  return cacheSettingsFrom(command.optsWithGlobals<CacheOptions>(), context);
+}
+
+/** `cacheSettings` from options already parsed (the fast path of `run-cli.ts`). */
+export function cacheSettingsFrom(
+  options: CacheOptions,
+  context: Pick<CommandContext, "env" | "cwd">,
+): CacheSettings {
   return {
     cacheDir: options.cacheDir,
     noCache: options.cache === false,
@@ -30,6 +37,11 @@ export function cacheSettings(
 
 /** The cache of an invocation (see `cacheSettings`). */
 export async function openCache(command: Command, context: CommandContext): Promise<Cache> {
+  return openCacheWith(cacheSettings(command, context));
+}
+
+/** Opens the cache these settings describe, loading the cache module on first use. */
+export async function openCacheWith(settings: CacheSettings): Promise<Cache> {
   const { Cache } = await import("../cache/index.ts");
-  return Cache.fromSettings(cacheSettings(command, context));
+  return Cache.fromSettings(settings);
 }

@@ -1,1 +1,2 @@
-export { type CliContext, runCli } from "./program.ts";
+export type { CliContext } from "./cli-context.ts";
+export { runCli } from "./run-cli.ts";

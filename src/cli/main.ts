@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from "./program.ts";
+import { runCli } from "./run-cli.ts";
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,

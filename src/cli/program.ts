@@ -1,74 +1,54 @@
-import { Command, CommanderError, Option } from "commander";
-import { log, PuffinError, setLogSink } from "../support/index.ts";
-import { COLOR_CHOICES, type ColorChoice, useColor } from "./color.ts";
+import { Command, CommanderError } from "commander";
+import {
+  type CliContext,
+  failureStatus,
+  type GlobalOptions,
+  printerFor,
+  startLogging,
+  stopLogging,
+} from "./cli-context.ts";
 import type { CommandContext } from "./command-context.ts";
 import { registerVenvCommand } from "./commands/venv.ts";
-import { ExitStatus, ExitWith } from "./exit-status.ts";
-import { Printer, type Streams, type Verbosity } from "./printer.ts";
-import { PUFFIN_VERSION } from "./version.ts";
-
-/** The process-level inputs of one CLI invocation, injected so tests run it in-process. */
-export interface CliContext {
-  env: NodeJS.ProcessEnv;
-  streams: Streams & { stderr: { isTTY?: boolean } };
-  /** The directory relative paths are taken from; the process's own when absent. */
-  cwd?: string;
-  /** Reads all of stdin (`pip compile -`); the process's own stdin when absent. */
-  readStdin?: () => Promise<Uint8Array>;
-}
-
-interface GlobalOptions {
-  quiet?: boolean;
-  verbose: number;
-  color: ColorChoice;
-}
+import { ExitStatus } from "./exit-status.ts";
+import {
+  GLOBAL_OPTIONS,
+  optionFlags,
+  registerOptions,
+  VERSION_OPTION,
+  VERSION_TEXT,
+} from "./option-specs.ts";
 
 const USAGE_FOOTER = "\nFor more information, try '--help'.\n";
 
 /**
- * Runs `puffin ARGS…` and resolves to the exit status. Never throws: every failure is printed
- * (`error: …`) and mapped to an exit status, 2 for a command line that cannot be understood.
+ * Runs `puffin ARGS…` through commander (every command line `runCli`'s fast path does not take)
+ * and resolves to the exit status. Never throws: every failure is printed (`error: …`) and
+ * mapped to an exit status, 2 for a command line that cannot be understood.
  */
-export async function runCli(args: readonly string[], context: CliContext): Promise<number> {
+export async function runProgram(args: readonly string[], context: CliContext): Promise<number> {
   const program = await buildProgram(context, args);
   try {
     await program.parseAsync([...args], { from: "user" });
     return ExitStatus.Success;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
-    if (error instanceof ExitWith) return error.status;
-    const printer = printerFor(program.opts<GlobalOptions>(), context);
-    printer.error(error);
-    return error instanceof PuffinError ? ExitStatus.Failure : ExitStatus.Error;
+    return failureStatus(error, printerFor(program.opts<GlobalOptions>(), context));
   } finally {
-    setLogSink(undefined, { debug: false, trace: false });
+    stopLogging();
   }
 }
 
-/** The program with its global options and hooks, and no commands yet. */
-function baseProgram(context: CliContext): { program: Command; commandContext: CommandContext } {
+/**
+ * The whole program, its commands loaded on demand: the global options (`GLOBAL_OPTIONS`) and
+ * hooks, `venv`, `cache` and the `pip` group.
+ */
+export async function buildProgram(context: CliContext, args: readonly string[]): Promise<Command> {
   const program = new Command("puffin")
     .description("An extremely fast Python package manager.")
     .usage("[OPTIONS] <COMMAND>")
-    .version(`puffin ${PUFFIN_VERSION}`, "-V, --version", "Print version")
-    .helpOption("-h, --help", "Print help")
-    .option("-q, --quiet", "Do not print any output")
-    .option(
-      "-v, --verbose",
-      "Use verbose output (repeat for more: -vv)",
-      (_value: string, previous: number) => previous + 1,
-      0,
-    )
-    .addOption(
-      new Option("--color <WHEN>", "Control colors in output")
-        .choices(COLOR_CHOICES)
-        .default("auto"),
-    )
-    .option("--cache-dir <CACHE_DIR>", "Path to the cache directory [env: PUFFIN_CACHE_DIR=]")
-    .option(
-      "-n, --no-cache",
-      "Avoid reading from or writing to the cache, instead using a temporary directory for the duration of the operation [env: PUFFIN_NO_CACHE=]",
-    )
+    .version(VERSION_TEXT, optionFlags(VERSION_OPTION), VERSION_OPTION.description)
+    .helpOption("-h, --help", "Print help");
+  registerOptions(program, GLOBAL_OPTIONS)
     .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({
@@ -81,12 +61,7 @@ function baseProgram(context: CliContext): { program: Command; commandContext: C
     });
 
   program.hook("preAction", (command) => {
-    const printer = printerFor(command.opts<GlobalOptions>(), context);
-    setLogSink((level, message) => printer.log(level, message), {
-      debug: printer.verbosity >= 1,
-      trace: printer.verbosity >= 2,
-    });
-    log.debug(`puffin ${PUFFIN_VERSION}`);
+    startLogging(printerFor(command.opts<GlobalOptions>(), context));
   });
 
   const commandContext: CommandContext = {
@@ -94,21 +69,6 @@ function baseProgram(context: CliContext): { program: Command; commandContext: C
     cwd: context.cwd ?? process.cwd(),
     printer: () => printerFor(program.opts<GlobalOptions>(), context),
   };
-  return { program, commandContext };
-}
-
-/**
- * The program for `args`. A plain `puffin venv …` (see `fitsLeanVenv`) gets a program with only
- * the `venv` command in its lean form, which loads a fraction of the CLI: creating a virtual
- * environment is measured against `python -m venv`, and Node's startup is already most of it.
- * Everything else gets the full program, its commands loaded on demand.
- */
-export async function buildProgram(context: CliContext, args: readonly string[]): Promise<Command> {
-  const lean = baseProgram(context);
-  const venv = registerVenvCommand(lean.program, lean.commandContext);
-  if (fitsLeanVenv(args, lean.program, venv)) return lean.program;
-
-  const { program, commandContext } = baseProgram(context);
   const [
     { addIndexOptions },
     { registerCacheCommand },
@@ -158,45 +118,6 @@ export async function buildProgram(context: CliContext, args: readonly string[])
     });
   });
   return program;
-}
-
-/**
- * True when `args` is `[global options] venv [PATH] [venv options]` with only options the lean
- * program defines (not `--seed`, the index options or help), each as `--name VALUE`,
- * `--name=VALUE`, `-x VALUE` or a lone flag, global options before `venv` and the command's
- * own after it. Both programs parse such arguments identically (commander does it in both);
- * every other spelling, even a valid one such as `-qp 3.12`, takes the full program.
- */
-function fitsLeanVenv(args: readonly string[], program: Command, venv: Command): boolean {
-  let command = program;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
-    if (arg === "-" || !arg.startsWith("-")) {
-      if (command === program) {
-        if (arg !== venv.name()) return false;
-        command = venv;
-      }
-      continue;
-    }
-    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = equals === -1 ? arg : arg.slice(0, equals);
-    const option = command.options.find((known) => known.long === flag || known.short === flag);
-    if (option === undefined || option.optional) return false;
-    if (option.required) {
-      if (equals === -1) index++;
-    } else if (equals !== -1) {
-      return false;
-    }
-  }
-  return command === venv;
-}
-
-function printerFor(options: Partial<GlobalOptions>, context: CliContext): Printer {
-  const verbosity: Verbosity = options.quiet
-    ? -1
-    : (Math.min(options.verbose ?? 0, 2) as 0 | 1 | 2);
-  const color = useColor(options.color ?? "auto", context.env, context.streams.stderr);
-  return new Printer(context.streams, verbosity, color);
 }
 
 /** Help and version exit 0; every other command-line problem exits 2. */

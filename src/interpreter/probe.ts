@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { markerEnvironmentFromRecord } from "../pep508/index.ts";
 import { PuffinError } from "../support/index.ts";
 import type { InterpreterInfo, SchemePaths } from "./interpreter.ts";
@@ -17,8 +16,11 @@ export interface ProcessOutput {
  */
 export type ProcessRunner = (program: string, args: readonly string[]) => Promise<ProcessOutput>;
 
-export const runProcess: ProcessRunner = (program, args) =>
-  new Promise((resolve, reject) => {
+export const runProcess: ProcessRunner = async (program, args) => {
+  // Loaded on first use: a warm run, whose interpreters are all cached, never starts a process,
+  // and `node:child_process` (with `net` and `dgram` behind it) costs a few ms to load.
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve, reject) => {
     execFile(
       program,
       [...args],
@@ -33,6 +35,7 @@ export const runProcess: ProcessRunner = (program, args) =>
       },
     );
   });
+};
 
 /**
  * Runs the probe script with `executable` and returns what it reports. `-I` (isolated mode)

@@ -54,6 +54,89 @@ describe("the built package", {
     }
   });
 
+  // `puffin --version` and a plain `puffin venv` are measured against Python's startup: they
+  // load one file and two files, and never commander (see scripts/build.mjs).
+  const distDir = new URL("dist/", root);
+  // A message code only commander's own source holds.
+  const commanderMarker = "commander.unknownOption";
+  test("the CLI entry and the venv file import only Node built-ins and hold no commander", () => {
+    for (const name of ["puffin.js", "puffin-venv.js"]) {
+      const text = readFileSync(new URL(name, distDir), "utf8");
+      const imports = [...text.matchAll(/^import\b[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)];
+      const specifiers = imports.map((match) => match[1] ?? match[2]);
+      assert.ok(specifiers.length > 0, `${name} has static imports to check`);
+      for (const specifier of specifiers) {
+        assert.match(specifier!, /^node:/, `${name} imports only built-ins statically`);
+      }
+      assert.ok(!text.includes(commanderMarker), `${name} holds no commander`);
+    }
+    const program = readFileSync(new URL("puffin-program.js", distDir), "utf8");
+    assert.match(program, /from "\.\/chunks\//, "the program's chunks are imported statically");
+  });
+
+  /** The files of dist/ a run of the bundle loads, in order (an ESM loader hook records them). */
+  function loadedFiles(args: string[]): { files: string[]; status: number | null } {
+    const hooks = join(dir, "record-loads.mjs");
+    writeFileSync(
+      hooks,
+      [
+        'import { appendFileSync } from "node:fs";',
+        "export async function load(url, context, next) {",
+        '  if (url.startsWith("file:")) appendFileSync(process.env.PUFFIN_TEST_LOADS, url + "\\n");',
+        "  return next(url, context);",
+        "}",
+      ].join("\n"),
+    );
+    const register = join(dir, "register-loads.mjs");
+    writeFileSync(
+      register,
+      `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+    );
+    const record = join(dir, `loads-${args.join("-").replace(/\W+/g, "_")}.txt`);
+    writeFileSync(record, "");
+    const result = spawnSync(process.execPath, ["--import", register, bin, ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, PUFFIN_TEST_LOADS: record },
+    });
+    const files = readFileSync(record, "utf8")
+      .split("\n")
+      .filter((url) => url.startsWith(distDir.href))
+      .map((url) => url.slice(distDir.href.length));
+    return { files, status: result.status };
+  }
+
+  test("`puffin --version` loads puffin.js alone", () => {
+    assert.deepEqual(loadedFiles(["--version"]), { files: ["puffin.js"], status: 0 });
+  });
+
+  test("`puffin venv` loads puffin.js and puffin-venv.js, nothing else", {
+    skip: python === undefined ? "no pyenv Python 3.8+ on this machine" : false,
+  }, () => {
+    const args = [
+      "-q",
+      "--cache-dir",
+      join(dir, "cache"),
+      "venv",
+      "loaded",
+      "-p",
+      python!.executable,
+    ];
+    assert.deepEqual(loadedFiles(args), { files: ["puffin.js", "puffin-venv.js"], status: 0 });
+  });
+
+  test("other command lines load commander's program", () => {
+    const { files, status } = loadedFiles(["venv", "--help"]);
+    assert.equal(status, 0);
+    assert.equal(files[0], "puffin.js");
+    assert.ok(files.includes("puffin-program.js"));
+    assert.ok(!files.includes("puffin-venv.js"));
+    const commander = files.filter((file) =>
+      readFileSync(new URL(file, distDir), "utf8").includes(commanderMarker),
+    );
+    assert.equal(commander.length, 1, "one of the loaded files is commander's chunk");
+  });
+
   test("an unknown flag exits 2 from the bundle too", () => {
     const result = spawnSync(process.execPath, [bin, "--no-such-flag"], { encoding: "utf8" });
     assert.equal(result.status, 2);

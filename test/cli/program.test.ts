@@ -73,3 +73,44 @@ describe("color policy", () => {
     test(name, () => assert.equal(useColor(...args), expected));
   }
 });
+
+describe("help text (built from the option specs the fast path also reads)", () => {
+  test("`puffin --help` lists the global options exactly so", async () => {
+    const { stdout } = await puffin(["--help"]);
+    const options = stdout.slice(stdout.indexOf("Options:"), stdout.indexOf("Commands:"));
+    assert.equal(
+      options,
+      [
+        "Options:",
+        "  -V, --version            Print version",
+        "  -q, --quiet              Do not print any output",
+        "  -v, --verbose            Use verbose output (repeat for more: -vv)",
+        '  --color <WHEN>           Control colors in output (choices: "auto", "always",',
+        '                           "never", default: "auto")',
+        "  --cache-dir <CACHE_DIR>  Path to the cache directory [env: PUFFIN_CACHE_DIR=]",
+        "  -n, --no-cache           Avoid reading from or writing to the cache, instead",
+        "                           using a temporary directory for the duration of the",
+        "                           operation [env: PUFFIN_NO_CACHE=]",
+        "  -h, --help               Print help",
+        "",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("`puffin venv --help` shows PATH and the venv options first, in order", async () => {
+    const { stdout } = await puffin(["venv", "--help"]);
+    // Column widths follow the longest option (an index option), so compare words only.
+    const words = stdout.replace(/\s+/g, " ");
+    const expected = [
+      "Usage: puffin venv [options] [PATH] Create a virtual environment Arguments:",
+      'PATH The path of the virtual environment to create (default: ".venv") Options:',
+      "-p, --python <PYTHON> The interpreter to use: a path, an executable name (python3.12) or a version (3.12, >=3.10)",
+      "--prompt <PROMPT> The prompt shown while the environment is active ('.' for the current directory's name)",
+      "--system-site-packages Give the environment access to the base interpreter's site-packages",
+      "--clear Replace an existing virtual environment at PATH",
+      "--seed Install seed packages",
+    ].join(" ");
+    assert.ok(words.startsWith(expected), words);
+  });
+});

@@ -3,7 +3,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { buildProgram } from "../../src/cli/program.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -131,39 +130,4 @@ describe("puffin venv in the CLI's shape", () => {
     const result = spawnSync(process.execPath, [bundle, "venv", "--help"], { encoding: "utf8" });
     assert.equal(result.status, 0);
   });
-});
-
-describe("the lean `venv` program (plain `puffin venv …` loads only what it needs)", () => {
-  const context = { env: {}, streams: { stdout: process.stdout, stderr: process.stderr } };
-  const cases: [string[], "lean" | "full"][] = [
-    [["venv"], "lean"],
-    [
-      ["venv", "env", "--python", "3.12", "--prompt", "x", "--clear", "--system-site-packages"],
-      "lean",
-    ],
-    [["-q", "--cache-dir", "/c", "venv", "-p", "3.12", "env"], "lean"],
-    [["--color=never", "-n", "venv", "--python=3.12", "env"], "lean"],
-    // A value is never mistaken for an option: commander takes it as the value in both programs.
-    [["venv", "-p", "--seed"], "lean"],
-    [["venv", "--seed"], "full"],
-    [["venv", "--index-url", "http://127.0.0.1/simple"], "full"],
-    [["venv", "--help"], "full"],
-    [["venv", "-q"], "full"],
-    [["-qn", "venv"], "full"],
-    [["venv", "--clear=yes"], "full"],
-    [["venv", "--", "-env"], "full"],
-    [["--help"], "full"],
-    [[], "full"],
-    [["pip", "list"], "full"],
-  ];
-  for (const [args, expected] of cases) {
-    test(`puffin ${args.join(" ")}: ${expected}`, async () => {
-      const program = await buildProgram(context, args);
-      const names = program.commands.map((command) => command.name());
-      assert.deepEqual(names, expected === "lean" ? ["venv"] : ["venv", "cache", "pip"]);
-      const venv = program.commands[0]!;
-      const seed = venv.options.some((option) => option.long === "--seed");
-      assert.equal(seed, expected === "full");
-    });
-  }
 });
