@@ -1,6 +1,5 @@
-import { createHash, getHashes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { PuffinError } from "../support/index.ts";
+import { getHashes } from "node:crypto";
+import { hashFile, PuffinError } from "../support/index.ts";
 
 /** `--hash` values of a requirement: algorithm → accepted hex digests (lowercase). */
 export type AllowedHashes = ReadonlyMap<string, readonly string[]>;
@@ -66,18 +65,4 @@ export async function verifyArchive(
   }
   // Every allowed algorithm is computed now, so this decides (or throws a mismatch).
   checkArchiveHashes(await hashFile(await file(), algorithms), allowed, what);
-}
-
-/** Hex digests of a file with each algorithm, in one read. */
-export async function hashFile(
-  path: string,
-  algorithms: readonly string[],
-): Promise<Record<string, string>> {
-  const hashers = algorithms.map((algorithm) => [algorithm, createHash(algorithm)] as const);
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (const [, hasher] of hashers) hasher.update(chunk);
-  }
-  return Object.fromEntries(
-    hashers.map(([algorithm, hasher]) => [algorithm, hasher.digest("hex")]),
-  );
 }

@@ -1,5 +1,4 @@
 import { createHash, getHashes, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +19,7 @@ import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
   createTempDirectory,
+  hashFile,
   OnceMap,
   PuffinError,
   redactCredentials,
@@ -435,19 +435,6 @@ function checkAllowed(
     "hash-mismatch",
     `Hash mismatch for ${display}: expected ${expected}, computed ${compared.algorithm}:${compared.actual}`,
     { hint: "The file is not the one whose hash the requirements file records" },
-  );
-}
-
-async function hashFile(
-  path: string,
-  algorithms: readonly string[],
-): Promise<Record<string, string>> {
-  const hashers = algorithms.map((algorithm) => [algorithm, createHash(algorithm)] as const);
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (const [, hasher] of hashers) hasher.update(chunk);
-  }
-  return Object.fromEntries(
-    hashers.map(([algorithm, hasher]) => [algorithm, hasher.digest("hex")]),
   );
 }
 

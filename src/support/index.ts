@@ -10,6 +10,7 @@ export {
 export { errorChain, PuffinError } from "./error.ts";
 export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";
 export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
+export { hashFile } from "./hash-file.ts";
 export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";
 export { isProcessAlive } from "./process-liveness.ts";
