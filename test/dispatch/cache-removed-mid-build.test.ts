@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cacheProblems, walk } from "../support/cache-audit.ts";
+import { handWrittenWheelBackend, inTreeBackendPyproject } from "../support/in-tree-backend.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
@@ -22,31 +23,14 @@ const skip = python === undefined ? "no pyenv Python 3.12 on this machine" : fal
 const root = testDirectory("cache-removed");
 const env = { PATH: process.env["PATH"] };
 
-/** A PEP 517 backend that writes `slowpkg-1.0-py3-none-any.whl` by hand, slowly. */
+/** A backend that writes a marker when `build_wheel` starts, then sleeps a second. */
 function slowBackend(marker: string): string {
-  return `\
-import os, time, zipfile
-
-MARKER = ${JSON.stringify(marker)}
-FILES = {
-    "slowpkg/__init__.py": "VALUE = 42\\n",
-    "slowpkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\\nName: slowpkg\\nVersion: 1.0\\n",
-    "slowpkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: slow\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-}
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    with open(MARKER, "w") as f:
-        f.write("building")
-    time.sleep(1.0)
-    name = "slowpkg-1.0-py3-none-any.whl"
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as wheel:
-        for path, text in FILES.items():
-            wheel.writestr(path, text)
-        record = "".join("%s,,\\n" % path for path in FILES) + "slowpkg-1.0.dist-info/RECORD,,\\n"
-        wheel.writestr("slowpkg-1.0.dist-info/RECORD", record)
-    return name
-`;
+  return handWrittenWheelBackend({
+    name: "slowpkg",
+    version: "1.0",
+    module: "VALUE = 42\n",
+    before: `with open(${JSON.stringify(marker)}, "w") as f:\n    f.write("building")\ntime.sleep(1.0)`,
+  });
 }
 
 const CASES = [
@@ -82,13 +66,7 @@ describe("deleting the cache while a build runs", { skip }, () => {
         name: "slowpkg",
         version: "1.0",
         omitPkgInfo,
-        pyproject: [
-          "[build-system]",
-          "requires = []",
-          'build-backend = "slow_backend"',
-          'backend-path = ["_backend"]',
-          "",
-        ].join("\n"),
+        pyproject: inTreeBackendPyproject("slow_backend"),
         files: { "_backend/slow_backend.py": slowBackend(marker) },
       });
       const target = await venvs.create(`venv-${index}`);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { handWrittenWheelBackend, inTreeBackendPyproject } from "../support/in-tree-backend.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { writeSdist } from "../support/sdist-builder.ts";
@@ -22,30 +23,14 @@ const root = testDirectory("concurrent-builds");
 const checkout = new URL("../../", import.meta.url).pathname;
 const main = join(checkout, "src", "cli", "main.ts");
 
-/** A PEP 517 backend that logs each build to `log`, sleeps, and writes the wheel by hand. */
+/** A backend that logs each build to `log`, then sleeps so that the second process meets it. */
 function loggingBackend(log: string): string {
-  return `\
-import os, time, zipfile
-
-FILES = {
-    "twice/__init__.py": "VALUE = 2\\n",
-    "twice-1.0.dist-info/METADATA": "Metadata-Version: 2.1\\nName: twice\\nVersion: 1.0\\n",
-    "twice-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: log\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-}
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    with open(${JSON.stringify(log)}, "a") as f:
-        f.write("built by %d\\n" % os.getpid())
-    time.sleep(1.5)
-    name = "twice-1.0-py3-none-any.whl"
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as wheel:
-        for path, text in FILES.items():
-            wheel.writestr(path, text)
-        record = "".join("%s,,\\n" % path for path in FILES) + "twice-1.0.dist-info/RECORD,,\\n"
-        wheel.writestr("twice-1.0.dist-info/RECORD", record)
-    return name
-`;
+  return handWrittenWheelBackend({
+    name: "twice",
+    version: "1.0",
+    module: "VALUE = 2\n",
+    before: `with open(${JSON.stringify(log)}, "a") as f:\n    f.write("built by %d\\n" % os.getpid())\ntime.sleep(1.5)`,
+  });
 }
 
 describe("two processes building the same sdist at once", { skip }, () => {
@@ -61,13 +46,7 @@ describe("two processes building the same sdist at once", { skip }, () => {
     writeSdist(links, {
       name: "twice",
       version: "1.0",
-      pyproject: [
-        "[build-system]",
-        "requires = []",
-        'build-backend = "log_backend"',
-        'backend-path = ["_backend"]',
-        "",
-      ].join("\n"),
+      pyproject: inTreeBackendPyproject("log_backend"),
       files: { "_backend/log_backend.py": loggingBackend(log) },
     });
     const targets = await Promise.all([venvs.create("one"), venvs.create("two")]);
