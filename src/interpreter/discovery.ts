@@ -94,11 +94,11 @@ async function findRequested(text: string, options: DiscoveryOptions): Promise<I
       throw search.failure(`No working \`${request.name}\` found on PATH`);
     }
     case "version": {
-      const candidates = [
-        ...pathCandidates(versionedNames(request), options.env, options.cwd),
-        ...pyenvCandidates(request, options.env),
-      ];
-      for (const candidate of candidates) {
+      const candidates = function* () {
+        yield* pathCandidates(versionedNames(request), options.env, options.cwd);
+        yield* pyenvCandidates(request, options.env);
+      };
+      for (const candidate of candidates()) {
         const interpreter = await search.probe(candidate, (found) =>
           versionMatches(request, found.version),
         );
@@ -165,11 +165,15 @@ class Search {
  * Executables named `names` in the PATH directories, in PATH order (each directory tried for
  * every name before the next directory). A pyenv shim is replaced by the interpreter it would
  * run (see `resolvePyenvShim`), so no shell is started and the interpreter cache applies.
+ * Lazily: the search usually ends at the first candidate, and the rest of PATH is not read.
  */
-function pathCandidates(names: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string[] {
+function* pathCandidates(
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Generator<string> {
   const pyenv = pyenvRoot(env);
   const shims = pyenv === undefined ? undefined : join(pyenv, "shims");
-  const candidates: string[] = [];
   for (const directory of (env["PATH"] ?? "").split(delimiter)) {
     if (directory === "") continue;
     for (const name of names) {
@@ -177,13 +181,12 @@ function pathCandidates(names: readonly string[], env: NodeJS.ProcessEnv, cwd: s
       if (!isExecutable(path)) continue;
       if (pyenv !== undefined && dirname(path) === shims) {
         const target = resolvePyenvShim(pyenv, name, env, cwd);
-        if (target !== undefined) candidates.push(target);
+        if (target !== undefined) yield target;
       } else {
-        candidates.push(path);
+        yield path;
       }
     }
   }
-  return candidates;
 }
 
 /** `PYENV_ROOT`, else `~/.pyenv` when it exists. */
@@ -263,10 +266,14 @@ function pyenvCandidates(
   return versions.map(([, executable]) => executable);
 }
 
+// The checks below run for every PATH directory: a missing path answers `undefined` instead of
+// throwing (`throwIfNoEntry`), since building an exception costs more than the `stat` itself.
+
 function isExecutable(path: string): boolean {
+  if (!isFile(path)) return false;
   try {
     accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
+    return true;
   } catch {
     return false;
   }
@@ -274,7 +281,7 @@ function isExecutable(path: string): boolean {
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
@@ -282,7 +289,7 @@ function isFile(path: string): boolean {
 
 function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
   } catch {
     return false;
   }
