@@ -1,8 +1,8 @@
 // The machines' offline index, as `pip config list` names it: two PEP 503 trees (each a `simple/`
 // whose pages link `../../files/X`, and the `files/` beside it) and a find-links directory. The
 // benchmark reaches it through `file://` URLs, or through a loopback HTTP server (Python's
-// `http.server` over the directory holding both trees, speaking HTTP/1.1), because pip reads `file://` wheels in
-// place and only HTTP shows what a cold cache costs it.
+// `http.server` over the directory holding both trees, speaking HTTP/1.1), because pip reads
+// `file://` wheels in place and only HTTP shows what a cold cache costs it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
@@ -58,14 +58,19 @@ export function pipIndexFlags(urls: IndexUrls): string[] {
 /**
  * Python's `http.server` (threaded, quiet) speaking HTTP/1.1 with keep-alive, as real indexes do;
  * its default HTTP/1.0, one connection per request, is not what any tool meets in practice.
+ * Its listen backlog is raised from `socketserver`'s 5 to 128 (nginx's default is 511): with 5,
+ * a client opening more connections at once than that has its extra SYNs dropped, and the
+ * kernel retries them only after a second, so every parallel client paid a fixed ~1 s.
  */
 const SERVER = `
 import functools, http.server, sys
 class Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args): pass
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128
 handler = functools.partial(Handler, directory=sys.argv[1])
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+server = Server(("127.0.0.1", 0), handler)
 print("serving on port %d " % server.server_address[1])
 server.serve_forever()
 `;

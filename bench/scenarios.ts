@@ -306,6 +306,23 @@ export function venvScenario(bench: Bench): Contender[] {
     creating(bench, "python -m venv --without-pip", python, ["-m", "venv", "--without-pip"]),
     creating(bench, "python -m venv", python, ["-m", "venv"]),
     nodeFloor,
+    // Not a peer but Puffin's own `--seed` (pip, setuptools, wheel from the warm cache), shown
+    // beside `python -m venv`, which seeds pip too; its ratio column compares it with plain
+    // `puffin venv`, so it is a reference row, never charted.
+    {
+      ...creating(bench, "puffin venv --seed (warm cache)", process.execPath, [
+        bench.puffin,
+        "-q",
+        "--cache-dir",
+        cache,
+        "venv",
+        "--seed",
+        "--python",
+        python,
+        ...puffinIndexFlags(bench.file),
+      ]),
+      reference: true,
+    },
   ];
   if (bench.virtualenv !== undefined) {
     contenders.splice(3, 0, creating(bench, "virtualenv", bench.virtualenv, ["-m", "virtualenv"]));
