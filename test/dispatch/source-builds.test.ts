@@ -6,8 +6,8 @@
 // and imported by Python.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { BuildOptions } from "../../src/build-context/index.ts";
@@ -43,7 +43,7 @@ import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { testRegistry } from "../support/registry.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { buildSdist } from "../support/sdist-builder.ts";
-import { testDirectory } from "../support/temp-dir.ts";
+import { testDirectory, writeTree } from "../support/temp-dir.ts";
 
 const python = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 12);
 const skip = python === undefined ? "no pyenv Python 3.12 on this machine" : false;
@@ -78,10 +78,7 @@ function projectFiles(
 }
 
 function writeProject(directory: string, project: string, version: string, deps: string[] = []) {
-  for (const [file, text] of Object.entries(projectFiles(project, version, deps))) {
-    mkdirSync(dirname(join(directory, file)), { recursive: true });
-    writeFileSync(join(directory, file), text);
-  }
+  writeTree(directory, projectFiles(project, version, deps));
 }
 
 describe("source builds through dispatch", { skip }, () => {

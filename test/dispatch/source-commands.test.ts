@@ -4,8 +4,8 @@
 // by the test and an editable project; into a real venv of a pyenv Python 3.12.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { findGit, GitRepository } from "../support/git-repository.ts";
@@ -13,7 +13,7 @@ import { IndexServer } from "../support/index-server.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { buildSdist } from "../support/sdist-builder.ts";
-import { testDirectory } from "../support/temp-dir.ts";
+import { testDirectory, writeTree } from "../support/temp-dir.ts";
 
 const python = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 12);
 const skip =
@@ -43,13 +43,6 @@ function project(name: string, version: string): Record<string, string> {
   };
 }
 
-function write(directory: string, files: Record<string, string>): void {
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(directory, file)), { recursive: true });
-    writeFileSync(join(directory, file), text);
-  }
-}
-
 describe("pip compile and pip sync with source builds", { skip }, () => {
   let server: IndexServer;
   let venvPython: string;
@@ -64,8 +57,8 @@ describe("pip compile and pip sync with source builds", { skip }, () => {
       directory: backends,
       files: [buildSdist({ name: "sdonly", version: "1.0", dependencies: ["tomli"] })],
     });
-    write(join(root, "localproj"), project("localproj", "2.0"));
-    write(join(root, "editproj"), project("editproj", "0.1"));
+    writeTree(join(root, "localproj"), project("localproj", "2.0"));
+    writeTree(join(root, "editproj"), project("editproj", "0.1"));
     const repository = GitRepository.create(join(root, "repo"));
     commit = repository.commit("1.0", project("gitproj", "1.0"));
     repository.git("tag", "v1.0");

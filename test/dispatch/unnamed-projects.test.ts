@@ -6,28 +6,21 @@
 // a pyenv Python 3.12.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { IndexServer } from "../support/index-server.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
-import { testDirectory } from "../support/temp-dir.ts";
+import { testDirectory, writeTree } from "../support/temp-dir.ts";
 
 const python = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 12);
 const skip = python === undefined ? "no pyenv Python 3.12 on this machine" : false;
 const backends = join(import.meta.dirname, "..", "corpora", "build-backends");
 const root = testDirectory("unnamed-projects");
 const env = { PATH: process.env["PATH"] };
-
-function write(directory: string, files: Record<string, string>): void {
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(directory, file)), { recursive: true });
-    writeFileSync(join(directory, file), text);
-  }
-}
 
 describe("bare paths named by their build backend", { skip }, () => {
   let server: IndexServer;
@@ -43,7 +36,7 @@ describe("bare paths named by their build backend", { skip }, () => {
     server = await IndexServer.start({ directory: backends });
     venvs = await RealVenvs.of(python!.executable, root);
     // The name appears nowhere but in the call to setup(): only running it tells.
-    write(join(root, "legacy_proj"), {
+    writeTree(join(root, "legacy_proj"), {
       "setup.py": [
         "from setuptools import setup",
         "NAME = 'legacy' + 'proj'",
@@ -52,7 +45,7 @@ describe("bare paths named by their build backend", { skip }, () => {
       ].join("\n"),
       "legacyproj/__init__.py": "VALUE = 'legacy'\n",
     });
-    write(join(root, "cfg_proj"), {
+    writeTree(join(root, "cfg_proj"), {
       "setup.cfg": "[metadata]\nName = cfgnamed\nversion = 0.5\n\n[options]\npackages = cfgnamed\n",
       "setup.py": "from setuptools import setup\nsetup()\n",
       "cfgnamed/__init__.py": "",

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after } from "node:test";
 
 /**
@@ -12,6 +12,14 @@ export function testDirectory(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `puffin-${prefix}-`));
   after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** Writes `files` (paths relative to `directory`, `/`-separated) under `directory`, making folders. */
+export function writeTree(directory: string, files: Record<string, string | Uint8Array>): void {
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(directory, file)), { recursive: true });
+    writeFileSync(join(directory, file), content);
+  }
 }
 
 /** True when something (a file, a directory, a link to either) is at `path`. */
