@@ -25,6 +25,10 @@ import type { SourceAnnotation } from "../pip-compile/annotations.ts";
 import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
 import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
 import { repeatable } from "../repeatable.ts";
+import {
+  addRequirementSourceOptions,
+  type RequirementSourceOptionValues,
+} from "../requirement-source-options.ts";
 import { addResolverOptions, parseExcludeNewer } from "../resolver-options.ts";
 
 /**
@@ -44,14 +48,13 @@ export interface CompileInvocation {
   readonly readStdin: () => Promise<Uint8Array>;
 }
 
-interface CompileOptions extends IndexOptionValues, BuildOptionValues {
+interface CompileOptions
+  extends IndexOptionValues,
+    BuildOptionValues,
+    RequirementSourceOptionValues {
   outputFile?: string;
   upgrade?: boolean;
   upgradePackage?: string[];
-  constraint?: string[];
-  override?: string[];
-  extra?: string[];
-  allExtras?: boolean;
   resolution: ResolutionMode;
   prerelease?: PrereleaseMode;
   pythonVersion?: string;
@@ -76,7 +79,7 @@ export function registerPipCompileCommand(
   context: CommandContext,
   invocation: CompileInvocation,
 ): void {
-  const command = pip
+  const sourced = pip
     .command("compile")
     .description("Compile a `requirements.in` file to a `requirements.txt` file")
     .argument(
@@ -95,23 +98,11 @@ export function registerPipCompileCommand(
       "-P, --upgrade-package <PACKAGE>",
       "Allow upgrades for a specific package (repeatable)",
       repeatable,
-    )
-    .option(
-      "-c, --constraint <CONSTRAINT>",
-      "Constrain versions using the given requirements files (repeatable)",
-      repeatable,
-    )
-    .option(
-      "--override <OVERRIDE>",
-      "Override versions using the given requirements files (repeatable)",
-      repeatable,
-    )
-    .option(
-      "--extra <EXTRA>",
-      "Include optional dependencies from the given extra of `pyproject.toml` (repeatable)",
-      repeatable,
-    )
-    .option("--all-extras", "Include all optional dependencies of `pyproject.toml`")
+    );
+  const command = addRequirementSourceOptions(sourced, {
+    extra: "`pyproject.toml`",
+    allExtras: "`pyproject.toml`",
+  })
     .option(
       "--python-version <PYTHON_VERSION>",
       "The Python version to resolve for (e.g. `3.11`), patching the interpreter's",

@@ -18,6 +18,10 @@ import {
 import { addInstallOptions } from "../install-options.ts";
 import { repeatable } from "../repeatable.ts";
 import {
+  addRequirementSourceOptions,
+  type RequirementSourceOptionValues,
+} from "../requirement-source-options.ts";
+import {
   addResolverOptions,
   binarySelections,
   parseExcludeNewer,
@@ -35,13 +39,10 @@ interface InstallOptions
   extends EnvironmentOptions,
     IndexOptionValues,
     ResolverOptionValues,
-    BuildOptionValues {
+    BuildOptionValues,
+    RequirementSourceOptionValues {
   requirement?: string[];
   editable?: string[];
-  constraint?: string[];
-  override?: string[];
-  extra?: string[];
-  allExtras?: boolean;
   upgrade?: boolean;
   upgradePackage?: string[];
   deps: boolean;
@@ -55,7 +56,7 @@ interface InstallOptions
 }
 
 export function registerPipInstallCommand(pip: Command, context: CommandContext): void {
-  const command = pip
+  const inputs = pip
     .command("install")
     .description("Install packages into an environment")
     .argument("[PACKAGE...]", "Install all listed packages")
@@ -68,23 +69,11 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
       "-e, --editable <EDITABLE>",
       "Install the editable package based on the provided local file path (repeatable)",
       repeatable,
-    )
-    .option(
-      "-c, --constraint <CONSTRAINT>",
-      "Constrain versions using the given requirements files (repeatable)",
-      repeatable,
-    )
-    .option(
-      "--override <OVERRIDE>",
-      "Override versions using the given requirements files (repeatable)",
-      repeatable,
-    )
-    .option(
-      "--extra <EXTRA>",
-      "Include optional dependencies from the given extra of a `pyproject.toml` given with -r (repeatable)",
-      repeatable,
-    )
-    .option("--all-extras", "Include all optional dependencies of the `pyproject.toml` files")
+    );
+  const command = addRequirementSourceOptions(inputs, {
+    extra: "a `pyproject.toml` given with -r",
+    allExtras: "the `pyproject.toml` files",
+  })
     .option(
       "-U, --upgrade",
       "Allow package upgrades: installed versions are not preferred over newer ones",
