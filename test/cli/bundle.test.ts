@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import { IndexServer } from "../support/index-server.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
@@ -21,9 +21,7 @@ const root = new URL("../../", import.meta.url);
 const bin = new URL("dist/puffin.js", root).pathname;
 const run = promisify(execFile);
 const dir = testDirectory("bundle");
-const python = pyenvPythons()
-  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
-  .at(-1);
+const python = newestPyenvPython();
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
 
 // The built package is what users run; `npm test` builds it before running the tests.

@@ -7,7 +7,7 @@ import { type FastInvocation, parseFastPath } from "../../src/cli/fast-path.ts";
 import { optionKey, VENV_OPTIONS } from "../../src/cli/option-specs.ts";
 import { buildProgram, runProgram } from "../../src/cli/program.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
 const quietContext: CliContext = {
@@ -100,9 +100,7 @@ describe("the fast path reads what commander reads", async () => {
   }
 });
 
-const python = pyenvPythons()
-  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
-  .at(-1);
+const python = newestPyenvPython();
 
 describe("the fast path and commander give the same output and exit status", {
   skip: python === undefined ? "no pyenv Python 3.8+ on this machine" : false,

@@ -22,13 +22,12 @@ import {
   packsePython,
   packseScenarios,
 } from "../support/packse.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython, pyenvPythons } from "../support/pyenv-pythons.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
-const pythons = pyenvPythons();
-const newest = pythons.filter((p) => p.minor[0] === 3 && p.minor[1] >= 8).at(-1);
-const python312 = pythons.find((p) => p.minor[0] === 3 && p.minor[1] === 12);
+const newest = newestPyenvPython();
+const python312 = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 12);
 const scenarios = packseScenarios();
 const root = testDirectory("packse-cli");
 const env = { PUFFIN_CACHE_DIR: join(root, "cache") };

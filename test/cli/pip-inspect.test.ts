@@ -7,14 +7,12 @@ import { installWheels, layoutFor, unzipWheel } from "../../src/installer/index.
 import { findBaseInterpreter, queryInterpreter } from "../../src/interpreter/index.ts";
 import type { DirectUrl } from "../../src/pypi-types/index.ts";
 import { createVenv } from "../../src/venv/index.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel, type WheelSpec } from "../support/wheel-builder.ts";
 
-const python = pyenvPythons()
-  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
-  .at(-1);
+const python = newestPyenvPython();
 const skip = python === undefined ? "no pyenv Python 3.8+ on this machine" : false;
 const root = testDirectory("cli-pip-inspect");
 const cache = Cache.at(join(root, "cache"));

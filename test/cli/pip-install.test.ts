@@ -4,15 +4,13 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { IndexServer } from "../support/index-server.ts";
 import { snapshotTree } from "../support/install-target.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
-const python = pyenvPythons()
-  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
-  .at(-1);
+const python = newestPyenvPython();
 const skip = python === undefined ? "no pyenv Python 3.8+ on this machine" : false;
 const root = testDirectory("cli-pip-install");
 const cacheDir = join(root, "cache");

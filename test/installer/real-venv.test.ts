@@ -14,15 +14,13 @@ import {
 } from "../../src/installer/index.ts";
 import type { Interpreter } from "../../src/interpreter/index.ts";
 import { snapshotTree } from "../support/install-target.ts";
-import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 const run = promisify(execFile);
-const python = pyenvPythons()
-  .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
-  .at(-1);
+const python = newestPyenvPython();
 const skip = python === undefined ? "no pyenv Python 3.8+ on this machine" : false;
 const env = { PATH: "/usr/bin:/bin", PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
 

@@ -31,3 +31,10 @@ export function pyenvPythons(): PyenvPython[] {
   }
   return found.sort((a, b) => a.minor[0] - b.minor[0] || a.minor[1] - b.minor[1]);
 }
+
+/** The newest pyenv CPython that Puffin supports (3.8 or later), or `undefined` when none is. */
+export function newestPyenvPython(): PyenvPython | undefined {
+  return pyenvPythons()
+    .filter((p) => p.minor[0] === 3 && p.minor[1] >= 8)
+    .at(-1);
+}
