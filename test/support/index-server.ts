@@ -4,7 +4,7 @@
 // log of every request.
 //
 //   const server = await IndexServer.start({ files: [buildWheel({ name: "a", version: "1" })] });
-//   server.indexUrl   // http://127.0.0.1:PORT/simple/
+//   server.indexUrl   // http://127.0.0.1:PORT/simple/ (https:// with the `tls` option)
 //   server.requests   // [{ method, path, headers, status }]
 //   await server.close();
 //
@@ -23,6 +23,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DistFilename } from "../../src/filenames/index.ts";
@@ -70,6 +71,8 @@ export interface IndexServerOptions {
   /** Require HTTP Basic auth with these credentials on every path. */
   readonly auth?: { readonly username: string; readonly password: string };
   readonly faults?: readonly Fault[];
+  /** Serve HTTPS with this key and certificate (see `test-ca.ts`) instead of plain HTTP. */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
 
 export interface RecordedRequest {
@@ -149,16 +152,19 @@ export class IndexServer {
 
   static async start(options: IndexServerOptions = {}): Promise<IndexServer> {
     let instance: IndexServer | undefined;
-    const server = createServer((request, response) => {
+    const handler = (request: IncomingMessage, response: ServerResponse) => {
       instance!.#handle(request, response).catch((error: unknown) => {
         response.statusCode = 500;
         response.end(String(error));
       });
-    });
+    };
+    const server =
+      options.tls === undefined ? createServer(handler) : createHttpsServer(options.tls, handler);
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new IndexServer(server, `http://127.0.0.1:${port}`, options);
+    const scheme = options.tls === undefined ? "http" : "https";
+    instance = new IndexServer(server, `${scheme}://127.0.0.1:${port}`, options);
     return instance;
   }
 
