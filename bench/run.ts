@@ -72,9 +72,9 @@ const keeps = (contender: Contender) =>
   contender.tool === "puffin" ||
   contender.reference === true ||
   tools.some((word) => contender.tool.startsWith(word));
-const puffinBin = new URL("../dist/puffin.js", import.meta.url).pathname;
+const puffinBin = new URL("../dist/puffin.cjs", import.meta.url).pathname;
 if (!existsSync(puffinBin)) {
-  console.error("dist/puffin.js not found: run `npm run build` first");
+  console.error("dist/puffin.cjs not found: run `npm run build` first");
   process.exit(1);
 }
 
@@ -190,7 +190,7 @@ try {
     http: server?.urls,
   };
   const state = filesystemOf(values.dir);
-  const compile = spawnSync(process.execPath, [puffinBin, "pip", "compile", "--help"]);
+  const compile = spawnSync(puffinBin, ["pip", "compile", "--help"]);
   for (const set of typeof index === "string" ? [] : sets) {
     const poetrySet =
       typeof poetry === "string" || server === undefined

@@ -15,7 +15,7 @@ export interface Bench {
   readonly root: string;
   /** The interpreter the sets were pinned for; every venv is made from it. */
   readonly python: string;
-  /** The bundled CLI, `dist/puffin.js`. */
+  /** The bundled CLI, `dist/puffin.cjs`, run as users run it (an executable, through its launcher). */
   readonly puffin: string;
   readonly pips: readonly Pip[];
   /** An interpreter that has virtualenv, if one could be installed. */
@@ -76,7 +76,7 @@ function freshVenv(bench: Bench): string {
 const venvOf = (python: string) => join(python, "..", "..");
 
 function puffin(bench: Bench, cache: string, args: readonly string[]): TimedCommand {
-  return { command: process.execPath, args: [bench.puffin, "--cache-dir", cache, ...args] };
+  return { command: bench.puffin, args: ["--cache-dir", cache, ...args] };
 }
 
 /** How one tool resolves, installs and uninstalls a set. */
@@ -283,19 +283,34 @@ function creating(bench: Bench, tool: string, command: string, args: string[]): 
   };
 }
 
-const nodeFloor: Contender = {
-  tool: "node -e '' (Node's startup, a floor)",
-  reference: true,
-  prepare: () => ({ command: process.execPath, args: ["-e", ""] }),
-};
+/**
+ * Node's own startup, as floors (never charted): `node -e ''` in the environment as it is and,
+ * when it sets NODE_EXTRA_CA_CERTS (which makes Node parse every CA certificate before running
+ * anything), also without it, as Puffin's launcher starts Node (see scripts/build.mjs).
+ */
+function nodeFloors(): Contender[] {
+  const floor = (tool: string, env?: NodeJS.ProcessEnv): Contender => ({
+    tool,
+    reference: true,
+    prepare: () => ({ command: process.execPath, args: ["-e", ""], env }),
+  });
+  const floors = [floor("node -e '' (Node's startup, a floor)")];
+  if (process.env["NODE_EXTRA_CA_CERTS"]) {
+    const env = { ...process.env };
+    delete env["NODE_EXTRA_CA_CERTS"];
+    floors.push(
+      floor("node -e '' without NODE_EXTRA_CA_CERTS (as Puffin's launcher starts it)", env),
+    );
+  }
+  return floors;
+}
 
 /** `puffin venv` (its interpreter cache warmed by the warm-up) and the tools it replaces. */
 export function venvScenario(bench: Bench): Contender[] {
   const cache = fresh(bench, "cache");
   const { python } = bench;
   const contenders = [
-    creating(bench, "puffin", process.execPath, [
-      bench.puffin,
+    creating(bench, "puffin", bench.puffin, [
       "-q",
       "--cache-dir",
       cache,
@@ -305,13 +320,12 @@ export function venvScenario(bench: Bench): Contender[] {
     ]),
     creating(bench, "python -m venv --without-pip", python, ["-m", "venv", "--without-pip"]),
     creating(bench, "python -m venv", python, ["-m", "venv"]),
-    nodeFloor,
+    ...nodeFloors(),
     // Not a peer but Puffin's own `--seed` (pip, setuptools, wheel from the warm cache), shown
     // beside `python -m venv`, which seeds pip too; its ratio column compares it with plain
     // `puffin venv`, so it is a reference row, never charted.
     {
-      ...creating(bench, "puffin venv --seed (warm cache)", process.execPath, [
-        bench.puffin,
+      ...creating(bench, "puffin venv --seed (warm cache)", bench.puffin, [
         "-q",
         "--cache-dir",
         cache,
@@ -334,10 +348,10 @@ export function venvScenario(bench: Bench): Contender[] {
 export function startupScenario(bench: Bench): Contender[] {
   const version: Contender = {
     tool: "puffin",
-    prepare: () => ({ command: process.execPath, args: [bench.puffin, "--version"] }),
+    prepare: () => ({ command: bench.puffin, args: ["--version"] }),
   };
   const pips = bench.pips.map(
     (pip): Contender => ({ tool: pip.tool, prepare: () => pipCommand(pip, ["--version"]) }),
   );
-  return [version, ...pips, nodeFloor];
+  return [version, ...pips, ...nodeFloors()];
 }

@@ -18,7 +18,7 @@ import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 const root = new URL("../../", import.meta.url);
-const bin = new URL("dist/puffin.js", root).pathname;
+const bin = new URL("dist/puffin.cjs", root).pathname;
 const run = promisify(execFile);
 const dir = testDirectory("bundle");
 const python = newestPyenvPython();
@@ -57,14 +57,15 @@ describe("the built package", {
   const distDir = new URL("dist/", root);
   // A message code only commander's own source holds.
   const commanderMarker = "commander.unknownOption";
-  test("the CLI entry and the venv file import only Node built-ins and hold no commander", () => {
-    for (const name of ["puffin.js", "puffin-venv.js"]) {
+  test("the CLI entry and the venv file require only Node built-ins and hold no commander", () => {
+    const allowed = { "puffin.cjs": ["./puffin-venv.cjs"], "puffin-venv.cjs": [] as string[] };
+    for (const [name, files] of Object.entries(allowed)) {
       const text = readFileSync(new URL(name, distDir), "utf8");
-      const imports = [...text.matchAll(/^import\b[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)];
-      const specifiers = imports.map((match) => match[1] ?? match[2]);
-      assert.ok(specifiers.length > 0, `${name} has static imports to check`);
+      const specifiers = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]!);
+      assert.ok(specifiers.length > 0, `${name} has requires to check`);
       for (const specifier of specifiers) {
-        assert.match(specifier!, /^node:/, `${name} imports only built-ins statically`);
+        if (files.includes(specifier)) continue;
+        assert.match(specifier, /^node:/, `${name} requires only built-ins and ${files}`);
       }
       assert.ok(!text.includes(commanderMarker), `${name} holds no commander`);
     }
@@ -72,7 +73,10 @@ describe("the built package", {
     assert.match(program, /from "\.\/chunks\//, "the program's chunks are imported statically");
   });
 
-  /** The files of dist/ a run of the bundle loads, in order (an ESM loader hook records them). */
+  /**
+   * The files of dist/ a run of the bundle loads: CommonJS files as `require.cache` holds them at
+   * exit (a preloaded script), ES modules as an ESM loader hook sees them.
+   */
   function loadedFiles(args: string[]): { files: string[]; status: number | null } {
     const hooks = join(dir, "record-loads.mjs");
     writeFileSync(
@@ -90,9 +94,23 @@ describe("the built package", {
       register,
       `import { register } from "node:module";\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
     );
+    const requires = join(dir, "record-requires.cjs");
+    writeFileSync(
+      requires,
+      [
+        'const { appendFileSync } = require("node:fs");',
+        'const { pathToFileURL } = require("node:url");',
+        'process.on("exit", () => {',
+        "  for (const file of Object.keys(require.cache)) {",
+        '    appendFileSync(process.env.PUFFIN_TEST_LOADS, pathToFileURL(file).href + "\\n");',
+        "  }",
+        "});",
+      ].join("\n"),
+    );
     const record = join(dir, `loads-${args.join("-").replace(/\W+/g, "_")}.txt`);
     writeFileSync(record, "");
-    const result = spawnSync(process.execPath, ["--import", register, bin, ...args], {
+    const preloads = ["--require", requires, "--import", register];
+    const result = spawnSync(process.execPath, [...preloads, bin, ...args], {
       cwd: dir,
       encoding: "utf8",
       env: { ...process.env, PUFFIN_TEST_LOADS: record },
@@ -101,14 +119,14 @@ describe("the built package", {
       .split("\n")
       .filter((url) => url.startsWith(distDir.href))
       .map((url) => url.slice(distDir.href.length));
-    return { files, status: result.status };
+    return { files: [...new Set(files)].sort(), status: result.status };
   }
 
-  test("`puffin --version` loads puffin.js alone", () => {
-    assert.deepEqual(loadedFiles(["--version"]), { files: ["puffin.js"], status: 0 });
+  test("`puffin --version` loads puffin.cjs alone", () => {
+    assert.deepEqual(loadedFiles(["--version"]), { files: ["puffin.cjs"], status: 0 });
   });
 
-  test("`puffin venv` loads puffin.js and puffin-venv.js, nothing else", {
+  test("`puffin venv` loads puffin.cjs and puffin-venv.cjs, nothing else", {
     skip: python === undefined ? "no pyenv Python 3.8+ on this machine" : false,
   }, () => {
     const args = [
@@ -120,15 +138,18 @@ describe("the built package", {
       "-p",
       python!.executable,
     ];
-    assert.deepEqual(loadedFiles(args), { files: ["puffin.js", "puffin-venv.js"], status: 0 });
+    assert.deepEqual(loadedFiles(args), {
+      files: ["puffin-venv.cjs", "puffin.cjs"],
+      status: 0,
+    });
   });
 
   test("other command lines load commander's program", () => {
     const { files, status } = loadedFiles(["venv", "--help"]);
     assert.equal(status, 0);
-    assert.equal(files[0], "puffin.js");
+    assert.ok(files.includes("puffin.cjs"));
     assert.ok(files.includes("puffin-program.js"));
-    assert.ok(!files.includes("puffin-venv.js"));
+    assert.ok(!files.includes("puffin-venv.cjs"));
     const commander = files.filter((file) =>
       readFileSync(new URL(file, distDir), "utf8").includes(commanderMarker),
     );

@@ -120,7 +120,7 @@ describe("puffin venv in the CLI's shape", () => {
     }
   });
 
-  const bundle = new URL("../../dist/puffin.js", import.meta.url).pathname;
+  const bundle = new URL("../../dist/puffin.cjs", import.meta.url).pathname;
   test("the bundle loads the interpreter and venv code only when `venv` runs", (t) => {
     if (!existsSync(bundle)) return t.skip("dist/ not built: run `npm run build`");
     const main = readFileSync(bundle, "utf8");
