@@ -33,7 +33,7 @@ export function printerFor(options: Partial<GlobalOptions>, context: CliContext)
   const verbosity: Verbosity = options.quiet
     ? -1
     : (Math.min(options.verbose ?? 0, 2) as 0 | 1 | 2);
-  const color = useColor(options.color ?? "auto", context.env, context.streams.stderr);
+  const color = () => useColor(options.color ?? "auto", context.env, context.streams.stderr);
   return new Printer(context.streams, verbosity, color);
 }
 

@@ -1,5 +1,5 @@
-import picocolors from "picocolors";
 import { errorChain, type LogLevel, PuffinError } from "../support/index.ts";
+import { type Colors, createColors } from "./ansi-colors.ts";
 
 /**
  * The only place that writes to the terminal. Data goes to stdout; messages, progress and errors
@@ -7,8 +7,6 @@ import { errorChain, type LogLevel, PuffinError } from "../support/index.ts";
  *
  * Verbosity: -1 quiet (errors only), 0 default, 1 `-v` (debug), 2 `-vv` (trace).
  */
-export type Colors = ReturnType<typeof picocolors.createColors>;
-
 export type Verbosity = -1 | 0 | 1 | 2;
 
 export interface Streams {
@@ -17,14 +15,21 @@ export interface Streams {
 }
 
 export class Printer {
-  readonly colors: Colors;
+  #colors: Colors | undefined;
 
+  /**
+   * `color` says whether to color, or how to decide it when first needed: deciding may open
+   * stderr (is it a terminal?), which a run that prints nothing never does.
+   */
   constructor(
     private readonly streams: Streams,
     readonly verbosity: Verbosity,
-    color: boolean,
-  ) {
-    this.colors = picocolors.createColors(color);
+    private readonly color: boolean | (() => boolean),
+  ) {}
+
+  get colors(): Colors {
+    this.#colors ??= createColors(typeof this.color === "boolean" ? this.color : this.color());
+    return this.#colors;
   }
 
   /** Command output (data): always printed, to stdout. */
