@@ -89,12 +89,12 @@ export const CacheBucket = {
   Git: "git-v0",
   /**
    * Interpreter probe results keyed by the executable, valid while its file stamp (mtime,
-   * size) is unchanged. Not per package.
+   * size) is unchanged. Not per package. (v1: keyed by `fnvDigest`, not `cacheDigest`.)
    *
-   *     interpreter-v0/
-   *     └── <digest(executable path)>.json
+   *     interpreter-v1/
+   *     └── <fnvDigest(executable path)>.json
    */
-  Interpreter: "interpreter-v0",
+  Interpreter: "interpreter-v1",
 } as const;
 export type CacheBucket = (typeof CacheBucket)[keyof typeof CacheBucket];
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 
 /**
@@ -7,7 +6,28 @@ import { resolve } from "node:path";
  * changes together with the bucket versions.
  */
 export function cacheDigest(text: string): string {
+  // node:crypto on first use, not at load (see support/node-crypto.ts).
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const U64 = 0xffffffffffffffffn;
+
+/**
+ * A 16-hex digest that needs no `node:crypto`: 64-bit FNV-1a of the UTF-8 bytes
+ * (http://www.isthe.com/chongo/tech/comp/fnv/). Only for entries that record the key they were
+ * written for, so that a collision reads as a miss, never as a wrong answer: the interpreter
+ * bucket, which `puffin venv` reads on every run without hashing anything else. Stable like
+ * `cacheDigest`: it changes only with the bucket's version.
+ */
+export function fnvDigest(text: string): string {
+  let hash = FNV_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash = ((hash ^ BigInt(byte)) * FNV_PRIME) & U64;
+  }
+  return hash.toString(16).padStart(16, "0");
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   type CacheSource,
   cacheDigest,
   canonicalCacheUrl,
+  fnvDigest,
   sourceKey,
   urlDigest,
 } from "./cache-key.ts";

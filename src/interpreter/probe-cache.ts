@@ -3,9 +3,9 @@ import { resolve } from "node:path";
 import {
   type Cache,
   CacheBucket,
-  cacheDigest,
   type FileStamp,
   fileStamp,
+  fnvDigest,
   isFileStamp,
   readJsonEntry,
   writeJsonEntry,
@@ -18,11 +18,12 @@ import { type ProcessRunner, probeInterpreter, runProcess } from "./probe.ts";
  * The interpreter bucket of Puffin's cache: one JSON entry per interpreter path, so that a
  * second run does not start Python at all.
  *
- *   <cache root>/interpreter-v0/
- *     <cacheDigest(absolute executable path)>.json
+ *   <cache root>/interpreter-v1/
+ *     <fnvDigest(absolute executable path)>.json
  *       { "version": 1, "writtenAt", "value": { "executable", "stamp", "info": InterpreterInfo } }
  *
- * The key is the path as given (not resolved), because a venv's `bin/python` is a symlink to
+ * The entry records its executable, so paths whose digests collide read each other's entry as a
+ * miss (and the probe rewrites it). The key is the path as given (not resolved), because a venv's `bin/python` is a symlink to
  * its base interpreter yet answers differently (its `sys.prefix` is the venv). Freshness is the
  * file stamp (mtime, size) of the real file behind the path, including which file that is:
  * reinstalling or upgrading Python, or pointing the symlink elsewhere, invalidates the entry.
@@ -108,7 +109,7 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
 }
 
 function entryPath(cache: Cache, executable: string): string {
-  return cache.shard(CacheBucket.Interpreter, `${cacheDigest(executable)}.json`);
+  return cache.shard(CacheBucket.Interpreter, `${fnvDigest(executable)}.json`);
 }
 
 async function write(

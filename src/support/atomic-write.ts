@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { removeTree } from "./file-tree.ts";
+import { nodeCrypto } from "./node-crypto.ts";
 
 /**
  * Atomic writes: a reader sees the old content or the new content, never a partial one, and a
@@ -18,7 +18,7 @@ let tempCounter = 0;
 /** A fresh temp name (not a path) for this process. */
 export function tempName(): string {
   tempCounter += 1;
-  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${randomBytes(4).toString("hex")}`;
+  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${nodeCrypto().randomBytes(4).toString("hex")}`;
 }
 
 /** The writer's pid if `name` is one of our temp names, else undefined. */

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PuffinError } from "./error.ts";
+import { nodeCrypto } from "./node-crypto.ts";
 import { isProcessAlive } from "./process-liveness.ts";
 
 /**
@@ -116,7 +116,7 @@ async function attemptLock(
   path: string,
 ): Promise<{ token: string } | { holder: LockHolder | undefined }> {
   for (;;) {
-    const token = randomBytes(8).toString("hex");
+    const token = nodeCrypto().randomBytes(8).toString("hex");
     if (await createLockFile(path, token)) return { token };
     const state = await readLock(path);
     if (state === undefined) continue; // Released between our create and read: try again.

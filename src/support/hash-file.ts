@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { nodeCrypto } from "./node-crypto.ts";
 
 /**
  * Hex digests of the file at `path` with each of `algorithms` (names `node:crypto` knows, such as
@@ -9,6 +9,7 @@ export async function hashFile(
   path: string,
   algorithms: readonly string[],
 ): Promise<Record<string, string>> {
+  const { createHash } = nodeCrypto();
   const hashers = algorithms.map((algorithm) => [algorithm, createHash(algorithm)] as const);
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
     for (const [, hasher] of hashers) hasher.update(chunk);

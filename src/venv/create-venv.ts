@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
@@ -79,10 +78,10 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
     );
   }
   const baseExecutable = findBaseExecutable(interpreter);
-  const staging = join(
-    dirname(location),
-    `.${basename(location)}.puffin-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
+  // The pid keeps concurrent Puffins apart, the random part a reused pid from a leftover of a
+  // killed run. Math.random, not node:crypto, whose loading would cost a tenth of this command.
+  const random = Math.random().toString(16).slice(2, 10);
+  const staging = join(dirname(location), `.${basename(location)}.puffin-${process.pid}-${random}`);
   try {
     writeLayout(staging, { ...options, location, baseExecutable });
     if (existing === "venv" || existing === "empty") {

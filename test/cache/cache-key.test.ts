@@ -1,12 +1,26 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { cacheDigest, canonicalCacheUrl, sourceKey, urlDigest } from "../../src/cache/index.ts";
+import {
+  cacheDigest,
+  canonicalCacheUrl,
+  fnvDigest,
+  sourceKey,
+  urlDigest,
+} from "../../src/cache/index.ts";
 
 describe("cache keys", () => {
   test("a digest is 16 hex characters of SHA-256, stable across versions", () => {
     // sha256("") = e3b0c44298fc1c149afbf4c8996fb924…
     assert.equal(cacheDigest(""), "e3b0c44298fc1c14");
     assert.match(cacheDigest("https://pypi.org/simple"), /^[0-9a-f]{16}$/);
+  });
+
+  test("fnvDigest is 64-bit FNV-1a of the UTF-8 bytes, as 16 hex characters", () => {
+    // The reference values of the FNV test suite (http://www.isthe.com/chongo/tech/comp/fnv/).
+    assert.equal(fnvDigest(""), "cbf29ce484222325");
+    assert.equal(fnvDigest("a"), "af63dc4c8601ec8c");
+    assert.equal(fnvDigest("foobar"), "85944171f73967e8");
+    assert.notEqual(fnvDigest("/usr/bin/python3.é"), fnvDigest("/usr/bin/python3.e"));
   });
 
   const same: [string, string][] = [

@@ -79,7 +79,7 @@ describe("Cache", () => {
       "built-wheels-v0",
       "flat-index-v0",
       "git-v0",
-      "interpreter-v0",
+      "interpreter-v1",
       "simple-v0",
       "wheels-v0",
     ]);
@@ -88,7 +88,7 @@ describe("Cache", () => {
   test("paths: bucket, shard, and per-package directories under a source key", () => {
     const cache = Cache.at("/c");
     assert.equal(cache.bucket(CacheBucket.Simple), "/c/simple-v0");
-    assert.equal(cache.shard(CacheBucket.Interpreter, "ab.json"), "/c/interpreter-v0/ab.json");
+    assert.equal(cache.shard(CacheBucket.Interpreter, "ab.json"), "/c/interpreter-v1/ab.json");
     const name = PackageName.parse("Zope.Interface");
     const path = cache.packageDir(
       CacheBucket.Wheels,

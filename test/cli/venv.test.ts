@@ -68,7 +68,7 @@ describe("puffin venv", { skip }, () => {
     const first = await puffin(["-q", "venv", "--python", executable]);
     assert.equal(first.status, 0);
     assert.equal(first.stderr, "");
-    const entries = readdirSync(join(root, "cache", "interpreter-v0"));
+    const entries = readdirSync(join(root, "cache", "interpreter-v1"));
     assert.ok(entries.length >= 1);
     const debug = await puffin(["-v", "venv", "--python", executable]);
     assert.match(debug.stderr, /Cached interpreter info for /);
@@ -79,7 +79,7 @@ describe("puffin venv", { skip }, () => {
     const cacheDir = join(root, "other-cache");
     const { status } = await puffin(["venv", "--python", executable, "--cache-dir", cacheDir]);
     assert.equal(status, 0);
-    assert.equal(readdirSync(join(cacheDir, "interpreter-v0")).length, 1);
+    assert.equal(readdirSync(join(cacheDir, "interpreter-v1")).length, 1);
     const uncached = await puffin(["-v", "venv", "--python", executable, "--no-cache"], {
       PUFFIN_CACHE_DIR: cacheDir,
     });
