@@ -28,11 +28,16 @@ export interface Comparison {
   readonly filesystem: string;
   /** The 1-minute load average before and after. */
   readonly load: readonly [number, number];
+  /** When it was measured (YYYY-MM-DD), and how many rounds (e.g. "3 per tool after 1 warm-up"). */
+  readonly date?: string;
+  readonly runs?: string;
   readonly contenders: readonly ContenderResult[];
 }
 
 export interface Results {
+  /** The latest run's date; each comparison carries its own. */
   readonly date: string;
+  /** The machine, and (in results written before comparisons carried them) the runs. */
   readonly machine: Record<string, string>;
   readonly notes: string[];
   readonly comparisons: Comparison[];
@@ -40,19 +45,45 @@ export interface Results {
 
 const key = (c: Comparison) => `${c.set ?? ""}/${c.scenario}/${c.variant ?? ""}`;
 
-/** Adds new comparisons to the saved results, replacing those of the same set and scenario. */
-export function mergeResults(next: Results): Results {
-  if (!existsSync(RESULTS)) return next;
-  const previous = JSON.parse(readFileSync(RESULTS, "utf8")) as Results;
+/** The saved results (`RESULTS`), if any. */
+export function savedResults(): Results | undefined {
+  return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Results) : undefined;
+}
+
+/**
+ * Adds new comparisons to the saved results, replacing those of the same set and scenario. Each
+ * comparison keeps the date and runs it was measured with (older ones get their file's).
+ */
+export function mergeResults(previous: Results | undefined, next: Results): Results {
+  if (previous === undefined) return next;
   const replaced = new Set(next.comparisons.map(key));
+  const { runs, ...machine } = next.machine;
+  const kept = previous.comparisons
+    .filter((c) => !replaced.has(key(c)))
+    .map((c) => ({
+      ...c,
+      date: c.date ?? previous.date,
+      runs: c.runs ?? previous.machine["runs"],
+    }));
   return {
     ...next,
+    machine,
     notes: [...new Set([...previous.notes, ...next.notes])],
-    comparisons: [
-      ...previous.comparisons.filter((c) => !replaced.has(key(c))),
-      ...next.comparisons,
-    ],
+    comparisons: [...kept, ...next.comparisons],
   };
+}
+
+/** When the comparisons of one table were measured: "DATE, RUNS" for each distinct pair. */
+function measured(comparisons: readonly Comparison[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of comparisons) {
+    const when = `${c.date ?? "?"}, ${c.runs ?? "?"}`;
+    const name = c.variant ? `${c.scenario}: ${c.variant}` : c.scenario;
+    groups.set(when, [...(groups.get(when) ?? []), name]);
+  }
+  if (groups.size === 1) return `Measured ${[...groups.keys()][0]}.`;
+  const parts = [...groups].map(([when, names]) => `${[...new Set(names)].join(", ")}: ${when}`);
+  return `Measured ${parts.join("; ")}.`;
 }
 
 /** Targets from the project's brief: scenario/set → minimum ratio against pip. */
@@ -125,7 +156,7 @@ function table(comparisons: readonly Comparison[], withSet: boolean): string[] {
 /** The generated part of BENCHMARKS.md. */
 export function markdown(results: Results): string {
   const lines = [
-    `Measured ${results.date}. ${Object.entries(results.machine)
+    `Machine: ${Object.entries(results.machine)
       .map(([name, value]) => `${name}: ${value}`)
       .join("; ")}.`,
     "",
@@ -134,10 +165,13 @@ export function markdown(results: Results): string {
   const sets = [...new Set(results.comparisons.flatMap((c) => (c.set ? [c.set] : [])))];
   for (const set of sets) {
     const of = results.comparisons.filter((c) => c.set === set);
-    lines.push("", `### Set \`${set}\` (state on ${of[0]!.filesystem})`, "", ...table(of, true));
+    lines.push("", `### Set \`${set}\` (state on ${of[0]!.filesystem})`, "", measured(of), "");
+    lines.push(...table(of, true));
   }
   const others = results.comparisons.filter((c) => c.set === undefined);
-  if (others.length > 0) lines.push("", "### Without a set", "", ...table(others, false));
+  if (others.length > 0) {
+    lines.push("", "### Without a set", "", measured(others), "", ...table(others, false));
+  }
   const loads = results.comparisons.flatMap((c) => c.load);
   lines.push(
     "",

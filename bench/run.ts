@@ -31,7 +31,7 @@ import {
 } from "./offline-index.ts";
 import { installedPip, installIndexPeers, type Pip } from "./peers.ts";
 import { findPoetry, type Poetry, poetryPyproject, setDependencies } from "./poetry.ts";
-import { type Comparison, mergeResults, RESULTS, writeReport } from "./report.ts";
+import { type Comparison, mergeResults, RESULTS, savedResults, writeReport } from "./report.ts";
 import {
   type Bench,
   OTHER_SCENARIOS,
@@ -104,6 +104,8 @@ const filesystemOf = (path: string) => {
 };
 
 const notes: string[] = [];
+const today = new Date().toISOString().slice(0, 10);
+const runsText = `${runs} per tool after ${warmups} warm-up round(s), tools alternating`;
 const version = (command: string, args: string[]) =>
   spawnSync(command, args, { encoding: "utf8" }).stdout.trim();
 /** Says why something is not measured, on the console and in BENCHMARKS.md. */
@@ -133,6 +135,8 @@ function compare(
     ...(where.set === undefined ? {} : { set: where.set }),
     filesystem: where.filesystem,
     load: [before, loadavg()[0]!],
+    date: today,
+    runs: runsText,
     contenders: contenders.map((contender, i) => ({
       tool: contender.tool,
       ...(contender.reference ? { reference: true } : {}),
@@ -168,14 +172,17 @@ try {
       skip("virtualenv: it could not be installed from the index");
     virtualenv = peers.virtualenv;
     if (peers.virtualenvVersion) notes.push(`virtualenv ${peers.virtualenvVersion}.`);
-    poetry = findPoetry();
-    if (typeof poetry === "string") skip(poetry);
-    else {
+    // poetry is a peer in the set scenarios only: looked for (and its absence noted) only then.
+    const poetryRuns =
+      sets.length > 0 && POETRY_SCENARIOS.some((scenario) => scenarios.includes(scenario));
+    poetry = poetryRuns ? findPoetry() : "poetry: no set scenario of it was asked for";
+    if (typeof poetry !== "string") {
       notes.push(
         `${poetry.tool}: \`poetry lock\` and \`poetry install --no-root\` of each set translated into a poetry project, from the offline index over loopback HTTP (poetry 1.3 cannot read \`file://\` indexes); pkginfo taught Metadata-Version 2.3/2.4 (see bench/poetry.ts).`,
       );
+    } else if (poetryRuns) {
+      skip(poetry);
     }
-    const poetryRuns = POETRY_SCENARIOS.some((scenario) => scenarios.includes(scenario));
     if (scenarios.includes("install-http-cold") || (typeof poetry !== "string" && poetryRuns)) {
       server = await startIndexServer(python, index);
     }
@@ -266,15 +273,14 @@ function measureVersions(): void {
   }
 }
 
-const results = mergeResults({
-  date: new Date().toISOString().slice(0, 10),
+const results = mergeResults(savedResults(), {
+  date: today,
   machine: {
     cores: String(cpus().length),
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     python: `${version(python, ["--version"]).replace("Python ", "")} (${python})`,
     "offline index on": typeof index === "string" ? "-" : filesystemOf(OFFLINE_INDEXES[0]!),
-    runs: `${runs} per tool after ${warmups} warm-up round(s), tools alternating`,
   },
   notes,
   comparisons,
