@@ -46,28 +46,20 @@ describe("HttpClient TLS trust (SSL_CERT_FILE, NODE_EXTRA_CA_CERTS)", { skip }, 
     }
   });
 
-  test("SSL_CERT_FILE adds a CA to Node's roots", async () => {
-    const env = { SSL_CERT_FILE: caPath };
-    assert.ok((caCertificates(env)?.length ?? 0) > 1, "the bundled roots stay trusted");
-    const http = HttpClient.create({ env, retries: 0, netrcPath: "/nonexistent" });
-    try {
-      const response = await http.get(url);
-      assert.equal(await response.text(), "secure");
-    } finally {
-      await http.close();
-    }
-  });
-
-  test("NODE_EXTRA_CA_CERTS adds a CA as well, as Node itself would", async () => {
-    const env = { NODE_EXTRA_CA_CERTS: caPath };
-    const http = HttpClient.create({ env, retries: 0, netrcPath: "/nonexistent" });
-    try {
-      const response = await http.get(url);
-      assert.equal(await response.text(), "secure");
-    } finally {
-      await http.close();
-    }
-  });
+  // SSL_CERT_FILE as uv and curl read it; NODE_EXTRA_CA_CERTS as Node itself does.
+  for (const variable of ["SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS"]) {
+    test(`${variable} adds a CA to Node's roots`, async () => {
+      const env = { [variable]: caPath };
+      assert.ok((caCertificates(env)?.length ?? 0) > 1, "the bundled roots stay trusted");
+      const http = HttpClient.create({ env, retries: 0, netrcPath: "/nonexistent" });
+      try {
+        const response = await http.get(url);
+        assert.equal(await response.text(), "secure");
+      } finally {
+        await http.close();
+      }
+    });
+  }
 
   test("the bundles are read once, at the first TLS connection, and serve every connection", async () => {
     const warnings: string[] = [];
