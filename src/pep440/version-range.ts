@@ -159,6 +159,16 @@ export class VersionRange {
     return VersionRange.of(result);
   }
 
+  /**
+   * Every version from this range's lowest one up: its upper bounds and the gaps between its
+   * intervals dropped (`>=3.8,<4` becomes `>=3.8`, `<3.12` every version). Empty stays empty.
+   */
+  withoutUpperBounds(): VersionRange {
+    const first = this.intervals[0];
+    if (first === undefined) return this;
+    return VersionRange.of([interval(first.lower, first.lowerInclusive, undefined, false)]);
+  }
+
   complement(): VersionRange {
     return new VersionRange(complementIntervals(this.intervals));
   }

@@ -2,6 +2,7 @@ import type { RegistryFile } from "../client/index.ts";
 import type { WheelFilename } from "../filenames/index.ts";
 import { compareVersions, type Version } from "../pep440/index.ts";
 import { formatTag, type Tags } from "../platform-tags/index.ts";
+import { admitsPython } from "./requires-python.ts";
 
 /** What decides which files of one package the target can use. */
 export interface FilePolicy {
@@ -39,8 +40,9 @@ const SHOWN_TAG_SETS = 3;
 
 /**
  * Groups a package's files by version, newest first, and judges each version's files for the
- * target: platform tags, per-file `Requires-Python` (the index's `data-requires-python`; the
- * METADATA's own `Requires-Python` is a dependency on Python instead), yanked, `--no-binary` /
+ * target: platform tags, per-file `Requires-Python` (the index's `data-requires-python`, its lower
+ * bound only: see `requires-python.ts`; the METADATA's own `Requires-Python` is a dependency on
+ * Python instead), yanked, `--no-binary` /
  * `--only-binary`, `--exclude-newer`. Legacy formats (eggs, installers) are skipped.
  *
  * `--exclude-newer` keeps only files the index dates (PEP 700 `upload-time`) before the cut-off:
@@ -185,7 +187,8 @@ function tagSet(wheel: WheelFilename): string {
 }
 
 function allowsPython(file: RegistryFile, pythonVersion: Version): boolean {
-  return file.file.requiresPython?.contains(pythonVersion) ?? true;
+  const requiresPython = file.file.requiresPython;
+  return requiresPython === undefined || admitsPython(requiresPython, pythonVersion);
 }
 
 function isYanked(file: RegistryFile): boolean {

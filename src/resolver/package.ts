@@ -5,7 +5,8 @@ import type { ExtraName, PackageName } from "../normalize/index.ts";
  * that every constraint is a PubGrub dependency and every conflict is reported the same way:
  *
  * - `root`: the user's requirements, the one package with a fixed version;
- * - `python`: the target interpreter; a version's `Requires-Python` is a dependency on it, and
+ * - `python`: the target interpreter; a version's `Requires-Python` is a dependency on it (its
+ *   lower bound: see `requires-python.ts`), and
  *   the target version is the only version that exists;
  * - `extra`: `black[d]` at version V depends on `black` at exactly V plus the requirements the
  *   extra enables, so two extras of one package can never pick different versions.

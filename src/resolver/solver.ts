@@ -14,6 +14,7 @@ import type {
   VersionsResult,
 } from "./provider.ts";
 import { NoSolutionError, type ReportContext } from "./report.ts";
+import { pythonRange } from "./requires-python.ts";
 import { Term } from "./term.ts";
 
 /** One package of a resolution. */
@@ -279,7 +280,7 @@ class Solver {
     }
     const dependencies = this.#dependenciesOf(p, result.requirements, candidate.version);
     if (result.requiresPython !== undefined) {
-      const python = VersionRange.fromSpecifiers(result.requiresPython);
+      const python = pythonRange(result.requiresPython);
       if (!python.isFull()) dependencies.set(this.#table.python, python);
     }
     // A package that depends on itself: fine when it accepts its own version, else unusable.

@@ -197,4 +197,19 @@ describe("VersionRange algebra", () => {
     assert.equal(VersionRange.higherThan(Version.MIN).isFull(), true);
     assert.equal(VersionRange.lowerThan(Version.MIN).toString(), "<=0.dev0");
   });
+
+  test("withoutUpperBounds keeps the lowest bound and drops every upper bound and gap", () => {
+    const cases: [string, string][] = [
+      [">=3.8,<4", ">=3.8"],
+      [">3.8,<=3.10", ">3.8.post*"],
+      ["==3.10.*", ">=3.10.dev0"],
+      ["!=3.0.*,!=3.1.*,>=2.7", ">=2.7"],
+      ["<3.12", "*"],
+      ["", "*"],
+      ["<3,>4", "∅"],
+    ];
+    for (const [specifiers, expected] of cases) {
+      assert.equal(rangeOf(specifiers).withoutUpperBounds().toString(), expected, specifiers);
+    }
+  });
 });

@@ -219,13 +219,14 @@ describe("RegistryProvider: Requires-Python", () => {
         { name: "snake", version: "2.0", requiresDist: ["old-python"] },
         { requiresPython: ">=3.8" },
       ),
-      wheel({ name: "snake", version: "1.0" }),
+      wheel({ name: "snake", version: "1.0" }, { requiresPython: ">=3.6,<3.8" }),
     ];
     await withServer(files, async (_server, makeProvider) => {
       const provider = makeProvider();
       assert.deepEqual(candidates(await provider.listVersions(name("snake"))), [
         { version: "3.0", unavailable: "requires Python >=3.12 (the target is Python 3.11.4)" },
         { version: "2.0" },
+        // Only the lower bound counts (see src/resolver/requires-python.ts).
         { version: "1.0" },
       ]);
       assert.deepEqual(requirementsOf(await provider.getDependencies(name("snake"), v("2.0"))), [

@@ -193,6 +193,18 @@ describe("resolve", () => {
     );
   });
 
+  test("only the lower bound of Requires-Python counts, as uv reads it", async () => {
+    const universe: Universe = {
+      capped: { "1.0": {}, "2.0": { requiresPython: ">=3.8,<3.10" } },
+      pinned: {
+        "1.0": {},
+        "2.0": { requiresPython: "==3.10" },
+        "3.0": { requiresPython: "==3.13" },
+      },
+    };
+    assert.deepEqual(await solve(universe, ["capped", "pinned"]), ["capped==2.0", "pinned==2.0"]);
+  });
+
   test("constraints narrow what is required and never add packages", async () => {
     const universe: Universe = {
       a: { "1.0": ["b"] },
