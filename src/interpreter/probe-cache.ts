@@ -23,12 +23,13 @@ import { type ProcessRunner, probeInterpreter, runProcess } from "./probe.ts";
  *       { "version": 1, "writtenAt", "value": { "executable", "stamp", "info": InterpreterInfo } }
  *
  * The entry records its executable, so paths whose digests collide read each other's entry as a
- * miss (and the probe rewrites it). The key is the path as given (not resolved), because a venv's `bin/python` is a symlink to
- * its base interpreter yet answers differently (its `sys.prefix` is the venv). Freshness is the
- * file stamp (mtime, size) of the real file behind the path, including which file that is:
- * reinstalling or upgrading Python, or pointing the symlink elsewhere, invalidates the entry.
- * Unreadable or malformed entries read as missing and are rewritten (`readJsonEntry`); writes
- * are atomic, so concurrent Puffins never read half an entry.
+ * miss (and the probe rewrites it). The key is the path as given (not resolved), because a
+ * venv's `bin/python` is a symlink to its base interpreter yet answers differently (its
+ * `sys.prefix` is the venv). Freshness is the file stamp (mtime, size) of the real file behind
+ * the path, including which file that is: reinstalling or upgrading Python, or pointing the
+ * symlink elsewhere, invalidates the entry. Unreadable or malformed entries read as missing and
+ * are rewritten (`readJsonEntry`); writes are atomic, so concurrent Puffins never read half an
+ * entry.
  *
  * A wrapper that is not the interpreter itself (a pyenv shim, a shell script) is probed every
  * time and not cached under its own path: what it starts may change without its stamp changing.

@@ -18,7 +18,8 @@ let tempCounter = 0;
 /** A fresh temp name (not a path) for this process. */
 export function tempName(): string {
   tempCounter += 1;
-  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${nodeCrypto().randomBytes(4).toString("hex")}`;
+  const random = nodeCrypto().randomBytes(4).toString("hex");
+  return `${TEMP_PREFIX}${process.pid}-${tempCounter}-${random}`;
 }
 
 /** The writer's pid if `name` is one of our temp names, else undefined. */
