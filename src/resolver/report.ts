@@ -1,4 +1,4 @@
-import { type Version, VersionRange } from "../pep440/index.ts";
+import { Version, VersionRange } from "../pep440/index.ts";
 import { PuffinError } from "../support/index.ts";
 import type { CandidateSelector } from "./candidate-selector.ts";
 import { Incompatibility, type PackageTerm } from "./incompatibility.ts";
@@ -261,7 +261,7 @@ class Reporter {
   /** A derived incompatibility, as what we conclude. */
   #conclusion(i: Incompatibility): string {
     const root = this.#context.root;
-    if (i.isTerminal(root)) return "the requirements are unsatisfiable";
+    if (i.isTerminal(root)) return "your requirements are unsatisfiable";
     const rootTerm = i.terms.find((t) => t.package === root);
     const terms = i.terms.filter((t) => t.package !== root);
     const positives = terms.filter((t) => t.term.positive);
@@ -487,7 +487,9 @@ function availableRange(others: readonly Version[], all: readonly Version[]): st
 
 /**
  * A range in specifier style: `==1.0`, `>=1.0,<2.0`, `!=1.5`, alternatives joined by ` | `
- * (`VersionRange.toString`'s bounds, with single versions as `==V`).
+ * (`VersionRange.toString`'s bounds, with single versions as `==V`, and an upper bound just
+ * below V's first pre-release, `<V.dev0` for a final release V, as the specifier `<V`, which
+ * excludes V's pre-releases: the user's `tornado<2` reads back as `tornado<2`).
  */
 export function formatRange(range: VersionRange): string {
   if (range.isEmpty()) return " (no versions)";
@@ -500,7 +502,19 @@ export function formatRange(range: VersionRange): string {
       if (x.lower !== undefined && x.upper !== undefined && x.lower.equals(x.upper)) {
         return `==${x.lower}`;
       }
-      return parts[k]!.replace(", ", ",");
+      const part = parts[k]!.replace(", ", ",");
+      const release = x.upperInclusive ? undefined : releaseBeforeItsPrereleases(x.upper);
+      return release === undefined ? part : part.replace(/<[^,<]+$/, `<${release}`);
     })
     .join(" | ");
+}
+
+/** `2.0` for the bound `2.0.dev0` (a final release's first pre-release), else `undefined`. */
+function releaseBeforeItsPrereleases(bound: Version | undefined): Version | undefined {
+  if (bound === undefined || bound.isLocal() || bound.isPostrelease()) return undefined;
+  const parts = bound.parts();
+  if (parts.pre !== undefined || parts.dev === undefined || Number(parts.dev) !== 0) {
+    return undefined;
+  }
+  return Version.create({ ...parts, dev: undefined });
 }

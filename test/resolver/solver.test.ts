@@ -106,7 +106,7 @@ describe("PubGrub guide examples", () => {
       error.report,
       [
         "Because bar==2.0.0 depends on baz==3.0.0 and foo==1.0.0 depends on bar==2.0.0, we can conclude that foo==1.0.0 depends on baz==3.0.0.",
-        "And because you require foo==1.0.0 and baz==1.0.0, we can conclude that the requirements are unsatisfiable.",
+        "And because you require foo==1.0.0 and baz==1.0.0, we can conclude that your requirements are unsatisfiable.",
       ].join("\n"),
     );
   });
@@ -131,7 +131,7 @@ describe("PubGrub guide examples", () => {
         "Because x==1.0.0 depends on y==2.0.0 and foo==1.1.0 depends on x==1.0.0, we can conclude that foo==1.1.0 depends on y==2.0.0.",
         "And because foo==1.1.0 depends on y==1.0.0, we can conclude that foo==1.1.0 cannot be used.",
         "And because foo==1.0.0 cannot be used (1), we can conclude that no version of foo can be used.",
-        "And because you require foo, we can conclude that the requirements are unsatisfiable.",
+        "And because you require foo, we can conclude that your requirements are unsatisfiable.",
       ].join("\n"),
     );
   });
@@ -184,12 +184,20 @@ describe("resolve", () => {
       error.report,
       [
         "Because a==2.0 depends on Python>=3.13 and the target Python version (3.12.1) does not satisfy Python>=3.13, we can conclude that a==2.0 cannot be used.",
-        "And because you require a==2.0, we can conclude that the requirements are unsatisfiable.",
+        "And because you require a==2.0, we can conclude that your requirements are unsatisfiable.",
       ].join("\n"),
     );
     assert.match(
       error.hint ?? "",
       /a==2.0 requires Python>=3.13, which excludes the target Python version 3.12.1/,
+    );
+  });
+
+  test("an upper bound reads back as the user wrote it: `<2`, not `<2.dev0`", async () => {
+    const error = await failure({ a: { "3.0": [] } }, ["a<2"]);
+    assert.equal(
+      error.report,
+      "Because you require a<2 and only a==3.0 is available, we can conclude that your requirements are unsatisfiable.",
     );
   });
 
@@ -262,7 +270,7 @@ describe("resolve", () => {
     const error = await failure(universe, ["a==2.0"]);
     assert.equal(
       error.report,
-      "Because you require a==2.0 and a==2.0 has no wheel for this platform, we can conclude that the requirements are unsatisfiable.",
+      "Because you require a==2.0 and a==2.0 has no wheel for this platform, we can conclude that your requirements are unsatisfiable.",
     );
   });
 
@@ -272,7 +280,7 @@ describe("resolve", () => {
       error.report,
       [
         "Because a==1.0 depends on missing and missing was not found in the package registry, we can conclude that a==1.0 cannot be used.",
-        "And because you require a==1.0, we can conclude that the requirements are unsatisfiable.",
+        "And because you require a==1.0, we can conclude that your requirements are unsatisfiable.",
       ].join("\n"),
     );
     assert.equal(error.hint, "No index has a project named `missing`");
