@@ -67,6 +67,13 @@ describe("the bin's launcher", {
     const linked = spawnSync(link, ["--version"], { encoding: "utf8", env: envWith({}) });
     assert.equal(linked.status, 0, linked.stderr);
     assert.equal(linked.stdout, `puffin ${pkg.version}\n`);
+    // The bundle's other files are found beside the real file, not beside the link.
+    const help = spawnSync(link, ["pip", "compile", "--help"], {
+      encoding: "utf8",
+      env: envWith({}),
+    });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: puffin pip compile/);
   });
 
   test("keeps Node from loading NODE_EXTRA_CA_CERTS at startup", () => {
