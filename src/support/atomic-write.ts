@@ -1,5 +1,5 @@
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { removeTree } from "./file-tree.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
@@ -36,7 +36,7 @@ export interface AtomicWriteOptions {
    * not pay for it; files a user owns (an output requirements file) should turn it on.
    */
   durable?: boolean;
-  /** File mode for a new file (default 0o666, minus the umask). */
+  /** The file's permission bits, set exactly (default: 0o666 minus the umask, as for any new file). */
   mode?: number;
 }
 
@@ -59,6 +59,7 @@ export async function writeFileAtomic(
   try {
     try {
       await handle.writeFile(data);
+      if (options.mode !== undefined) await handle.chmod(options.mode);
       if (options.durable) await handle.sync();
     } finally {
       await handle.close();
@@ -69,6 +70,33 @@ export async function writeFileAtomic(
     throw error;
   }
   if (options.durable) await syncDirectory(directory);
+}
+
+/**
+ * Writes a file the user named (`pip compile -o FILE`) the way they expect it written, not by
+ * replacing the name blindly: a regular file is replaced atomically and durably, keeping its
+ * permission bits; a symbolic link keeps pointing where it did, and the file it points to is
+ * written (created, if the link dangles); a device, FIFO or socket (`-o /dev/null`,
+ * `-o /dev/stdout`) is written in place, since renaming over it would replace the device with a
+ * file. A missing file is created.
+ */
+export async function writeUserFile(path: string, data: string | Uint8Array): Promise<void> {
+  let target = path;
+  let mode: number | undefined;
+  try {
+    target = await realpath(path);
+    const info = await stat(target);
+    if (!info.isFile()) {
+      await writeFile(target, data);
+      return;
+    }
+    mode = info.mode & 0o7777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const link = await readlink(path).catch(() => undefined);
+    if (link !== undefined) target = resolve(dirname(path), link);
+  }
+  await writeFileAtomic(target, data, { durable: true, mode });
 }
 
 /** fsync a directory so a rename in it is durable (Linux and macOS allow opening a directory). */

@@ -6,6 +6,7 @@ export {
   tempName,
   tempNameOwner,
   writeFileAtomic,
+  writeUserFile,
 } from "./atomic-write.ts";
 export { errorChain, PuffinError } from "./error.ts";
 export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";

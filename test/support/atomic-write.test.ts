@@ -1,5 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync, readSync } from "node:fs";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
@@ -8,6 +20,7 @@ import {
   tempName,
   tempNameOwner,
   writeFileAtomic,
+  writeUserFile,
 } from "../../src/support/index.ts";
 import { startContender, WRITE_PADDING } from "./contender-process.ts";
 import { testDirectory } from "./temp-dir.ts";
@@ -82,6 +95,53 @@ describe("writeFileAtomic", () => {
       await readdir(dir).then((names) => names.filter((n) => n.startsWith("."))),
       [],
     );
+  });
+});
+
+describe("writeUserFile (pip compile -o)", () => {
+  test("replaces a regular file whole and keeps its permission bits", async () => {
+    const path = join(dir, "user", "requirements.txt");
+    await mkdir(join(dir, "user"), { recursive: true });
+    await writeFile(path, "old\n");
+    await chmod(path, 0o600);
+    await writeUserFile(path, "new\n");
+    assert.equal(await readFile(path, "utf8"), "new\n");
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(join(dir, "user")), ["requirements.txt"], "no temp file left");
+  });
+
+  test("writes through a symbolic link, which stays a link, dangling or not", async () => {
+    const base = join(dir, "links");
+    await mkdir(base, { recursive: true });
+    await writeFile(join(base, "real.txt"), "old\n");
+    await symlink("real.txt", join(base, "link.txt"));
+    await writeUserFile(join(base, "link.txt"), "new\n");
+    assert.ok((await lstat(join(base, "link.txt"))).isSymbolicLink());
+    assert.equal(await readFile(join(base, "real.txt"), "utf8"), "new\n");
+    await symlink("later.txt", join(base, "dangling.txt"));
+    await writeUserFile(join(base, "dangling.txt"), "made\n");
+    assert.equal(await readlink(join(base, "dangling.txt")), "later.txt");
+    assert.equal(await readFile(join(base, "later.txt"), "utf8"), "made\n");
+  });
+
+  test("writes a FIFO in place instead of renaming a file over it", async (t) => {
+    const fifo = join(dir, "pipe");
+    try {
+      execFileSync("mkfifo", [fifo]);
+    } catch {
+      return t.skip("mkfifo is not available");
+    }
+    // A reader that does not block, so that opening the FIFO for writing does not either.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await writeUserFile(fifo, "through the pipe\n");
+      const buffer = Buffer.alloc(64);
+      const read = readSync(reader, buffer);
+      assert.equal(buffer.subarray(0, read).toString(), "through the pipe\n");
+    } finally {
+      closeSync(reader);
+    }
+    assert.ok((await lstat(fifo)).isFIFO(), "the FIFO is still a FIFO");
   });
 });
 

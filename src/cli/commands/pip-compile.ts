@@ -251,8 +251,8 @@ async function compile(
       args: invocation.args,
     });
     if (options.outputFile !== undefined) {
-      const { writeFileAtomic } = await import("../../support/index.ts");
-      await writeFileAtomic(resolvePath(context.cwd, options.outputFile), text);
+      const { writeUserFile } = await import("../../support/index.ts");
+      await writeUserFile(resolvePath(context.cwd, options.outputFile), text);
     }
     if (text !== "" && (options.quiet !== true || options.outputFile === undefined))
       printer.data(text);

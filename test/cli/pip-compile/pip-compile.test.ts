@@ -1,6 +1,6 @@
 // `puffin pip compile` end to end, in-process, against a loopback index of generated wheels.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { IndexServer } from "../../support/index-server.ts";
@@ -118,6 +118,23 @@ describe("puffin pip compile", { skip }, () => {
     const all = await compile(["pinned.in", "-o", "pinned.txt", "--upgrade"]);
     assert.match(readFileSync(join(root, "pinned.txt"), "utf8"), /^anyio==4\.0\.0$/m);
     assert.doesNotMatch(all.stdout, /--upgrade/);
+  });
+
+  test("-o through a symbolic link writes the file it points to; -o /dev/null stays a device", async () => {
+    write("linked.in", "idna\n");
+    write("real.txt", "");
+    symlinkSync("real.txt", join(root, "linked.txt"));
+    const run = await compile(["linked.in", "-o", "linked.txt", "-q"]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(lstatSync(join(root, "linked.txt")).isSymbolicLink());
+    assert.match(readFileSync(join(root, "real.txt"), "utf8"), /^idna==3\.7$/m);
+    // Through a link in the test's own directory, so that a regression replaces the link, not
+    // the machine's /dev/null.
+    symlinkSync("/dev/null", join(root, "null"));
+    const discarded = await compile(["linked.in", "-o", "null", "-q"]);
+    assert.equal(discarded.status, 0, discarded.stderr);
+    assert.ok(lstatSync(join(root, "null")).isSymbolicLink());
+    assert.ok(statSync("/dev/null").isCharacterDevice());
   });
 
   test("constraints and overrides are annotated with their files", async () => {
