@@ -1,37 +1,28 @@
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
+import { BIN, NOT_BUILT, PACKAGE_ROOT, PACKAGE_VERSION } from "../support/built-package.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
-const root = new URL("../../", import.meta.url);
-const bin = new URL("dist/puffin.cjs", root).pathname;
 const run = promisify(execFile);
 const dir = testDirectory("bundle");
 const python = newestPyenvPython();
-const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
 
 // The built package is what users run; `npm test` builds it before running the tests.
 describe("the built package", {
-  skip: existsSync(bin) ? false : "dist/ not built: run `npm run build`",
+  skip: NOT_BUILT,
 }, () => {
   test("`puffin --version` runs from the bundle and reports package.json's version", () => {
-    const result = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout, `puffin ${pkg.version}\n`);
+    assert.equal(result.stdout, `puffin ${PACKAGE_VERSION}\n`);
   });
 
   // undici is CommonJS; bundled, its chunk exports only `default`, which source runs never see.
@@ -43,7 +34,7 @@ describe("the built package", {
       files: [buildWheel({ name: "demo", version: "1.0" })],
     });
     try {
-      const args = [bin, "-n", "pip", "compile", "requirements.in", "--no-header"];
+      const args = [BIN, "-n", "pip", "compile", "requirements.in", "--no-header"];
       args.push("-p", python!.executable, "-i", server.indexUrl);
       const { stdout } = await run(process.execPath, args, { cwd: dir });
       assert.match(stdout, /^demo==1\.0$/m);
@@ -54,7 +45,7 @@ describe("the built package", {
 
   // `puffin --version` and a plain `puffin venv` are measured against Python's startup: they
   // load one file and two files, and never commander (see scripts/build.mjs).
-  const distDir = new URL("dist/", root);
+  const distDir = new URL("dist/", PACKAGE_ROOT);
   // A message code only commander's own source holds.
   const commanderMarker = "commander.unknownOption";
   test("the CLI entry and the venv file require only Node built-ins and hold no commander", () => {
@@ -110,7 +101,7 @@ describe("the built package", {
     const record = join(dir, `loads-${args.join("-").replace(/\W+/g, "_")}.txt`);
     writeFileSync(record, "");
     const preloads = ["--require", requires, "--import", register];
-    const result = spawnSync(process.execPath, [...preloads, bin, ...args], {
+    const result = spawnSync(process.execPath, [...preloads, BIN, ...args], {
       cwd: dir,
       encoding: "utf8",
       env: { ...process.env, PUFFIN_TEST_LOADS: record },
@@ -157,13 +148,16 @@ describe("the built package", {
   });
 
   test("an unknown flag exits 2 from the bundle too", () => {
-    const result = spawnSync(process.execPath, [bin, "--no-such-flag"], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, [BIN, "--no-such-flag"], { encoding: "utf8" });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^error: unknown option '--no-such-flag'/);
   });
 
   test("the library entry exports the standards core", async () => {
-    const library = (await import(new URL("dist/index.js", root).href)) as Record<string, unknown>;
+    const library = (await import(new URL("dist/index.js", PACKAGE_ROOT).href)) as Record<
+      string,
+      unknown
+    >;
     const names = ["Version", "VersionSpecifiers", "VersionRange", "Requirement", "MarkerTree"];
     names.push("WheelFilename", "SourceDistFilename", "Tags", "PackageName", "parseCoreMetadata");
     names.push("parseRequirementsFile", "PuffinError");
@@ -173,7 +167,7 @@ describe("the built package", {
   test("a TypeScript consumer type-checks against the shipped declarations", () => {
     const consumer = mkdtempSync(join(tmpdir(), "puffin-consumer-"));
     mkdirSync(join(consumer, "node_modules"));
-    symlinkSync(new URL(".", root).pathname, join(consumer, "node_modules", "puffin"));
+    symlinkSync(new URL(".", PACKAGE_ROOT).pathname, join(consumer, "node_modules", "puffin"));
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ type: "module" }));
     writeFileSync(
       join(consumer, "tsconfig.json"),
@@ -192,7 +186,7 @@ describe("the built package", {
         "export { name, ok, wrong };",
       ].join("\n"),
     );
-    const tsc = new URL("node_modules/typescript/bin/tsc", root).pathname;
+    const tsc = new URL("node_modules/typescript/bin/tsc", PACKAGE_ROOT).pathname;
     const result = spawnSync(process.execPath, [tsc, "-p", consumer], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });

@@ -1,26 +1,17 @@
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import { DEFERRED_CA_CERTS, restoreDeferredCaCerts } from "../../src/cli/deferred-ca-certs.ts";
+import { BIN, NOT_BUILT, PACKAGE_VERSION } from "../support/built-package.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { hasOpenssl, makeTestCa } from "../support/test-ca.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
-const root = new URL("../../", import.meta.url);
-const bin = new URL("dist/puffin.cjs", root).pathname;
-const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
 const dir = testDirectory("launcher");
 const python = newestPyenvPython();
 const run = promisify(execFile);
@@ -55,18 +46,18 @@ describe("restoreDeferredCaCerts", () => {
 // The bin is a file that /bin/sh and Node both read (scripts/build.mjs): sh moves
 // NODE_EXTRA_CA_CERTS aside and starts Node on the same file.
 describe("the bin's launcher", {
-  skip: existsSync(bin) ? false : "dist/ not built: run `npm run build`",
+  skip: NOT_BUILT,
 }, () => {
   test("runs the CLI when executed, also through a symlink elsewhere (npm link, .bin/)", () => {
-    const direct = spawnSync(bin, ["--version"], { encoding: "utf8", env: envWith({}) });
+    const direct = spawnSync(BIN, ["--version"], { encoding: "utf8", env: envWith({}) });
     assert.equal(direct.status, 0, direct.stderr);
-    assert.equal(direct.stdout, `puffin ${pkg.version}\n`);
+    assert.equal(direct.stdout, `puffin ${PACKAGE_VERSION}\n`);
     mkdirSync(join(dir, "bin"), { recursive: true });
     const link = join(dir, "bin", "puffin");
-    symlinkSync(bin, link);
+    symlinkSync(BIN, link);
     const linked = spawnSync(link, ["--version"], { encoding: "utf8", env: envWith({}) });
     assert.equal(linked.status, 0, linked.stderr);
-    assert.equal(linked.stdout, `puffin ${pkg.version}\n`);
+    assert.equal(linked.stdout, `puffin ${PACKAGE_VERSION}\n`);
     // The bundle's other files are found beside the real file, not beside the link.
     const help = spawnSync(link, ["pip", "compile", "--help"], {
       encoding: "utf8",
@@ -80,9 +71,9 @@ describe("the bin's launcher", {
     // Node reads the file before any JavaScript runs and warns when it cannot: the warning shows
     // whether Node loaded it.
     const env = envWith({ NODE_EXTRA_CA_CERTS: join(dir, "missing-ca.pem") });
-    const byNode = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8", env });
+    const byNode = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8", env });
     assert.match(byNode.stderr, /Ignoring extra certs from .*missing-ca\.pem/);
-    const launched = spawnSync(bin, ["--version"], { encoding: "utf8", env });
+    const launched = spawnSync(BIN, ["--version"], { encoding: "utf8", env });
     assert.equal(launched.status, 0);
     assert.equal(launched.stderr, "");
   });
@@ -114,7 +105,7 @@ describe("the bin's launcher", {
       const args = ["-n", "pip", "compile", "requirements.in", "--no-header"];
       args.push("-p", wrapper, "-i", server.indexUrl);
       const env = envWith({ NODE_EXTRA_CA_CERTS: ca.caPath });
-      const { stdout } = await run(bin, args, { cwd: work, env });
+      const { stdout } = await run(BIN, args, { cwd: work, env });
       assert.match(stdout, /^demo==1\.0$/m);
       assert.equal(readFileSync(seen, "utf8"), ca.caPath);
       assert.ok(server.requests.length > 0, "the index was reached over HTTPS");

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { BIN, NOT_BUILT } from "../support/built-package.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -120,12 +121,11 @@ describe("puffin venv in the CLI's shape", () => {
     }
   });
 
-  const bundle = new URL("../../dist/puffin.cjs", import.meta.url).pathname;
   test("the bundle loads the interpreter and venv code only when `venv` runs", (t) => {
-    if (!existsSync(bundle)) return t.skip("dist/ not built: run `npm run build`");
-    const main = readFileSync(bundle, "utf8");
+    if (NOT_BUILT) return t.skip(NOT_BUILT);
+    const main = readFileSync(BIN, "utf8");
     assert.ok(!main.includes("unsupported-python"), "the probe is not in the main chunk");
-    const result = spawnSync(process.execPath, [bundle, "venv", "--help"], { encoding: "utf8" });
+    const result = spawnSync(process.execPath, [BIN, "venv", "--help"], { encoding: "utf8" });
     assert.equal(result.status, 0);
   });
 });
