@@ -1,6 +1,6 @@
 import { isValidName, normalizeName, PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
-import { PuffinError } from "../support/index.ts";
+import { PuffinError, unsafeFileNameReason } from "../support/index.ts";
 import { parseVersionPart } from "./version-part.ts";
 
 /**
@@ -103,6 +103,8 @@ export class SourceDistFilename {
   ): SourceDistFilename | string {
     const extension = sourceDistExtension(filename);
     if (extension === undefined) return "it has no source distribution archive extension";
+    const unsafe = unsafeFileNameReason(filename);
+    if (unsafe !== undefined) return `it is not a plain file name: ${unsafe}`;
     const stem = filename.slice(0, -extension.length - 1);
     if (packageName !== undefined) {
       for (let dash = stem.indexOf("-"); dash !== -1; dash = stem.indexOf("-", dash + 1)) {

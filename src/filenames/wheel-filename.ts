@@ -7,7 +7,7 @@ import {
   type Tags,
   tryParseTagSet,
 } from "../platform-tags/index.ts";
-import { PuffinError } from "../support/index.ts";
+import { PuffinError, unsafeFileNameReason } from "../support/index.ts";
 import { parseVersionPart } from "./version-part.ts";
 
 /**
@@ -27,8 +27,10 @@ const BUILD_TAG = /^(\d+)(.*)$/;
  *
  * Parsing follows packaging's `parse_wheel_filename`: five or six `-`-separated parts, a valid
  * name (not necessarily normalized: `some_PACKAGE`, but no `__`), a PEP 440 version, a build
- * tag starting with a digit. Tag components are kept compressed (`py2.py3`), lowercased, in the
- * order written (unsorted sets are accepted, as packaging does by default).
+ * tag starting with a digit. Beyond packaging, the whole filename must be one safe file name
+ * (`unsafeFileNameReason`): it is used as a path component, so one holding a separator is no
+ * wheel. Tag components are kept compressed (`py2.py3`), lowercased, in the order written
+ * (unsorted sets are accepted, as packaging does by default).
  */
 export class WheelFilename implements TagSet {
   readonly name: PackageName;
@@ -100,6 +102,10 @@ export class WheelFilename implements TagSet {
   /** The parsed wheel filename, or the reason it is not one. */
   static #parseOrReason(filename: string): WheelFilename | string {
     if (!filename.endsWith(".whl")) return "it does not end in `.whl`";
+    // The build tag and the tags are free-form: without this, `x-1-1/../../y-py3-none-any.whl`
+    // would parse, and its parts become a path wherever the filename is used as one.
+    const unsafe = unsafeFileNameReason(filename);
+    if (unsafe !== undefined) return `it is not a plain file name: ${unsafe}`;
     const parts = filename.slice(0, -".whl".length).split("-");
     if (parts.length !== 5 && parts.length !== 6) {
       return `it has ${parts.length} \`-\`-separated parts, not 5 or 6`;

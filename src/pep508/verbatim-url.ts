@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PuffinError, redactCredentials } from "../support/index.ts";
+import { checkSafeFileName, PuffinError, redactCredentials } from "../support/index.ts";
 
 /**
  * A URL as the user wrote it (`given`, kept for display and round-trips) together with its
@@ -44,8 +44,29 @@ export class VerbatimUrl {
     return redactCredentials(this.given);
   }
 
+  /**
+   * The file the URL names: the last segment of its path, percent-decoded (a malformed escape is
+   * kept as written), or `""` when the path ends with `/`. The name comes from outside and
+   * becomes a path component wherever the file is stored, so anything but one safe file name
+   * (`%2F`, a control character…) is refused with `unsafe-filename`.
+   */
+  filename(): string {
+    const path = this.url.pathname;
+    const last = decodePathSegment(path.slice(path.lastIndexOf("/") + 1));
+    if (last !== "") checkSafeFileName(last, `the URL ${this.redacted()}`);
+    return last;
+  }
+
   toString(): string {
     return this.given;
+  }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

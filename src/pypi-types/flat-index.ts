@@ -23,7 +23,7 @@ export type FlatIndex = ReadonlyMap<PackageName, readonly SimpleFile[]>;
 export function parseFlatIndexHtml(html: string, url: string): FlatIndex {
   const files: SimpleFile[] = [];
   for (const link of parseHtmlLinks(html, url).links) {
-    const file = simpleFileFromLink(link, undefined);
+    const file = simpleFileFromLink(link, undefined, url);
     if (file !== undefined) files.push(file);
   }
   return groupByPackage(files);
@@ -49,6 +49,7 @@ export function flatIndexFromDirectory(directory: string, filenames: Iterable<st
         uploadTime: undefined,
       },
       undefined,
+      `the directory ${absolute}`,
     );
     if (file !== undefined) files.push(file);
   }

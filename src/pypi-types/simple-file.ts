@@ -1,7 +1,7 @@
 import { DistFilename } from "../filenames/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VersionSpecifiers } from "../pep440/index.ts";
-import { log, PuffinError, redactCredentials } from "../support/index.ts";
+import { checkSafeFileName, log, PuffinError, redactCredentials } from "../support/index.ts";
 import { parseLenientVersionSpecifiers } from "./lenient-requirement.ts";
 
 /**
@@ -227,11 +227,23 @@ export interface RawSimpleFile {
  * Classifies the file and parses its `Requires-Python`. Returns `undefined` (and says why at
  * debug level) for files that are not distributions at all; legacy formats (eggs, `.exe`,
  * `bdist_dumb`) are kept, classified, for the resolver to skip with a reason.
+ *
+ * The filename becomes a path component (downloads, cache entries), so one that is not a single
+ * safe name (`checkSafeFileName`: a `%2F` link, a JSON `filename` of `../x.whl`) is refused with
+ * `unsafe-filename`, naming `listedBy` (the page or directory that listed it) and the link.
  */
 export function toSimpleFile(
   raw: RawSimpleFile,
   packageName: PackageName | undefined,
+  listedBy: string,
 ): SimpleFile | undefined {
+  // An empty name is a link to a directory (`../`), no file: skipped below like any other.
+  if (raw.filename !== "") {
+    checkSafeFileName(
+      raw.filename,
+      `${redactCredentials(raw.url)}, listed by ${redactCredentials(listedBy)}`,
+    );
+  }
   const distFilename = DistFilename.tryParse(raw.filename, packageName);
   if (distFilename === undefined) {
     log.debug(

@@ -31,7 +31,7 @@ export function parseSimpleHtmlProject(html: string, options: SimpleHtmlOptions)
   const apiVersion = checkApiVersion(page.repositoryVersion, options.url);
   const files: SimpleFile[] = [];
   for (const link of page.links) {
-    const file = simpleFileFromLink(link, options.packageName);
+    const file = simpleFileFromLink(link, options.packageName, options.url);
     if (file !== undefined) files.push(file);
   }
   return {
@@ -66,11 +66,13 @@ export function parseSimpleHtmlIndex(html: string, url: string): SimpleIndex {
 /**
  * One anchor as a file: the URL without its hash fragment, hashes from the fragment, the
  * filename from the URL's last path segment, and the PEP 592/503/658/714 data attributes.
- * `undefined` for anchors that are not distributions. Shared with `--find-links` pages.
+ * `undefined` for anchors that are not distributions. Shared with `--find-links` pages; `pageUrl`
+ * is the page that holds the link (for messages).
  */
 export function simpleFileFromLink(
   link: HtmlLink,
   packageName: PackageName | undefined,
+  pageUrl: string,
 ): SimpleFile | undefined {
   const { url, hashes } = splitHashFragment(link.url);
   const attributes = link.attributes;
@@ -88,7 +90,7 @@ export function simpleFileFromLink(
     size: undefined,
     uploadTime: undefined,
   };
-  return toSimpleFile(raw, packageName);
+  return toSimpleFile(raw, packageName, pageUrl);
 }
 
 function absolutePageUrl(url: string): string {

@@ -134,6 +134,7 @@ function readFile(
           : reader.timestamp(uploadTime, `${where}.upload-time`),
     },
     packageName,
+    `${where}.filename of ${reader.url}`,
   );
 }
 

@@ -323,9 +323,13 @@ function brokenReason(error: PuffinError): string {
 function urlFile(url: VerbatimUrl, name: PackageName): RegistryFile | undefined {
   let file: ReturnType<typeof simpleFileFromLink>;
   try {
-    file = simpleFileFromLink({ url: url.url.href, attributes: new Map(), text: "" }, name);
+    file = simpleFileFromLink(
+      { url: url.url.href, attributes: new Map(), text: "" },
+      name,
+      `the requirement \`${name}\``,
+    );
   } catch (error) {
-    if (error instanceof PuffinError) return undefined;
+    if (error instanceof PuffinError && error.code !== "unsafe-filename") return undefined;
     throw error;
   }
   if (file === undefined) return undefined;

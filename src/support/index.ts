@@ -20,5 +20,11 @@ export {
   type Redaction,
   redactCredentials,
   redactedOffset,
+  stripCredentials,
 } from "./redact.ts";
+export {
+  checkSafeFileName,
+  MAX_FILE_NAME_BYTES,
+  unsafeFileNameReason,
+} from "./safe-file-name.ts";
 export { Semaphore } from "./semaphore.ts";

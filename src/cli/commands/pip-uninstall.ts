@@ -87,9 +87,7 @@ async function requestedNames(
         continue;
       }
       // An unnamed requirement names its project only through a wheel's filename.
-      const last = decodeURIComponent(
-        requirement.requirement.url.url.pathname.split("/").at(-1) ?? "",
-      );
+      const last = requirement.requirement.url.filename();
       if (!last.endsWith(".whl")) {
         throw new PuffinError(
           "unsupported-requirement",

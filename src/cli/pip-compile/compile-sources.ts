@@ -456,7 +456,7 @@ function namedRequirement(
  * `setup.cfg` `[metadata] name` when that is a literal.
  */
 function staticName(url: VerbatimUrl): PackageName | undefined {
-  const file = decodeURIComponent(basename(url.url.pathname));
+  const file = url.filename();
   const fromFile = WheelFilename.tryParse(file)?.name ?? SourceDistFilename.tryParse(file)?.name;
   if (fromFile !== undefined || url.url.protocol !== "file:" || url.given.startsWith("git+")) {
     return fromFile;
