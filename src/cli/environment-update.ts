@@ -10,6 +10,7 @@ import type { CachedDist, DesiredDist, InstalledDist, Plan } from "../distributi
 import type { InstalledWheel, LinkMode, WheelRequest } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
+import type { VerbatimUrl } from "../pep508/index.ts";
 import type { DirectUrl } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
@@ -195,7 +196,7 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
  * directories and version control need a build, refused with a clear error until then.
  */
 export async function wheelUrlTarget(
-  url: { readonly url: URL; readonly given: string },
+  url: VerbatimUrl,
   options: {
     readonly name: PackageName | undefined;
     readonly where: string;
@@ -203,10 +204,13 @@ export async function wheelUrlTarget(
     readonly requested: boolean;
   },
 ): Promise<InstallTarget> {
-  const { WheelFilename } = await import("../filenames/index.ts");
+  const [{ WheelFilename }, { splitHashFragment }] = await Promise.all([
+    import("../filenames/index.ts"),
+    import("../pypi-types/index.ts"),
+  ]);
   const parsed = url.url;
   const shown = redactCredentials(url.given);
-  const lastSegment = decodeURIComponent(parsed.pathname.split("/").at(-1) ?? "");
+  const lastSegment = url.filename();
   if (!/^(https?|file):$/.test(parsed.protocol) || !lastSegment.endsWith(".whl")) {
     throw new PuffinError(
       "unsupported-requirement",
@@ -250,25 +254,13 @@ export async function wheelUrlTarget(
       version: filename.version,
       source: { kind: "path", url: href, modifiedMs },
     },
-    direct: { request: { kind: "path", path }, url: href },
+    direct: {
+      request: { kind: "path", path, hashes: splitHashFragment(parsed.href).hashes },
+      url: href,
+    },
     allowedHashes,
     requested,
   };
-}
-
-/** `--hash=algorithm:digest` values as algorithm → digests; `undefined` when there are none. */
-export function allowedHashes(hashes: readonly string[]): Map<string, string[]> | undefined {
-  if (hashes.length === 0) return undefined;
-  const allowed = new Map<string, string[]>();
-  for (const value of hashes) {
-    const colon = value.indexOf(":");
-    const algorithm = value.slice(0, colon).toLowerCase();
-    allowed.set(algorithm, [
-      ...(allowed.get(algorithm) ?? []),
-      value.slice(colon + 1).toLowerCase(),
-    ]);
-  }
-  return allowed;
 }
 
 /** `--require-hashes` given on the command line or as `PUFFIN_REQUIRE_HASHES`. */

@@ -5,11 +5,11 @@ import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import type { Requirement } from "../pep508/index.ts";
+import { parseHashOptions, splitHashFragment } from "../pypi-types/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
 import type { RegistrySession } from "./command-context.ts";
 import {
-  allowedHashes,
   type InstallTarget,
   type UpdateOutcome,
   updateEnvironment,
@@ -69,7 +69,7 @@ export async function installRequirements(request: RequirementsInstall): Promise
   const target = resolver.targetFromInterpreter(interpreter);
   const allowed = new Map<PackageName, ReadonlyMap<string, readonly string[]>>();
   for (const [name, hashes] of request.hashes) {
-    const map = allowedHashes(hashes);
+    const map = parseHashOptions(hashes);
     if (map !== undefined) allowed.set(name, map);
   }
   const provider = new resolver.RegistryProvider({
@@ -123,7 +123,13 @@ export async function installRequirements(request: RequirementsInstall): Promise
           };
         }
       }
-      if (request.requireHashes && hashes === undefined) throw missingHash(resolved);
+      // A URL's own `#sha256=…` counts as a hash, as in pip (and is checked by the fetcher).
+      const fragmentHashes =
+        resolved.url !== undefined &&
+        Object.keys(splitHashFragment(resolved.url.given).hashes).length > 0;
+      if (request.requireHashes && hashes === undefined && !fragmentHashes) {
+        throw missingHash(resolved);
+      }
       if (resolved.url !== undefined) {
         return wheelUrlTarget(resolved.url, {
           name: resolved.name,

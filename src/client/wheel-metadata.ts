@@ -1,4 +1,3 @@
-import { createHash, getHashes } from "node:crypto";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -16,7 +15,9 @@ import {
 import { WheelFilename } from "../filenames/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import {
+  digestsOf,
   type FileHashes,
+  HashPolicy,
   type Metadata,
   parseCoreMetadata,
   type SimpleFile,
@@ -83,7 +84,6 @@ const METADATA_SCHEMA: EntrySchema<StoredMetadata> = {
 };
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-const SUPPORTED_HASHES = new Set(getHashes().map((name) => name.toLowerCase()));
 /** Hash algorithms in order of preference when an index lists several. */
 const PREFERRED_HASHES = ["sha256", "sha384", "sha512"];
 
@@ -240,7 +240,15 @@ export class WheelMetadataClient {
         if (!(error instanceof HttpError && error.status === 404)) throw error;
       }
       if (bytes !== undefined) {
-        if (coreMetadata !== true) verifyMetadataHash(bytes, coreMetadata.hashes, url);
+        // PEP 658: the metadata file must match every digest the page gives for it.
+        if (coreMetadata !== true) {
+          const policy = HashPolicy.of({
+            stated: coreMetadata.hashes,
+            statedBy: `the index page's \`data-core-metadata\``,
+          });
+          const display = redactCredentials(url);
+          policy.verify(digestsOf(bytes, policy.algorithms(display, [])), display);
+        }
         return bytes;
       }
     }
@@ -307,32 +315,6 @@ function preferredHash(hashes: FileHashes): { algorithm: string; digest: string 
     if (digest !== undefined) return { algorithm, digest };
   }
   return undefined;
-}
-
-/**
- * PEP 658: the metadata file must match the hash the page gives for it. Every listed hash that
- * Node can compute is checked; at least one must be computable.
- */
-function verifyMetadataHash(bytes: Uint8Array, hashes: FileHashes, url: string): void {
-  let checkedAny = false;
-  for (const [algorithm, expected] of Object.entries(hashes)) {
-    if (expected === undefined || !SUPPORTED_HASHES.has(algorithm)) continue;
-    checkedAny = true;
-    const actual = createHash(algorithm).update(bytes).digest("hex");
-    if (actual !== expected) {
-      throw new PuffinError(
-        "metadata-hash-mismatch",
-        `Hash mismatch for ${redactCredentials(url)}: the index lists ${algorithm}:${expected}, the file has ${algorithm}:${actual}`,
-        { hint: "The index or a proxy between it and Puffin served a different file" },
-      );
-    }
-  }
-  if (!checkedAny) {
-    throw new PuffinError(
-      "metadata-hash-unsupported",
-      `Cannot verify ${redactCredentials(url)}: no supported hash among ${Object.keys(hashes).join(", ")}`,
-    );
-  }
 }
 
 function isValidator(value: unknown): value is Validator {

@@ -1,16 +1,11 @@
 import type { ConfigSettings } from "../build-context/index.ts";
 import type { RegistryFile } from "../client/index.ts";
-import {
-  type AllowedHashes,
-  assertHashable,
-  type DirectSource,
-  directDistSource,
-} from "../distribution/index.ts";
+import { assertHashable, type DirectSource, directDistSource } from "../distribution/index.ts";
 import type { DesiredDist } from "../distribution-types/index.ts";
 import type { WheelRequest } from "../installer/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
-import type { DirectUrl } from "../pypi-types/index.ts";
+import { type AllowedHashes, type DirectUrl, splitHashFragment } from "../pypi-types/index.ts";
 import type { RegistryProviderOptions } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
 import type { BuildDispatch } from "./build-dispatch.ts";
@@ -101,9 +96,11 @@ export async function directTarget(
   const { sources } = dispatch;
   const source = await sources.locate(url, options.editable === true);
   if (source === undefined) return undefined;
+  // A URL's own `#sha256=…` counts as the requirement's hash, as in pip (and is always checked).
+  const fragmentHashes = Object.keys(splitHashFragment(url.url.href).hashes).length > 0;
   if (options.requireHashes === true) {
     assertHashable(source);
-    if (options.allowedHashes === undefined) {
+    if (options.allowedHashes === undefined && !fragmentHashes) {
       throw new PuffinError(
         "missing-hash",
         `In --require-hashes mode, every requirement must have a hash, but \`${url.redacted()}\` has none`,

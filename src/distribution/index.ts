@@ -1,4 +1,3 @@
-export type { AllowedHashes } from "./archive-hashes.ts";
 export {
   assertHashable,
   type DirectSource,

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -14,13 +13,22 @@ import {
 } from "../build/index.ts";
 import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
-import type { HttpClient, RegistryFile } from "../client/index.ts";
+import { describeOrigin, type HttpClient, type RegistryFile } from "../client/index.ts";
 import type { DistSource } from "../distribution-types/index.ts";
 import { SourceDistFilename } from "../filenames/index.ts";
 import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
-import type { DirectUrl, Metadata } from "../pypi-types/index.ts";
+import {
+  type AllowedHashes,
+  type Digests,
+  type DirectUrl,
+  fileDigests,
+  HashPolicy,
+  type Metadata,
+  StreamHasher,
+  splitHashFragment,
+} from "../pypi-types/index.ts";
 import {
   createTempDirectory,
   OnceMap,
@@ -28,7 +36,6 @@ import {
   redactCredentials,
   removeTree,
 } from "../support/index.ts";
-import { type AllowedHashes, verifyArchive } from "./archive-hashes.ts";
 
 /**
  * A requirement's URL that names something to build, located:
@@ -69,10 +76,14 @@ export interface SourceDistributionsOptions {
   readonly packageConfigSettings?: ReadonlyMap<PackageName, ConfigSettings> | undefined;
 }
 
-/** A downloaded remote sdist: where it is for this process, and its SHA-256. */
+/**
+ * A downloaded remote sdist: where it is for this process, its SHA-256, and every digest
+ * computed while it downloaded (those its source stated were checked).
+ */
 interface Download {
   readonly path: string;
   readonly sha256: string;
+  readonly digests: Digests;
 }
 
 /**
@@ -149,12 +160,13 @@ export class SourceDistributions {
   ): Promise<BuildSource> {
     const source = await this.#indexSource(file);
     if (allowedHashes !== undefined) {
-      await verifyArchive(
-        { ...file.file.hashes, sha256: source.sha256 },
-        allowedHashes,
-        { label: `${source.name}==${source.version}`, file: file.file.filename },
-        source.fetch,
-      );
+      await indexPolicy(file)
+        .withAllowed(allowedHashes)
+        .verifyFile(
+          { ...file.file.hashes, sha256: source.sha256 } as Digests,
+          source.fetch,
+          `\`${source.name}==${source.version}\` (${file.file.filename})`,
+        );
     }
     return source;
   }
@@ -162,28 +174,29 @@ export class SourceDistributions {
   /**
    * Checks a direct source's archive against a requirement's `--hash` values, before anything
    * is built from it or read from its cache entry: a local sdist is hashed, a remote one as it
-   * downloads. A directory or a git checkout has no archive to check (`assertHashable`).
+   * downloads. A directory or a git checkout has no archive to check (`assertHashable`). The
+   * digests of the URL's own fragment are checked whatever the caller (see `#buildSource`).
    */
   async checkHashes(source: DirectSource, allowedHashes: AllowedHashes): Promise<void> {
     assertHashable(source);
+    const policy = urlPolicy(source.url).withAllowed(allowedHashes);
     if (source.kind === "archive") {
       const { name, version } = sdistFilename(source.path);
-      await verifyArchive(
+      await policy.verifyFile(
         {},
-        allowedHashes,
-        { label: `${name}==${version}`, file: source.path },
         async () => source.path,
+        `\`${name}==${version}\` (${source.path})`,
       );
     } else if (source.kind === "url") {
-      const download = await this.#download(source.url.url.href, source.filename.toString());
-      await verifyArchive(
-        { sha256: download.sha256 },
-        allowedHashes,
-        {
-          label: `${source.filename.name}==${source.filename.version}`,
-          file: source.url.redacted(),
-        },
+      const download = await this.#download(
+        source.url.url.href,
+        source.filename.toString(),
+        urlPolicy(source.url),
+      );
+      await policy.verifyFile(
+        download.digests,
         async () => download.path,
+        `\`${source.filename.name}==${source.filename.version}\` (${source.url.redacted()})`,
       );
     }
   }
@@ -198,7 +211,7 @@ export class SourceDistributions {
       if (editable) throw notEditable(shown);
       return { kind: "git", url, git: await this.#git(url) };
     }
-    const last = decodeURIComponent(url.url.pathname.split("/").at(-1) ?? "");
+    const last = url.filename();
     if (url.url.protocol === "file:") {
       const path = fileURLToPath(url.url);
       const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
@@ -335,7 +348,7 @@ export class SourceDistributions {
     const name = dist.filename.name;
     const url = file.origin.kind === "index" ? file.origin.index.url : file.file.url;
     const listed = file.file.hashes["sha256"]?.toLowerCase();
-    const download = () => this.#download(file.file.url, file.file.filename, listed);
+    const download = () => this.#download(file.file.url, file.file.filename, indexPolicy(file));
     return {
       kind: "index",
       url,
@@ -352,11 +365,19 @@ export class SourceDistributions {
     switch (source.kind) {
       case "directory":
         return { kind: "directory", path: source.path, name };
-      case "archive":
+      case "archive": {
+        // A `file:` URL's fragment states the archive's digests: checked before any build.
+        const stated = urlPolicy(source.url);
+        if (!stated.isEmpty) {
+          const display = source.url.redacted();
+          stated.verify(await fileDigests(source.path, stated.algorithms(display)), display);
+        }
         return { kind: "archive", path: source.path, name: name ?? sdistName(source.path) };
+      }
       case "url": {
         const href = source.url.url.href;
-        const download = () => this.#download(href, source.filename.toString());
+        const download = () =>
+          this.#download(href, source.filename.toString(), urlPolicy(source.url));
         return {
           kind: "url",
           url: href,
@@ -399,19 +420,20 @@ export class SourceDistributions {
   }
 
   /**
-   * Downloads `url` once per process, hashing it as it arrives; with `listedSha256` (what the
-   * index lists), a different body is a `hash-mismatch` error.
+   * Downloads `url` once per process, hashing it as it arrives: the digests its source states
+   * (`stated`: the index listing, the URL's fragment) must match, else `hash-mismatch`.
    */
-  #download(url: string, filename: string, listedSha256?: string): Promise<Download> {
+  #download(url: string, filename: string, stated: HashPolicy): Promise<Download> {
     const shared = this.#shared;
     return shared.downloads.run(url, async () => {
       const directory = await createTempDirectory(await this.#privateDirectory());
       const path = join(directory, basename(filename));
-      const hash = createHash("sha256");
+      const display = redactCredentials(url);
+      const hasher = new StreamHasher(stated.algorithms(display));
       const response = await this.#options.http.get(url);
       const hashing = async function* (body: AsyncIterable<Uint8Array>) {
         for await (const chunk of body) {
-          hash.update(chunk);
+          hasher.update(chunk);
           yield chunk;
         }
       };
@@ -422,17 +444,9 @@ export class SourceDistributions {
           cause: error,
         });
       }
-      const sha256 = hash.digest("hex");
-      if (listedSha256 !== undefined && sha256 !== listedSha256) {
-        throw new PuffinError(
-          "hash-mismatch",
-          `Hash mismatch for ${redactCredentials(url)}: the index lists sha256:${listedSha256}, the file has sha256:${sha256}`,
-          {
-            hint: "The index or a proxy between it and Puffin served a different file than it lists",
-          },
-        );
-      }
-      return { path, sha256 };
+      const digests = hasher.digests();
+      stated.verify(digests, display);
+      return { path, sha256: digests["sha256"]!, digests };
     });
   }
 }
@@ -529,4 +543,18 @@ function notEditable(shown: string): PuffinError {
     "unsupported-editable",
     `${shown} cannot be installed as editable: only a local project directory can (PEP 660)`,
   );
+}
+
+/** The digests an index (or find-links page) lists for one of its files. */
+function indexPolicy(file: RegistryFile): HashPolicy {
+  return HashPolicy.of({ stated: file.file.hashes, statedBy: describeOrigin(file.origin) });
+}
+
+/** The digests a direct URL's fragment states (`pkg @ https://…/pkg-1.0.tar.gz#sha256=…`). */
+function urlPolicy(url: VerbatimUrl): HashPolicy {
+  return HashPolicy.of({
+    stated: splitHashFragment(url.url.href).hashes,
+    statedBy: "the URL's fragment",
+    userStated: true,
+  });
 }

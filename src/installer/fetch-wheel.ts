@@ -1,4 +1,3 @@
-import { createHash, getHashes, type Hash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,8 +17,17 @@ import { describeOrigin, type HttpClient, type RegistryFile } from "../client/in
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
+  type AllowedHashes,
+  type Digests,
+  type FileHashes,
+  fileDigests,
+  filenameFromUrl,
+  HashPolicy,
+  StreamHasher,
+  splitHashFragment,
+} from "../pypi-types/index.ts";
+import {
   createTempDirectory,
-  hashFile,
   OnceMap,
   PuffinError,
   redactCredentials,
@@ -29,15 +37,18 @@ import {
 import { unzipWheel } from "./unzip-wheel.ts";
 
 /**
- * Where a wheel comes from:
- * - `registry`: a file an index page or a find-links location listed (with the hashes it gave);
- * - `url`: a direct wheel URL (`https:`, or `file:` read in place);
- * - `path`: a wheel on disk.
+ * Where a wheel comes from, and the digests that source states for it (checked on every fetch,
+ * see `HashPolicy`):
+ * - `registry`: a file an index page or a find-links location listed, with the hashes it gave;
+ * - `url`: a direct wheel URL (`https:`, or `file:` read in place), with the hashes of its
+ *   fragment (`#sha256=…`);
+ * - `path`: a wheel on disk; `hashes` are those of the fragment of the `file:` URL it was given
+ *   as, if any. A wheel built here has none.
  */
 export type WheelSource =
   | { readonly kind: "registry"; readonly file: RegistryFile }
   | { readonly kind: "url"; readonly url: string }
-  | { readonly kind: "path"; readonly path: string };
+  | { readonly kind: "path"; readonly path: string; readonly hashes?: FileHashes | undefined };
 
 /** One wheel to make available in the cache. */
 export interface WheelRequest {
@@ -46,7 +57,7 @@ export interface WheelRequest {
    * `--hash` values: algorithm → the digests the user accepts. When given, the wheel must match
    * one of them (pip's rule: several digests allow several files, e.g. one per platform).
    */
-  readonly allowedHashes?: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly allowedHashes?: AllowedHashes | undefined;
 }
 
 /** A wheel ready in the cache, and whether this run had to download it. */
@@ -100,7 +111,6 @@ const POINTER_SCHEMA: EntrySchema<ArchivePointer> = {
   },
 };
 
-const SUPPORTED_HASHES = new Set(getHashes().map((name) => name.toLowerCase()));
 const PREFERRED_HASHES = ["sha256", "sha384", "sha512"];
 const DEFAULT_CONCURRENCY = 8;
 
@@ -111,12 +121,13 @@ const DEFAULT_CONCURRENCY = 8;
  * - a warm cache answers from the archive id (listed SHA-256) or the pointer, without a request
  *   and without reading or hashing the wheel;
  * - a remote wheel is streamed into a temp directory of the archive bucket and hashed as the
- *   bytes arrive; every hash the index listed must match, and with `allowedHashes` one of the
- *   user's digests too, before anything is unzipped (a mismatch names the file and both
- *   digests); then `unzipWheel` verifies `RECORD` and publishes the tree atomically, and the temp
- *   file goes. A failure or a killed process leaves no entry, only a temp name `cache prune`
- *   removes;
- * - a local wheel (`file:` URL or path) is unzipped straight from disk.
+ *   bytes arrive; it must satisfy its `HashPolicy` (every digest its source states — the index
+ *   listing or the URL's fragment — and, with `allowedHashes`, one of the user's) before anything
+ *   is unzipped (a mismatch names the file and both digests); then `unzipWheel` verifies
+ *   `RECORD` and publishes the tree atomically, and the temp file goes. A failure or a killed
+ *   process leaves no entry, only a temp name `cache prune` removes;
+ * - a local wheel (`file:` URL or path) is hashed in place when its policy expects anything,
+ *   then unzipped straight from disk.
  *
  * At most `concurrency` wheels are fetched at once; concurrent requests for one wheel share one
  * fetch.
@@ -136,18 +147,19 @@ export class WheelFetcher {
   /** The wheel's unzipped tree if the cache holds it (and it satisfies `allowedHashes`). */
   async lookup(request: WheelRequest): Promise<CachedDist | undefined> {
     const { filename, display } = describe(request.source);
-    const listed = listedHashes(request.source);
+    const policy = hashPolicy(request);
+    const listed = policy.stated;
     const sha256 = listed["sha256"];
     const candidates: { id: string; hashes: Record<string, string> }[] = [];
-    if (sha256 !== undefined) candidates.push({ id: sha256.slice(0, 32), hashes: listed });
+    if (sha256 !== undefined) candidates.push({ id: sha256.slice(0, 32), hashes: { ...listed } });
     const pointer = await this.#readPointer(request.source, filename);
     if (pointer !== undefined)
       candidates.push({ id: pointer.id, hashes: { ...pointer.hashes, ...listed } });
     for (const { id, hashes } of candidates) {
-      if (request.allowedHashes !== undefined) {
-        const verdict = checkAllowed(hashes, request.allowedHashes, display);
-        if (verdict === "unknown") continue;
-      }
+      const verdict = policy.check(hashes);
+      // Recorded digests that contradict the policy: the user's `--hash` names another file.
+      if (verdict.kind === "mismatch") throw policy.mismatchError(verdict, display);
+      if (verdict.kind === "unknown") continue;
       const path = join(this.#cache.bucket(CacheBucket.Archive), id);
       if (await isDirectory(path)) return { filename, path, hashes };
     }
@@ -167,7 +179,8 @@ export class WheelFetcher {
   async #fetch(request: WheelRequest): Promise<FetchedWheel> {
     const { source } = request;
     const { filename, display } = describe(source);
-    const listed = listedHashes(source);
+    const policy = hashPolicy(request);
+    const listed = policy.stated;
     const local = localPath(source);
     let cached: CachedDist;
     let downloaded = false;
@@ -178,14 +191,15 @@ export class WheelFetcher {
           source.kind === "registry" ? ` (listed by ${describeOrigin(source.file.origin)})` : "";
         throw new PuffinError("wheel-not-found", `The wheel ${local}${where} does not exist`);
       }
-      if (request.allowedHashes !== undefined) {
-        const computed = await hashFile(local, algorithmsOf(request.allowedHashes));
-        checkAllowed(computed, request.allowedHashes, display);
+      let computed: Digests = {};
+      if (!policy.isEmpty) {
+        computed = await fileDigests(local, policy.algorithms(display));
+        policy.verify(computed, display);
       }
       cached = await unzipWheel({
         wheel: local,
         cache: this.#cache,
-        hashes: listed,
+        hashes: computed,
         displayName: display,
       });
       await this.#writePointer(source, filename, cached, { kind: "stamp", stamp });
@@ -196,15 +210,10 @@ export class WheelFetcher {
       const temp = await createTempDirectory(this.#cache.bucket(CacheBucket.Archive));
       try {
         const wheel = join(temp, filename.toString());
-        const algorithms = new Set(["sha256", ...Object.keys(listed)]);
-        if (request.allowedHashes !== undefined) {
-          for (const algorithm of algorithmsOf(request.allowedHashes)) algorithms.add(algorithm);
-        }
+        const algorithms = new Set(policy.algorithms(display));
         const computed = await this.#download(url, wheel, algorithms, display);
         downloaded = true;
-        checkListed(computed, listed, display);
-        if (request.allowedHashes !== undefined)
-          checkAllowed(computed, request.allowedHashes, display);
+        policy.verify(computed, display);
         cached = await unzipWheel({
           wheel,
           cache: this.#cache,
@@ -233,13 +242,12 @@ export class WheelFetcher {
     algorithms: ReadonlySet<string>,
     display: string,
   ): Promise<Record<string, string>> {
-    const hashers = new Map<string, Hash>();
-    for (const algorithm of algorithms) hashers.set(algorithm, createHash(algorithm));
+    const hasher = new StreamHasher([...algorithms]);
     const response = await this.#http.get(url);
     const handle = await open(path, "wx");
     try {
       for await (const chunk of response.body) {
-        for (const hasher of hashers.values()) hasher.update(chunk);
+        hasher.update(chunk);
         await handle.write(chunk);
       }
     } catch (error) {
@@ -247,9 +255,7 @@ export class WheelFetcher {
     } finally {
       await handle.close();
     }
-    const digests: Record<string, string> = {};
-    for (const [algorithm, hasher] of hashers) digests[algorithm] = hasher.digest("hex");
-    return digests;
+    return hasher.digests();
   }
 
   #pointerPath(source: WheelSource, filename: WheelFilename): string {
@@ -267,7 +273,7 @@ export class WheelFetcher {
     const { validator } = entry.value;
     switch (validator.kind) {
       case "hash":
-        return listedHashes(source)[validator.algorithm] === validator.digest
+        return statedDigests(source)[validator.algorithm] === validator.digest
           ? entry.value
           : undefined;
       case "stamp":
@@ -275,7 +281,7 @@ export class WheelFetcher {
           ? entry.value
           : undefined;
       case "immutable":
-        return preferredHash(listedHashes(source)) === undefined &&
+        return preferredHash(statedDigests(source)) === undefined &&
           !this.#cache.mustRevalidate(filename.name, entry.writtenAt)
           ? entry.value
           : undefined;
@@ -306,7 +312,7 @@ function describe(source: WheelSource): { filename: WheelFilename; display: stri
       display = redactCredentials(source.file.file.url);
       break;
     case "url":
-      name = decodeURIComponent(new URL(source.url).pathname.split("/").at(-1) ?? "");
+      name = filenameFromUrl(source.url);
       display = redactCredentials(source.url);
       break;
     case "path":
@@ -362,80 +368,42 @@ function localPath(source: WheelSource): string | undefined {
   return url.startsWith("file:") ? fileURLToPath(url) : undefined;
 }
 
-/** The hashes the index listed (lower case, algorithms Node can compute). */
-function listedHashes(source: WheelSource): Record<string, string> {
-  if (source.kind !== "registry") return {};
-  const hashes: Record<string, string> = {};
-  for (const [algorithm, digest] of Object.entries(source.file.file.hashes)) {
-    if (digest !== undefined && SUPPORTED_HASHES.has(algorithm))
-      hashes[algorithm] = digest.toLowerCase();
+/** The digests the source states for the wheel (the index listing, a URL's fragment). */
+function statedHashes(source: WheelSource): FileHashes {
+  switch (source.kind) {
+    case "registry":
+      return source.file.file.hashes;
+    case "url":
+      return splitHashFragment(source.url).hashes;
+    case "path":
+      return source.hashes ?? {};
   }
-  return hashes;
 }
 
-function preferredHash(
-  hashes: Record<string, string>,
-): { algorithm: string; digest: string } | undefined {
+/** `statedHashes`, normalized (lowercase, empty digests dropped). */
+function statedDigests(source: WheelSource): Digests {
+  return HashPolicy.of({ stated: statedHashes(source) }).stated;
+}
+
+/** What the wheel's bytes must hash to (see `HashPolicy`). */
+function hashPolicy(request: WheelRequest): HashPolicy {
+  const { source } = request;
+  return HashPolicy.of({
+    stated: statedHashes(source),
+    statedBy:
+      source.kind === "registry" ? describeOrigin(source.file.origin) : "the URL's fragment",
+    userStated: source.kind !== "registry",
+    allowed: request.allowedHashes,
+  });
+}
+
+function preferredHash(hashes: Digests): { algorithm: string; digest: string } | undefined {
   for (const algorithm of PREFERRED_HASHES) {
     const digest = hashes[algorithm];
     if (digest !== undefined) return { algorithm, digest };
   }
   const [first] = Object.entries(hashes);
   return first === undefined ? undefined : { algorithm: first[0], digest: first[1] };
-}
-
-function algorithmsOf(allowed: ReadonlyMap<string, readonly string[]>): string[] {
-  return [...allowed.keys()].filter((algorithm) => SUPPORTED_HASHES.has(algorithm));
-}
-
-/** Every hash the index listed must match what was computed. */
-function checkListed(
-  computed: Record<string, string>,
-  listed: Record<string, string>,
-  display: string,
-): void {
-  for (const [algorithm, expected] of Object.entries(listed)) {
-    const actual = computed[algorithm];
-    if (actual !== undefined && actual !== expected) {
-      throw new PuffinError(
-        "hash-mismatch",
-        `Hash mismatch for ${display}: expected ${algorithm}:${expected}, computed ${algorithm}:${actual}`,
-        {
-          hint: "The index or a proxy between it and Puffin served a different file than it lists",
-        },
-      );
-    }
-  }
-}
-
-/**
- * Whether the known hashes of a wheel satisfy the user's `--hash` values: `ok` when one digest
- * matches, `unknown` when no algorithm of theirs is known (the file must be hashed); a mismatch
- * throws, naming the file, what was expected and what it has.
- */
-function checkAllowed(
-  known: Readonly<Record<string, string>>,
-  allowed: ReadonlyMap<string, readonly string[]>,
-  display: string,
-): "ok" | "unknown" {
-  let compared: { algorithm: string; actual: string } | undefined;
-  for (const [algorithm, digests] of allowed) {
-    const actual = known[algorithm];
-    if (actual === undefined) continue;
-    if (digests.some((digest) => digest.toLowerCase() === actual)) return "ok";
-    compared ??= { algorithm, actual };
-  }
-  if (compared === undefined) return "unknown";
-  const expected = [...allowed]
-    .flatMap(([algorithm, digests]) =>
-      digests.map((digest) => `${algorithm}:${digest.toLowerCase()}`),
-    )
-    .join(", ");
-  throw new PuffinError(
-    "hash-mismatch",
-    `Hash mismatch for ${display}: expected ${expected}, computed ${compared.algorithm}:${compared.actual}`,
-    { hint: "The file is not the one whose hash the requirements file records" },
-  );
 }
 
 async function isDirectory(path: string): Promise<boolean> {

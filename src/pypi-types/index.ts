@@ -19,6 +19,18 @@ export {
   parseFlatIndexHtml,
   readFlatIndexDirectory,
 } from "./flat-index.ts";
+export {
+  type AllowedHashes,
+  type Digests,
+  digestsOf,
+  fileDigests,
+  HashPolicy,
+  type HashPolicyInit,
+  type HashVerdict,
+  isComputableHash,
+  parseHashOptions,
+  StreamHasher,
+} from "./hash-policy.ts";
 export { decodeHtmlEntities } from "./html-entities.ts";
 export { type HtmlLink, type HtmlLinkPage, parseHtmlLinks } from "./html-links.ts";
 export {
@@ -31,6 +43,7 @@ export {
   type CoreMetadata,
   checkApiVersion,
   type FileHashes,
+  filenameFromUrl,
   SIMPLE_API_ACCEPT,
   SIMPLE_HTML_MEDIA_TYPE,
   SIMPLE_JSON_MEDIA_TYPE,

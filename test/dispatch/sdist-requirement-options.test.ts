@@ -140,7 +140,7 @@ describe("requirement options of source distributions", { skip }, () => {
       assert.match(bad.stderr, /Hash mismatch for `hashpkg==1\.0` \(hashpkg-1\.0\.tar\.gz\)/);
       assert.match(
         bad.stderr,
-        new RegExp(`expected sha256:${wrong}; computed sha256:${hashpkg.sha256}`),
+        new RegExp(`expected sha256:${wrong}, computed sha256:${hashpkg.sha256}`),
       );
       assert.deepEqual(wheelsUnder(join(cacheDir, "built-wheels-v0")), [], "nothing was built");
 
@@ -177,7 +177,7 @@ describe("requirement options of source distributions", { skip }, () => {
         assert.equal(run.status, 1, `${file}: ${run.stderr}`);
         assert.match(
           run.stderr,
-          new RegExp(`expected sha256:${hash}; computed sha256:${hashpkg.sha256}`),
+          new RegExp(`expected sha256:${hash}, computed sha256:${hashpkg.sha256}`),
         );
       }
       const again = await puffin(

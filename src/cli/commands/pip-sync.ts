@@ -14,7 +14,6 @@ import {
 } from "../command-context.ts";
 import { type EnvironmentOptions, openEnvironment, pythonOption } from "../environment.ts";
 import {
-  allowedHashes,
   type InstallTarget,
   reportStrict,
   requireHashesFlag,
@@ -169,13 +168,14 @@ async function syncTargets(
   requireHashes: boolean,
   openBuilds: () => Promise<{ readonly builds: BuildDispatch }>,
 ): Promise<InstallTarget[]> {
-  const { directTarget, lineConfigSettings } = await import("../../dispatch/index.ts");
+  const [{ directTarget, lineConfigSettings }, { parseHashOptions, splitHashFragment }] =
+    await Promise.all([import("../../dispatch/index.ts"), import("../../pypi-types/index.ts")]);
   const targets = new Map<PackageName, InstallTarget & { entry: RequirementEntry }>();
   for (const entry of files.flatMap((file) => [...file.requirements, ...file.editables])) {
     const { requirement } = entry;
     const marker = requirement.requirement.marker;
     if (marker !== undefined && !marker.evaluate(interpreter.markers, [])) continue;
-    const hashes = allowedHashes(entry.hashes);
+    const hashes = parseHashOptions(entry.hashes);
     const url =
       requirement.kind === "unnamed"
         ? requirement.requirement.url
@@ -194,7 +194,10 @@ async function syncTargets(
           configSettings: lineConfigSettings(entry.configSettings),
         })
       : undefined;
-    if (requireHashes && hashes === undefined) {
+    // A URL's own `#sha256=…` counts as a hash, as in pip (and is checked when fetched).
+    const fragmentHashes =
+      url !== undefined && Object.keys(splitHashFragment(url.given).hashes).length > 0;
+    if (requireHashes && hashes === undefined && !fragmentHashes) {
       throw new PuffinError(
         "missing-hash",
         `${where(entry)}: in --require-hashes mode, every requirement must have a hash, but \`${entryText(entry)}\` has none`,
