@@ -21,6 +21,7 @@ export {
 export { type InstallWheelsOptions, installWheels, lockEnvironment } from "./install-wheels.ts";
 export { LINK_MODES, Linker, type LinkMode, parseLinkMode } from "./link-mode.ts";
 export { type PlanOptions, plan } from "./plan.ts";
+export { protectedPathReason } from "./protected-paths.ts";
 export {
   formatRecordRow,
   invalidRecordFields,

@@ -18,6 +18,7 @@ import { PuffinError, tempName } from "../support/index.ts";
 import type { InstallJournal } from "./install-journal.ts";
 import type { InstallLayout } from "./install-layout.ts";
 import type { Linker } from "./link-mode.ts";
+import { checkNotProtected } from "./protected-paths.ts";
 import { formatRecordRow, parseRecord, type RecordEntry, recordHash } from "./record.ts";
 import {
   hasPythonShebang,
@@ -186,6 +187,22 @@ export function installWheelSync(
     }
     addParents(to.parents, rel);
     operations.push({ kind, source: under(root, path), to, rel, wheelPath: path });
+  }
+
+  // Nothing of the wheel may replace the environment's own files (before anything is written).
+  for (const { to, rel, wheelPath } of operations) {
+    if (to.dir !== site) {
+      checkNotProtected(layout, under(to.dir, rel), { wheel: display, item: `file ${wheelPath}` });
+    }
+  }
+  if (scripts.length > 0) {
+    const dir = destination("scripts").dir;
+    for (const script of scripts) {
+      checkNotProtected(layout, under(dir, script.name), {
+        wheel: display,
+        item: `${script.section} entry point \`${script.name}\``,
+      });
+    }
   }
 
   // Directories: each destination once (with missing parents), then the wheel's own
