@@ -1,5 +1,6 @@
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
+import { redactCredentials } from "../support/index.ts";
 import { formatElapsed } from "./elapsed.ts";
 import type { Printer } from "./printer.ts";
 
@@ -43,7 +44,7 @@ export function printChanges(printer: Printer, changes: readonly Change[]): void
     const label =
       change.url === undefined
         ? `${bold(change.name)}==${change.version.toString()}`
-        : `${bold(change.name)} @ ${change.url}`;
+        : `${bold(change.name)} @ ${redactCredentials(change.url)}`;
     printer.info(` ${change.kind === "-" ? red("-") : green("+")} ${label}`);
   }
 }

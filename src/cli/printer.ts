@@ -1,4 +1,4 @@
-import { errorChain, type LogLevel, PuffinError } from "../support/index.ts";
+import { errorChain, type LogLevel, PuffinError, redactCredentials } from "../support/index.ts";
 import { type Colors, createColors } from "./ansi-colors.ts";
 
 /**
@@ -6,6 +6,10 @@ import { type Colors, createColors } from "./ansi-colors.ts";
  * to stderr, in uv's shapes: `error: …`, `  Caused by: …`, `hint: …`, `warning: …`.
  *
  * Verbosity: -1 quiet (errors only), 0 default, 1 `-v` (debug), 2 `-vv` (trace).
+ *
+ * Every message is passed through `redactCredentials` on its way out, whatever its source (an
+ * error of a dependency, a backend's output, a URL a layer forgot to redact): a `user:password@`
+ * never reaches stderr. Data (stdout) is the command's result and is formatted by it.
  */
 export type Verbosity = -1 | 0 | 1 | 2;
 
@@ -39,19 +43,17 @@ export class Printer {
 
   /** A status line for people (`Resolved 3 packages in 12ms`): stderr, hidden by `-q`. */
   info(text: string): void {
-    if (this.verbosity >= 0) this.streams.stderr.write(`${text}\n`);
+    if (this.verbosity >= 0) this.#message(`${text}\n`);
   }
 
   /** Receives messages from `support/log`. */
   log(level: LogLevel, message: string): void {
     if (level === "warn") {
       if (this.verbosity >= 0) {
-        this.streams.stderr.write(
-          `${this.colors.bold(this.colors.yellow("warning"))}: ${message}\n`,
-        );
+        this.#message(`${this.colors.bold(this.colors.yellow("warning"))}: ${message}\n`);
       }
     } else {
-      this.streams.stderr.write(`${this.colors.dim(`${level.toUpperCase()} ${message}`)}\n`);
+      this.#message(`${this.colors.dim(`${level.toUpperCase()} ${message}`)}\n`);
     }
   }
 
@@ -64,12 +66,16 @@ export class Printer {
       text += `  ${bold(red("Caused by"))}: ${indentContinuation(cause)}\n`;
     const hint = findHint(error);
     if (hint !== undefined) text += `\n${bold(cyan("hint"))}: ${hint}\n`;
-    this.streams.stderr.write(text);
+    this.#message(text);
   }
 
-  /** Writes raw text (usage, help) to stderr. */
+  /** Writes raw text (usage, help, a report) to stderr. */
   raw(text: string): void {
-    this.streams.stderr.write(text);
+    this.#message(text);
+  }
+
+  #message(text: string): void {
+    this.streams.stderr.write(redactCredentials(text));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { redactCredentials } from "../support/index.ts";
 import {
   type CliContext,
   failureStatus,
@@ -53,7 +54,8 @@ export async function buildProgram(context: CliContext, args: readonly string[])
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.streams.stdout.write(text),
-      writeErr: (text) => context.streams.stderr.write(text),
+      // A usage error quotes the command line, which may hold an index URL's password.
+      writeErr: (text) => context.streams.stderr.write(redactCredentials(text)),
       outputError: (text, write) => {
         const { bold, red } = printerFor(program.opts<GlobalOptions>(), context).colors;
         write(`${text.trimEnd().replace(/^error:/, `${bold(red("error"))}:`)}\n${USAGE_FOOTER}`);

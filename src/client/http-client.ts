@@ -91,6 +91,8 @@ export class HttpClient {
   readonly #env: NodeJS.ProcessEnv;
   #dispatcher: Promise<Dispatcher> | undefined;
   #credentials: Promise<CredentialStore> | undefined;
+  /** Credentials of configured locations, not yet in the store (see `rememberCredentials`). */
+  readonly #configured: [URL, Credentials][] = [];
 
   private constructor(options: HttpClientOptions, timeoutMs: number) {
     this.#options = options;
@@ -122,6 +124,7 @@ export class HttpClient {
       );
     }
     const store = await this.#credentialStore();
+    for (const [url, given] of this.#configured.splice(0)) store.remember(url, given);
     if (credentials !== undefined) store.remember(bare, credentials);
     const dispatcher = await this.#dispatcherOnce();
 
@@ -152,6 +155,18 @@ export class HttpClient {
       }
       return wrapResponse(current.href, response, this.timeoutMs);
     }
+  }
+
+  /**
+   * Remembers the credentials in a configured location's URL (an index, a find-links page) for
+   * its realm before any request: the files its pages link to are fetched with them even when
+   * the pages themselves come from the cache and the location is never requested in this run.
+   */
+  rememberCredentials(url: string): void {
+    const parsed = URL.parse(url);
+    if (parsed === null) return;
+    const { url: bare, credentials } = splitUrlCredentials(parsed);
+    if (credentials !== undefined) this.#configured.push([bare, credentials]);
   }
 
   /** Closes pooled connections (waiting for requests in flight); a later request opens new ones. */

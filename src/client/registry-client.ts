@@ -90,6 +90,10 @@ export class RegistryClient {
     this.#cache = options.cache;
     this.#cached = new CachedClient(options.http, options.cache);
     this.#metadata = new WheelMetadataClient({ http: options.http, cache: options.cache });
+    for (const index of options.locations.indexes()) options.http.rememberCredentials(index.url);
+    for (const location of options.locations.findLinks) {
+      if (location.kind === "url") options.http.rememberCredentials(location.url);
+    }
   }
 
   /** The files of `name` from the first index that has it, and from every find-links location. */

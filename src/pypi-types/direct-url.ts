@@ -1,4 +1,4 @@
-import { PuffinError } from "../support/index.ts";
+import { PuffinError, stripCredentials } from "../support/index.ts";
 
 /**
  * `direct_url.json` (PEP 610): how an installed distribution was obtained when it did not come
@@ -41,9 +41,6 @@ export interface DirDirectUrl extends DirectUrlBase {
 const INVALID = "invalid-direct-url";
 const LEGACY_HASH = /^([A-Za-z0-9_]+)=([0-9A-Fa-f]+)$/;
 /** A `user:password` made of environment variables is allowed to persist (PEP 610). */
-const ENV_VAR_CREDENTIALS = /^\$\{[A-Za-z0-9_-]+\}(?::\$\{[A-Za-z0-9_-]+\})?$/;
-const AUTHORITY_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@]*)@/;
-
 /**
  * Parses and validates `direct_url.json`. Throws a `PuffinError` with code `invalid-direct-url`
  * naming the key that is wrong.
@@ -128,13 +125,9 @@ export function serializeDirectUrl(directUrl: DirectUrl): string {
  * PEP 610 allows to persist. The rest of the URL is kept exactly as written.
  */
 export function redactDirectUrl(directUrl: DirectUrl): string {
-  const match = AUTHORITY_USERINFO.exec(directUrl.url);
-  if (match === null) return directUrl.url;
-  const userinfo = match[2]!;
-  const keep =
-    ENV_VAR_CREDENTIALS.test(userinfo) ||
-    (directUrl.kind === "vcs" && directUrl.vcs === "git" && userinfo === "git");
-  return keep ? directUrl.url : match[1]! + directUrl.url.slice(match[0].length);
+  return stripCredentials(directUrl.url, {
+    keepGitUser: directUrl.kind === "vcs" && directUrl.vcs === "git",
+  });
 }
 
 const INFO_KEYS = ["archive_info", "vcs_info", "dir_info"] as const;

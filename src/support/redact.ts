@@ -68,3 +68,23 @@ export function redactedOffset(redactions: readonly Redaction[], position: numbe
   }
   return position + shift;
 }
+
+const ENV_VAR_CREDENTIALS = /^\$\{[A-Za-z0-9_-]+\}(?::\$\{[A-Za-z0-9_-]+\})?$/;
+const AUTHORITY_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@]*)@/;
+
+/**
+ * `url` as it may be written to a file (`direct_url.json`, a compiled requirements file): its
+ * `user:password@` part removed, unless that part is made of environment variables
+ * (`${USER}:${TOKEN}`, expanded only when the file is read) or, with `keepGitUser`, is the
+ * conventional SSH user `git` (PEP 610 allows both to persist). Unlike `redactCredentials` the
+ * result is still a usable URL: credentials come back from the index URL of the same host,
+ * `.netrc` or the keyring. The rest of the URL is kept exactly as written.
+ */
+export function stripCredentials(url: string, options: { keepGitUser?: boolean } = {}): string {
+  const match = AUTHORITY_USERINFO.exec(url);
+  if (match === null) return url;
+  const userinfo = match[2]!;
+  const keep =
+    ENV_VAR_CREDENTIALS.test(userinfo) || (options.keepGitUser === true && userinfo === "git");
+  return keep ? url : match[1]! + url.slice(match[0].length);
+}

@@ -16,7 +16,7 @@ import type {
   ResolvedPackage,
   ResolverTarget,
 } from "../../resolver/index.ts";
-import { PuffinError } from "../../support/index.ts";
+import { PuffinError, stripCredentials } from "../../support/index.ts";
 import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
 import { type CommandContext, openRegistrySession } from "../command-context.ts";
 import { ExitStatus, ExitWith } from "../exit-status.ts";
@@ -401,13 +401,14 @@ async function renderOutput(
   });
 }
 
-/** `name==version`; a URL as `name @ URL`, a bare path as given, an editable as `-e URL`. */
-function requirementLine(
-  p: ResolvedPackage,
-  editable: boolean,
-  pinned: string | undefined,
-): string {
-  if (p.url === undefined || pinned === undefined) return `${p.name}==${p.version}`;
+/**
+ * `name==version`; a URL as `name @ URL`, a bare path as given, an editable as `-e URL`. A URL's
+ * literal credentials are not written (`${VAR}` references are): the file is meant to be shared,
+ * and they come back from `.netrc` or the index URL of the same host when it is installed.
+ */
+function requirementLine(p: ResolvedPackage, editable: boolean, given: string | undefined): string {
+  if (p.url === undefined || given === undefined) return `${p.name}==${p.version}`;
+  const pinned = stripCredentials(given, { keepGitUser: given.startsWith("git+") });
   if (editable) return `-e ${pinned}`;
   if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(pinned)) return pinned;
   return `${p.name} @ ${pinned}`;

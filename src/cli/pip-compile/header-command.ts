@@ -1,9 +1,12 @@
+import { redactCredentials } from "../../support/index.ts";
+
 /**
  * The command line the output header shows (`#    puffin pip compile requirements.in -o …`):
  * the arguments as given, without the ones that do not change the result or must not be
  * recorded, as uv does — `-U/--upgrade`, `-P/--upgrade-package`, `-q`, `-v` always; index URLs
  * (they may hold credentials) unless `--emit-index-url`; find-links unless `--emit-find-links`.
- * `--custom-compile-command` replaces the whole line.
+ * `--custom-compile-command` replaces the whole line. Credentials in what is kept (an index URL
+ * with `--emit-index-url`, a `pkg @ https://user:pass@…` argument) are masked.
  */
 export interface HeaderCommandOptions {
   readonly emitIndexUrl: boolean;
@@ -30,7 +33,7 @@ export function headerCommand(args: readonly string[], options: HeaderCommandOpt
       continue;
     }
     if (valued.some((option) => attachedValue(arg, option))) continue;
-    kept.push(arg);
+    kept.push(redactCredentials(arg));
   }
   return ["puffin", ...kept].join(" ");
 }
