@@ -1,8 +1,5 @@
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import {
   type BuildSource,
@@ -14,7 +11,7 @@ import {
 } from "../build/index.ts";
 import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
-import type { HttpClient, RegistryFile } from "../client/index.ts";
+import { HashingFileSink, type HttpClient, type RegistryFile } from "../client/index.ts";
 import type { DistSource } from "../distribution-types/index.ts";
 import { SourceDistFilename } from "../filenames/index.ts";
 import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
@@ -407,22 +404,19 @@ export class SourceDistributions {
     return shared.downloads.run(url, async () => {
       const directory = await createTempDirectory(await this.#privateDirectory());
       const path = join(directory, basename(filename));
-      const hash = createHash("sha256");
-      const response = await this.#options.http.get(url);
-      const hashing = async function* (body: AsyncIterable<Uint8Array>) {
-        for await (const chunk of body) {
-          hash.update(chunk);
-          yield chunk;
-        }
-      };
+      const sink = await HashingFileSink.create(path, ["sha256"]);
       try {
-        await pipeline(response.body, hashing, createWriteStream(path));
+        await this.#options.http.download(url, sink);
       } catch (error) {
+        // The client's errors name the URL and what went wrong; others (the disk) need context.
+        if (error instanceof PuffinError) throw error;
         throw new PuffinError("download-failed", `Failed to download ${redactCredentials(url)}`, {
           cause: error,
         });
+      } finally {
+        await sink.close();
       }
-      const sha256 = hash.digest("hex");
+      const sha256 = sink.digests()["sha256"]!;
       if (listedSha256 !== undefined && sha256 !== listedSha256) {
         throw new PuffinError(
           "hash-mismatch",

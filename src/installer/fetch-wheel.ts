@@ -1,5 +1,5 @@
-import { createHash, getHashes, type Hash } from "node:crypto";
-import { open, stat } from "node:fs/promises";
+import { getHashes } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -14,7 +14,12 @@ import {
   readJsonEntry,
   writeJsonEntry,
 } from "../cache/index.ts";
-import { describeOrigin, type HttpClient, type RegistryFile } from "../client/index.ts";
+import {
+  describeOrigin,
+  HashingFileSink,
+  type HttpClient,
+  type RegistryFile,
+} from "../client/index.ts";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
@@ -226,30 +231,28 @@ export class WheelFetcher {
     return { cached, downloaded };
   }
 
-  /** Streams `url` into `path`, hashing with every algorithm as the bytes arrive. */
+  /**
+   * Streams `url` into `path`, hashing with every algorithm as the bytes arrive. The client
+   * retries a broken transfer (resuming it, or resetting the sink to start over), so the digests
+   * are always of the file as written.
+   */
   async #download(
     url: string,
     path: string,
     algorithms: ReadonlySet<string>,
     display: string,
   ): Promise<Record<string, string>> {
-    const hashers = new Map<string, Hash>();
-    for (const algorithm of algorithms) hashers.set(algorithm, createHash(algorithm));
-    const response = await this.#http.get(url);
-    const handle = await open(path, "wx");
+    const sink = await HashingFileSink.create(path, algorithms);
     try {
-      for await (const chunk of response.body) {
-        for (const hasher of hashers.values()) hasher.update(chunk);
-        await handle.write(chunk);
-      }
+      await this.#http.download(url, sink);
     } catch (error) {
+      // The client's errors name the URL and what went wrong; others (the disk) need context.
+      if (error instanceof PuffinError) throw error;
       throw new PuffinError("download-failed", `Failed to download ${display}`, { cause: error });
     } finally {
-      await handle.close();
+      await sink.close();
     }
-    const digests: Record<string, string> = {};
-    for (const [algorithm, hasher] of hashers) digests[algorithm] = hasher.digest("hex");
-    return digests;
+    return sink.digests();
   }
 
   #pointerPath(source: WheelSource, filename: WheelFilename): string {
