@@ -243,15 +243,16 @@ export class HttpClient {
         (state.total !== undefined && range.size !== state.total)
       ) {
         await discard(response);
-        // Not the rest of the file we hold: start over without resuming.
+        // Not the rest of the file the sink holds: the next try starts over, without a range.
         state.validator = undefined;
-        const summary = `asked for bytes ${resumeFrom}- of ${url.href}, got Content-Range ${JSON.stringify(responseHeaders["content-range"] ?? null)}`;
+        const got = JSON.stringify(responseHeaders["content-range"] ?? null);
+        const summary = `resuming at byte ${resumeFrom} got Content-Range ${got}`;
         throw new TransientFailure(
           summary,
           (retries) =>
             new PuffinError(
               "http-invalid-range",
-              `Failed to download ${url.href}: resuming at byte ${resumeFrom} got Content-Range ${JSON.stringify(responseHeaders["content-range"] ?? null)}${afterRetries(retries)}`,
+              `Failed to download ${url.href}: ${summary}${afterRetries(retries)}`,
             ),
         );
       }

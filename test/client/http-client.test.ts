@@ -181,23 +181,17 @@ describe("HttpClient", () => {
     assert.match(error.hint ?? "", /PUFFIN_HTTP_TIMEOUT/);
   });
 
-  test("a body that stops arriving is retried, then fails with http-timeout", async () => {
-    let requests = 0;
+  test("a body that stops arriving fails with http-timeout (retries: transfer-retries.test.ts)", async () => {
     const stalling = await startServer((_request, response) => {
-      requests++;
       response.writeHead(200, { "Content-Length": "100" });
       response.write("partial");
     });
     try {
       const url = `${stalling.url}/file`;
-      const error = await rejection(client({ timeoutMs: 200, retries: 1 }).get(url));
+      const error = await rejection(client({ timeoutMs: 200, retries: 0 }).get(url));
       assert.equal(error.code, "http-timeout");
-      assert.equal(
-        error.message,
-        `Failed to fetch ${url}: body stalled: no data for 0.2s (after 1 retry)`,
-      );
+      assert.equal(error.message, `Failed to fetch ${url}: body stalled: no data for 0.2s`);
       assert.match(error.hint ?? "", /PUFFIN_HTTP_TIMEOUT/);
-      assert.equal(requests, 2);
     } finally {
       await stalling.close();
     }

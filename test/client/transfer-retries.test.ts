@@ -352,25 +352,38 @@ describe("HttpClient retries cover the whole transfer", () => {
   });
 });
 
-describe("HttpClient.download without an ETag", () => {
-  /** Serves `body`, truncated on the first request, with the given validator headers. */
-  async function serve(headers: Record<string, string>, body: Buffer) {
+describe("HttpClient.download against hand-written servers", () => {
+  /**
+   * Serves `body` with `headers`: the first request gets 1000 bytes of it and an ended
+   * connection; a `Range: bytes=N-` whose `If-Range` matches `validator` gets `answerRange(N)`;
+   * anything else the whole body.
+   */
+  async function serve(options: {
+    headers: Record<string, string>;
+    validator?: string;
+    answerRange?: (start: number) => { status: number; headers: Record<string, string> };
+  }) {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((request, response) => {
       seen.push(request.headers);
       const range = request.headers.range?.match(/^bytes=(\d+)-$/);
-      const matches = request.headers["if-range"] === headers["Last-Modified"];
+      const matches =
+        options.validator !== undefined && request.headers["if-range"] === options.validator;
       if (range && matches) {
         const start = Number(range[1]);
-        response.writeHead(206, {
-          ...headers,
+        const answer = options.answerRange?.(start) ?? {
+          status: 206,
+          headers: { "Content-Range": `bytes ${start}-${body.length - 1}/${body.length}` },
+        };
+        response.writeHead(answer.status, {
+          ...options.headers,
+          ...answer.headers,
           "Content-Length": String(body.length - start),
-          "Content-Range": `bytes ${start}-${body.length - 1}/${body.length}`,
         });
         response.end(body.subarray(start));
         return;
       }
-      response.writeHead(200, { ...headers, "Content-Length": String(body.length) });
+      response.writeHead(200, { ...options.headers, "Content-Length": String(body.length) });
       if (seen.length > 1) {
         response.end(body);
         return;
@@ -390,9 +403,12 @@ describe("HttpClient.download without an ETag", () => {
   }
   const body = Buffer.from(wheel.bytes);
 
-  test("a strong Last-Modified guards the resume", async () => {
+  test("a strong Last-Modified guards the resume when there is no ETag", async () => {
     const lastModified = new Date(Date.now() - 86_400_000).toUTCString();
-    const server = await serve({ "Last-Modified": lastModified }, body);
+    const server = await serve({
+      headers: { "Last-Modified": lastModified },
+      validator: lastModified,
+    });
     try {
       const sink = new MemorySink();
       await client().download(server.url, sink);
@@ -406,13 +422,49 @@ describe("HttpClient.download without an ETag", () => {
   });
 
   test("a weak ETag cannot guard a resume: the download starts over", async () => {
-    const server = await serve({ ETag: 'W/"weak"' }, body);
+    const server = await serve({ headers: { ETag: 'W/"weak"' }, validator: 'W/"weak"' });
     try {
       const sink = new MemorySink();
       await client().download(server.url, sink);
       assert.equal(sha256(sink.bytes), sha256(body));
       assert.equal(sink.resets, 1);
       assert.equal(server.seen[1]?.range, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("Accept-Ranges: none: the download starts over without asking for a range", async () => {
+    const server = await serve({ headers: { ETag: '"e"', "Accept-Ranges": "none" } });
+    try {
+      const sink = new MemorySink();
+      await client().download(server.url, sink);
+      assert.equal(sha256(sink.bytes), sha256(body));
+      assert.equal(sink.resets, 1);
+      assert.equal(server.seen[1]?.range, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("a resume answered with the wrong part is not spliced: the next try starts over", async () => {
+    const server = await serve({
+      headers: { ETag: '"e"' },
+      validator: '"e"',
+      answerRange: () => ({
+        status: 206,
+        headers: { "Content-Range": `bytes 0-${body.length - 1}/${body.length}` },
+      }),
+    });
+    try {
+      const sink = new MemorySink();
+      await client().download(server.url, sink);
+      assert.equal(sha256(sink.bytes), sha256(body));
+      assert.equal(sink.resets, 1);
+      assert.deepEqual(
+        server.seen.map((headers) => headers.range),
+        [undefined, "bytes=1000-", undefined],
+      );
     } finally {
       await server.close();
     }
