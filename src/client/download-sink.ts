@@ -46,11 +46,6 @@ export class HashingFileSink implements DownloadSink {
     return new HashingFileSink(await open(path, "wx"), names);
   }
 
-  /** Bytes written since the last reset. */
-  get size(): number {
-    return this.#position;
-  }
-
   async write(chunk: Uint8Array): Promise<void> {
     for (const hasher of this.#hashers.values()) hasher.update(chunk);
     // Positioned writes: after a reset the file offset would otherwise stay where it was.

@@ -62,10 +62,11 @@ export function describeBodyProblem(problem: BodyProblem): string {
   }
 }
 
+/** `1.2 MiB of 3.4 MiB`, `808 of 862 bytes`, `808 bytes`. */
 function progress(received: number, total: number | undefined): string {
-  return total === undefined
-    ? formatSize(received)
-    : `${formatSize(received)} of ${formatSize(total)}`;
+  if (total === undefined) return formatSize(received);
+  if (total < 1024) return `${received} of ${formatSize(total)}`;
+  return `${formatSize(received)} of ${formatSize(total)}`;
 }
 
 const UNITS = ["KiB", "MiB", "GiB", "TiB"] as const;

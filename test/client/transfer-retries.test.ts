@@ -83,7 +83,7 @@ const bodyFaults: {
   {
     kind: "reset-mid-body",
     code: /^http-(connection|truncated)$/,
-    failure: /connection reset after [\d.]+ \w+ of [\d.]+ \w+|truncated: got \d+ of \d+ bytes/,
+    failure: /connection reset after [\d.]+( \w+)? of [\d.]+ \w+|truncated: got \d+ of \d+ bytes/,
   },
   { kind: "truncate", code: /^http-truncated$/, failure: /truncated: got \d+ of \d+ bytes/ },
   { kind: "stall", code: /^http-timeout$/, failure: /body stalled: no data for 0\.3s/ },
