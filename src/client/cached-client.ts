@@ -101,12 +101,10 @@ export class CachedClient {
           policyResponse(response),
         );
         if (!revalidated.modified) {
-          await discardBody(response);
           await this.#store(request, schema, revalidated.policy, cached.raw);
           return cached.value;
         }
         // The 304 does not match what we hold (RFC 9111 §4.3.4): fetch it whole.
-        await discardBody(response);
         return this.#fetch(request, url, policyRequest, schema, serialize);
       }
       return this.#store200(request, response, policyRequest, schema, serialize);
@@ -133,7 +131,6 @@ export class CachedClient {
     serialize: (value: T) => unknown,
   ): Promise<T> {
     if (response.status !== 200) {
-      await discardBody(response);
       throw new PuffinError(
         "http-error",
         `Unexpected HTTP ${response.status} for ${redactCredentials(request.url)}`,
@@ -171,12 +168,6 @@ function headerRecord(headers: CachePolicy.Headers): Record<string, string> {
     if (value !== undefined) result[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return result;
-}
-
-async function discardBody(response: HttpResponse): Promise<void> {
-  for await (const _chunk of response.body) {
-    // Drained so the connection can be reused.
-  }
 }
 
 /** Removes an entry a `no-store` response replaces, so it is not revalidated again and again. */

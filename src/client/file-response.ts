@@ -5,6 +5,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { PuffinError } from "../support/index.ts";
 import { type ByteRange, HttpError, type HttpResponse } from "./http-response.ts";
 
+/** A `file://` response, whose body can also be streamed from disk (for downloads). */
+export interface FileResponse extends HttpResponse {
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
 /**
  * Serves a `file://` URL the way a web server would, so the registry client treats local
  * indexes (`file:///opt/pypi/simple/`) like remote ones: `200` with the file, `206` for a
@@ -13,7 +18,7 @@ import { type ByteRange, HttpError, type HttpResponse } from "./http-response.ts
  * `index.html`, as pip does for `file://` index pages; the response URL then names that file so
  * relative links resolve against it.
  */
-export async function fileResponse(url: URL, range: ByteRange | undefined): Promise<HttpResponse> {
+export async function fileResponse(url: URL, range: ByteRange | undefined): Promise<FileResponse> {
   let path: string;
   try {
     path = fileURLToPath(url);
@@ -66,17 +71,13 @@ export async function fileResponse(url: URL, range: ByteRange | undefined): Prom
       await handle.close();
     }
   };
-  const stream = (): AsyncIterable<Uint8Array> =>
-    length === 0 ? emptyBody() : createReadStream(path, { start, end });
   return {
     url: responseUrl,
     status,
     headers,
     bytes: read,
     text: async () => new TextDecoder().decode(await read()),
-    get body() {
-      return stream();
-    },
+    chunks: () => (length === 0 ? emptyBody() : createReadStream(path, { start, end })),
   };
 }
 

@@ -1,8 +1,9 @@
 import { PuffinError } from "../support/index.ts";
 
 /**
- * A response whose headers have arrived. The body is read once: through `bytes()`, `text()` or
- * by iterating `body`.
+ * A response with its body. Over HTTP the body has already been read whole, within the request's
+ * retries (a body that breaks off is fetched again); `file://` bodies are read from disk when
+ * asked. A body too large to hold in memory is streamed with `HttpClient.download` instead.
  *
  * For a ranged request, `status` says what the server did: `206` with the asked part, or `200`
  * with the whole body when the server ignores `Range` (callers that read a part then slice it
@@ -16,7 +17,6 @@ export interface HttpResponse {
   readonly headers: Record<string, string>;
   bytes(): Promise<Uint8Array>;
   text(): Promise<string>;
-  readonly body: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -49,23 +49,5 @@ export function rangeHeader(range: ByteRange): string {
 export function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
-  return result;
-}
-
-/** Collects an async iterable of chunks into one array. */
-export async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    length += chunk.length;
-  }
-  if (parts.length === 1) return parts[0]!;
-  const result = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
   return result;
 }

@@ -6,7 +6,9 @@ export {
   realmOf,
   splitUrlCredentials,
 } from "./credentials.ts";
+export { type DownloadResult, type DownloadSink, HashingFileSink } from "./download-sink.ts";
 export {
+  type DownloadInit,
   type GetInit,
   HttpClient,
   type HttpClientOptions,

@@ -2,8 +2,9 @@
  * When and how long to wait before retrying a GET (an idempotent request, RFC 9110 §9.2.2).
  *
  * Retried: connection failures (refused, reset, closed early, DNS hiccups), timeouts, `5xx`
- * except `501 Not Implemented` and `505` (retrying cannot change them), and `429 Too Many
- * Requests`. A server's `Retry-After` (RFC 9110 §10.2.3) is honoured, capped at
+ * except `501 Not Implemented` and `505` (retrying cannot change them), `429 Too Many
+ * Requests`, and a body that breaks off after the headers (reset, truncated, stalled; see
+ * `response-body.ts`). A server's `Retry-After` (RFC 9110 §10.2.3) is honoured, capped at
  * `MAX_RETRY_AFTER_MS`; otherwise the delay grows exponentially with "equal jitter" (half fixed,
  * half random) so that many clients failing together do not retry in lockstep.
  */
@@ -34,6 +35,7 @@ const TRANSIENT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
 ]);
 
 /** Error codes that mean a timeout (reported as `http-timeout`). */
@@ -44,8 +46,32 @@ const TIMEOUT_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
 ]);
 
+/**
+ * A try that failed in a way the next try may not: thrown inside `HttpClient`'s retry loop,
+ * never out of it. `summary` says what happened (for the debug log); `giveUp(retries)` is the
+ * error to report when no try is left, `retries` being the number of retries made.
+ */
+export class TransientFailure extends Error {
+  override readonly name = "TransientFailure";
+
+  constructor(
+    readonly summary: string,
+    readonly giveUp: (retries: number) => Error,
+    /** The delay the server asked for (`Retry-After`), if any. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(summary);
+  }
+}
+
+/** ` (after 2 retries)`, or nothing when there was none. */
+export function afterRetries(retries: number): string {
+  if (retries === 0) return "";
+  return ` (after ${retries} ${retries === 1 ? "retry" : "retries"})`;
+}
+
 /** Every `code` along an error's cause chain (undici wraps system errors). */
-function errorCodes(error: unknown): string[] {
+export function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
   const seen = new Set<unknown>();
   for (let current = error; current instanceof Error && !seen.has(current); ) {

@@ -1,7 +1,5 @@
-import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import {
   type BuildSource,
@@ -13,7 +11,12 @@ import {
 } from "../build/index.ts";
 import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
-import { describeOrigin, type HttpClient, type RegistryFile } from "../client/index.ts";
+import {
+  describeOrigin,
+  HashingFileSink,
+  type HttpClient,
+  type RegistryFile,
+} from "../client/index.ts";
 import type { DistSource } from "../distribution-types/index.ts";
 import { SourceDistFilename } from "../filenames/index.ts";
 import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
@@ -26,7 +29,6 @@ import {
   fileDigests,
   HashPolicy,
   type Metadata,
-  StreamHasher,
   splitHashFragment,
 } from "../pypi-types/index.ts";
 import {
@@ -429,22 +431,19 @@ export class SourceDistributions {
       const directory = await createTempDirectory(await this.#privateDirectory());
       const path = join(directory, basename(filename));
       const display = redactCredentials(url);
-      const hasher = new StreamHasher(stated.algorithms(display));
-      const response = await this.#options.http.get(url);
-      const hashing = async function* (body: AsyncIterable<Uint8Array>) {
-        for await (const chunk of body) {
-          hasher.update(chunk);
-          yield chunk;
-        }
-      };
+      const sink = await HashingFileSink.create(path, stated.algorithms(display));
       try {
-        await pipeline(response.body, hashing, createWriteStream(path));
+        await this.#options.http.download(url, sink);
       } catch (error) {
+        // The client's errors name the URL and what went wrong; others (the disk) need context.
+        if (error instanceof PuffinError) throw error;
         throw new PuffinError("download-failed", `Failed to download ${redactCredentials(url)}`, {
           cause: error,
         });
+      } finally {
+        await sink.close();
       }
-      const digests = hasher.digests();
+      const digests = sink.digests();
       stated.verify(digests, display);
       return { path, sha256: digests["sha256"]!, digests };
     });

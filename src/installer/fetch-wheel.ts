@@ -1,4 +1,4 @@
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -13,7 +13,12 @@ import {
   readJsonEntry,
   writeJsonEntry,
 } from "../cache/index.ts";
-import { describeOrigin, type HttpClient, type RegistryFile } from "../client/index.ts";
+import {
+  describeOrigin,
+  HashingFileSink,
+  type HttpClient,
+  type RegistryFile,
+} from "../client/index.ts";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
@@ -23,7 +28,6 @@ import {
   fileDigests,
   filenameFromUrl,
   HashPolicy,
-  StreamHasher,
   splitHashFragment,
 } from "../pypi-types/index.ts";
 import {
@@ -235,27 +239,28 @@ export class WheelFetcher {
     return { cached, downloaded };
   }
 
-  /** Streams `url` into `path`, hashing with every algorithm as the bytes arrive. */
+  /**
+   * Streams `url` into `path`, hashing with every algorithm as the bytes arrive. The client
+   * retries a broken transfer (resuming it, or resetting the sink to start over), so the digests
+   * are always of the file as written.
+   */
   async #download(
     url: string,
     path: string,
     algorithms: ReadonlySet<string>,
     display: string,
   ): Promise<Record<string, string>> {
-    const hasher = new StreamHasher([...algorithms]);
-    const response = await this.#http.get(url);
-    const handle = await open(path, "wx");
+    const sink = await HashingFileSink.create(path, algorithms);
     try {
-      for await (const chunk of response.body) {
-        hasher.update(chunk);
-        await handle.write(chunk);
-      }
+      await this.#http.download(url, sink);
     } catch (error) {
+      // The client's errors name the URL and what went wrong; others (the disk) need context.
+      if (error instanceof PuffinError) throw error;
       throw new PuffinError("download-failed", `Failed to download ${display}`, { cause: error });
     } finally {
-      await handle.close();
+      await sink.close();
     }
-    return hasher.digests();
+    return sink.digests();
   }
 
   #pointerPath(source: WheelSource, filename: WheelFilename): string {

@@ -55,7 +55,6 @@ const BROKEN_WHEEL_CODES: ReadonlySet<string> = new Set([
   "wheel-dist-info-missing",
   "wheel-dist-info-ambiguous",
   "unsupported-metadata-version",
-  "metadata-hash-mismatch",
   "invalid-wheel-filename",
 ]);
 

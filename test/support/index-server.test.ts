@@ -11,7 +11,7 @@ import {
   parseSimpleJsonProject,
   SIMPLE_API_ACCEPT,
 } from "../../src/pypi-types/index.ts";
-import { IndexServer } from "./index-server.ts";
+import { GARBAGE, IndexServer } from "./index-server.ts";
 import { buildSdist } from "./sdist-builder.ts";
 import { buildWheel, writeWheel } from "./wheel-builder.ts";
 
@@ -232,6 +232,74 @@ describe("IndexServer: faults, auth, directories", () => {
         (await fetch(server.fileUrl(wheel.filename), { headers: { Range: "bytes=0-9" } })).status,
         206,
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("breaks bodies off: reset mid-body, truncated, stalled, each `times` times", async () => {
+    const server = await IndexServer.start({ files: [wheel] });
+    const url = server.fileUrl(wheel.filename);
+    const path = `/files/${wheel.filename}`;
+    try {
+      server.addFault({ kind: "reset-mid-body", path, times: 1 });
+      server.addFault({ kind: "truncate", path, times: 1, bytes: 10 });
+      server.addFault({ kind: "stall", path, times: 1 });
+      for (const kind of ["reset-mid-body", "truncate"]) {
+        const response = await fetch(url);
+        assert.equal(response.status, 200, kind);
+        assert.equal(response.headers.get("content-length"), String(wheel.bytes.length));
+        await assert.rejects(response.arrayBuffer(), kind);
+      }
+      const stalled = await fetch(url);
+      const reader = stalled.body!.getReader();
+      const first = await reader.read();
+      assert.equal(first.value?.length, Math.floor(wheel.bytes.length / 2));
+      const more = await Promise.race([
+        reader.read().then(() => "more"),
+        new Promise((resolve) => setTimeout(resolve, 200, "nothing")),
+      ]);
+      assert.equal(more, "nothing");
+      await reader.cancel();
+      const whole = await fetch(url);
+      assert.equal((await whole.arrayBuffer()).byteLength, wheel.bytes.length);
+      assert.deepEqual(
+        server.requests.map((r) => r.status),
+        ["reset-mid-body", "truncate", "stall", 200],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves garbage for a page, and redirects a path to itself", async () => {
+    const server = await IndexServer.start({ files: [wheel] });
+    try {
+      server.addFault({ kind: "garbage", path: "/simple/demo/", times: 1 });
+      const garbage = await fetch(`${server.indexUrl}demo/`);
+      assert.equal(garbage.status, 200);
+      assert.deepEqual(new Uint8Array(await garbage.arrayBuffer()), GARBAGE);
+      assert.match(await (await fetch(`${server.indexUrl}demo/`)).text(), /demo-1\.0/);
+
+      server.addFault({ kind: "redirect-loop", path: "/simple/demo/" });
+      const loop = await fetch(`${server.indexUrl}demo/?x=1`, { redirect: "manual" });
+      assert.equal(loop.status, 302);
+      assert.equal(loop.headers.get("location"), "/simple/demo/?x=1");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("honours If-Range: a Range whose validator is stale gets the whole file", async () => {
+    const server = await IndexServer.start({ files: [wheel] });
+    try {
+      const url = server.fileUrl(wheel.filename);
+      const etag = (await fetch(url)).headers.get("etag")!;
+      const current = await fetch(url, { headers: { Range: "bytes=5-", "If-Range": etag } });
+      assert.equal(current.status, 206);
+      const stale = await fetch(url, { headers: { Range: "bytes=5-", "If-Range": '"stale"' } });
+      assert.equal(stale.status, 200);
+      assert.equal((await stale.arrayBuffer()).byteLength, wheel.bytes.length);
     } finally {
       await server.close();
     }

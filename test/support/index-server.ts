@@ -12,7 +12,20 @@
 // spellings redirect there), `/files/<filename>` (the file), `/files/<filename>.metadata`
 // (PEP 658), `/links/` (flat find-links page). Every response carries `ETag` (a hash of the body)
 // and `Last-Modified` (the server's start), and answers `If-None-Match` / `If-Modified-Since`
-// with 304. Pages send `Cache-Control: max-age=<maxAge>` and `Vary: Accept`; files are immutable.
+// with 304. Pages send `Cache-Control: max-age=<maxAge>` and `Vary: Accept`; files are immutable
+// and honour `Range` guarded by `If-Range` (a validator that no longer matches gets the whole
+// file, 200).
+//
+// Faults (`Fault`) break requests on purpose, each on matching paths and `times` times:
+//   status        an error status (with `Retry-After`)     reset         drop the connection at once
+//   slow          answer after a delay                     ignore-range  answer 200 to a Range
+//   reset-mid-body  headers and part of the body, then a TCP reset
+//   truncate      declare Content-Length, send part of the body, end the connection
+//   stall         headers and part of the body, then nothing (until the client gives up)
+//   garbage       a page answered 200 with bytes that are neither HTML nor JSON
+//   redirect-loop a 302 to the very same URL
+// The body faults (reset-mid-body, truncate, stall) apply to the next response with a body
+// (200 or 206) on a matching path, sending `bytes` of it (default half) first.
 // https://peps.python.org/pep-0503/ https://peps.python.org/pep-0691/ https://peps.python.org/pep-0658/
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -53,7 +66,19 @@ export type Fault = { readonly path?: string | RegExp; readonly times?: number }
   | { readonly kind: "reset" }
   | { readonly kind: "slow"; readonly delayMs: number }
   | { readonly kind: "ignore-range" }
+  | BodyFault
+  | { readonly kind: "garbage" }
+  | { readonly kind: "redirect-loop" }
 );
+
+/** A fault that breaks a body off after `bytes` of it (default: half). */
+export type BodyFault = {
+  readonly kind: "reset-mid-body" | "truncate" | "stall";
+  readonly bytes?: number;
+};
+
+/** The bytes a `garbage` fault serves: binary noise, neither HTML nor JSON. */
+export const GARBAGE = new Uint8Array([0x00, 0xff, 0x7b, 0x9c, 0x3c, 0x00, 0x1f, 0x8b, 0xde, 0xad]);
 
 export interface IndexServerOptions {
   /** Files served from memory. */
@@ -80,8 +105,11 @@ export interface RecordedRequest {
   /** Path and query, as sent. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  /** The response status, `"reset"` for a dropped connection, 0 while in progress. */
-  status: number | "reset";
+  /**
+   * The response status; `"reset"` for a dropped connection, or the body fault that broke the
+   * response off (`"reset-mid-body"`, `"truncate"`, `"stall"`); 0 while in progress.
+   */
+  status: number | "reset" | BodyFault["kind"];
 }
 
 interface ServedFile extends IndexFile {
@@ -137,7 +165,12 @@ export class IndexServer {
   readonly #server: Server;
   readonly #options: IndexServerOptions;
   readonly #memory = new Map<string, IndexFile>();
-  readonly #faults: { fault: Fault; remaining: number }[] = [];
+  readonly #faults: FaultEntry[] = [];
+  /** Per request: its record, and the body and garbage faults that match its path. */
+  readonly #pending = new WeakMap<
+    IncomingMessage,
+    { record: RecordedRequest; body: FaultEntry[]; garbage: FaultEntry[] }
+  >();
   readonly #lastModified = new Date(Math.floor(Date.now() / 1000) * 1000).toUTCString();
   readonly #served = new WeakMap<Uint8Array, ServedFile>();
   readonly #fromDisk = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
@@ -226,12 +259,23 @@ export class IndexServer {
     const path = new URL(record.path, this.url).pathname;
 
     let honourRange = true;
+    const pending = { record, body: [] as FaultEntry[], garbage: [] as FaultEntry[] };
+    this.#pending.set(request, pending);
     for (const entry of this.#faults) {
       const { fault } = entry;
       const matches =
         fault.path === undefined ||
         (typeof fault.path === "string" ? path === fault.path : fault.path.test(path));
       if (!matches || entry.remaining <= 0) continue;
+      // Body and garbage faults are used up by the response they break, not by the request.
+      if (isBodyFault(fault)) {
+        pending.body.push(entry);
+        continue;
+      }
+      if (fault.kind === "garbage") {
+        pending.garbage.push(entry);
+        continue;
+      }
       entry.remaining--;
       if (fault.kind === "slow") {
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -240,6 +284,10 @@ export class IndexServer {
       } else if (fault.kind === "reset") {
         record.status = "reset";
         request.socket.resetAndDestroy();
+        return;
+      } else if (fault.kind === "redirect-loop") {
+        response.setHeader("Location", record.path);
+        this.#send(request, response, 302, "text/plain", "found\n", {});
         return;
       } else {
         if (fault.retryAfter !== undefined)
@@ -460,16 +508,17 @@ export class IndexServer {
     const json = quality("json");
     const html = quality("html");
     const headers = { "Cache-Control": `max-age=${this.#options.maxAge ?? 600}`, Vary: "Accept" };
+    const garbage = take(this.#pending.get(request)?.garbage ?? []) !== undefined;
     if (json === 0 && html === 0) {
       this.#send(request, response, 406, "text/plain", "no acceptable format\n", headers);
     } else if (json > html) {
-      this.#send(request, response, 200, JSON_TYPE, page.json, headers);
+      this.#send(request, response, 200, JSON_TYPE, garbage ? GARBAGE : page.json, headers);
     } else {
       // The PEP 691 HTML type only when the client names it; `text/html` otherwise (as PyPI).
       const type = /application\/vnd\.pypi\.simple\.(?:v1|latest)\+html/i.test(accept)
         ? HTML_TYPE
         : "text/html; charset=utf-8";
-      this.#send(request, response, 200, type, page.html, headers);
+      this.#send(request, response, 200, type, garbage ? GARBAGE : page.html, headers);
     }
   }
 
@@ -483,7 +532,12 @@ export class IndexServer {
     const headers = { "Cache-Control": FILE_CACHE_CONTROL, "Accept-Ranges": "bytes" };
     const type = "application/octet-stream";
     const range = request.headers.range;
-    const single = honourRange && range !== undefined ? range.match(/^bytes=(\d*)-(\d*)$/) : null;
+    // RFC 9110 §13.1.5: a Range whose `If-Range` validator no longer matches gets the whole file.
+    const ifRange = request.headers["if-range"];
+    const current =
+      ifRange === undefined || ifRange === etagOf(bytes) || ifRange === this.#lastModified;
+    const single =
+      honourRange && current && range !== undefined ? range.match(/^bytes=(\d*)-(\d*)$/) : null;
     if (single === null || (single[1] === "" && single[2] === "")) {
       this.#send(request, response, 200, type, bytes, headers);
       return;
@@ -531,7 +585,7 @@ export class IndexServer {
   ): void {
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     if (status === 200 || status === 206) {
-      const etag = `"${sha256(entity).slice(0, 32)}"`;
+      const etag = etagOf(entity);
       response.setHeader("ETag", etag);
       response.setHeader("Last-Modified", this.#lastModified);
       const ifNoneMatch = request.headers["if-none-match"];
@@ -552,8 +606,66 @@ export class IndexServer {
     response.statusCode = status;
     response.setHeader("Content-Type", contentType);
     response.setHeader("Content-Length", String(Buffer.byteLength(body)));
+    const pending = this.#pending.get(request);
+    const breaks =
+      (status === 200 || status === 206) && request.method === "GET" && Buffer.byteLength(body) > 0;
+    const fault = breaks && pending !== undefined ? take(pending.body) : undefined;
+    if (fault !== undefined && pending !== undefined && isBodyFault(fault)) {
+      this.#breakBody(request, response, Buffer.from(body), fault, pending.record);
+      return;
+    }
     response.end(request.method === "HEAD" ? undefined : body);
   }
+
+  /** Sends the headers and the start of `body`, then breaks the response off as `fault` says. */
+  #breakBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    fault: BodyFault,
+    record: RecordedRequest,
+  ): void {
+    record.status = fault.kind;
+    const part = body.subarray(
+      0,
+      Math.min(fault.bytes ?? Math.floor(body.length / 2), body.length),
+    );
+    const socket = request.socket;
+    response.flushHeaders();
+    response.write(part, () => {
+      if (fault.kind === "truncate") {
+        socket.end();
+      } else if (fault.kind === "reset-mid-body") {
+        // A moment after the part left, so the client reads it before the reset arrives.
+        setTimeout(() => {
+          if (!socket.destroyed) socket.resetAndDestroy();
+        }, 20);
+      }
+      // "stall": nothing more, until the client gives up or the server closes.
+    });
+  }
+}
+
+interface FaultEntry {
+  readonly fault: Fault;
+  remaining: number;
+}
+
+function isBodyFault(fault: Fault): fault is Fault & BodyFault {
+  return fault.kind === "reset-mid-body" || fault.kind === "truncate" || fault.kind === "stall";
+}
+
+/** Uses up one application of the first entry with some left; its fault, or `undefined`. */
+function take(entries: readonly FaultEntry[]): Fault | undefined {
+  const entry = entries.find((candidate) => candidate.remaining > 0);
+  if (entry === undefined) return undefined;
+  entry.remaining--;
+  return entry.fault;
+}
+
+/** The strong `ETag` of a representation. */
+function etagOf(entity: Uint8Array | string): string {
+  return `"${sha256(entity).slice(0, 32)}"`;
 }
 
 function htmlDocument(title: string, lines: readonly string[]): string {
