@@ -174,8 +174,11 @@ class ShapeReader {
   parse(text: string): unknown {
     try {
       return JSON.parse(text);
-    } catch (error) {
-      throw this.error("the response is not valid JSON", error);
+    } catch {
+      // JSON.parse's own message quotes the text raw (control characters and all): the start
+      // of the body, escaped, says what the server sent instead.
+      const start = JSON.stringify(text.slice(0, 40)) + (text.length > 40 ? "…" : "");
+      throw this.error(`the response is not valid JSON (it starts with ${start})`);
     }
   }
 

@@ -231,8 +231,11 @@ describe("puffin pip install through a faulty index", { skip, timeout: 300_000 }
     assert.equal(result.status, 1, result.stderr);
     assert.match(
       result.stderr,
-      /^error: Invalid simple API JSON from http:\/\/127\.0\.0\.1:\d+\/simple\/alpha\/: the response is not valid JSON$/m,
+      /^error: Invalid simple API JSON from http:\/\/127\.0\.0\.1:\d+\/simple\/alpha\/: the response is not valid JSON \(it starts with ".*"\)$/m,
     );
+    // The body is quoted escaped, once: no raw control characters, no `Caused by` repeating it.
+    assert.ok(![...result.stderr].some((c) => c < " " && c !== "\n"), "no raw control bytes");
+    assert.doesNotMatch(result.stderr, /Caused by/);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
     assert.equal(server.requests.filter((r) => r.path === pagePath).length, 1);
   });
