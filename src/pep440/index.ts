@@ -5,5 +5,6 @@ export {
   Version,
   type VersionParts,
 } from "./version.ts";
-export { type Interval, VersionRange } from "./version-range.ts";
-export { type Operator, VersionSpecifier, VersionSpecifiers } from "./version-specifier.ts";
+export type { Interval, Operator } from "./version-intervals.ts";
+export { VersionRange } from "./version-range.ts";
+export { VersionSpecifier, VersionSpecifiers } from "./version-specifier.ts";

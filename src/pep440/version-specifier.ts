@@ -1,6 +1,11 @@
 import { PuffinError } from "../support/index.ts";
 import { isPythonSpace, Version } from "./version.ts";
-import { type Interval, intervalsContain, specifierIntervals } from "./version-range.ts";
+import {
+  type Interval,
+  intervalsContain,
+  type Operator,
+  specifierIntervals,
+} from "./version-intervals.ts";
 
 /**
  * PEP 440 version specifiers (`>=1.0`, `==1.2.*`, `~=2.2`, `!=1.5`, `===1.0`) and
@@ -9,7 +14,7 @@ import { type Interval, intervalsContain, specifierIntervals } from "./version-r
  *
  * `contains` is pure PEP 440 membership with pre-releases allowed, as in uv: whether a
  * pre-release may be *chosen* is the resolver's policy (see `anyPrerelease`). Membership is
- * defined once, as intervals (`specifierIntervals` in version-range.ts), so that a specifier and
+ * defined once, as intervals (`specifierIntervals` in version-intervals.ts), so that a specifier and
  * the `VersionRange` made from it can never disagree.
  *
  * Arbitrary equality (`===`) is supported only with a string that is itself a PEP 440 version,
@@ -18,8 +23,6 @@ import { type Interval, intervalsContain, specifierIntervals } from "./version-r
  * `version` meaningful for every specifier. It matches a candidate whose normalized string equals
  * the written one case-insensitively (so `===1.0` matches `1.0` but not `1.0.0` or `1.0+local`).
  */
-
-export type Operator = "==" | "!=" | "<=" | ">=" | "<" | ">" | "~=" | "===";
 
 export class VersionSpecifier {
   readonly operator: Operator;
