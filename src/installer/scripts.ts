@@ -1,4 +1,4 @@
-import { shQuote } from "../venv/index.ts";
+import { shQuote } from "../support/index.ts";
 import type { ScriptEntryPoint } from "./wheel-info.ts";
 
 /**

@@ -28,3 +28,4 @@ export {
   unsafeFileNameReason,
 } from "./safe-file-name.ts";
 export { Semaphore } from "./semaphore.ts";
+export { shQuote } from "./shell-quote.ts";

@@ -1,3 +1,5 @@
+import { shQuote } from "../support/index.ts";
+
 /**
  * The activation scripts of a virtual environment, one per shell, written for the environment
  * at an absolute `location` (each script names it literally, like virtualenv's and uv's do;
@@ -30,11 +32,6 @@ export function activationScripts(context: ActivationContext): Map<string, strin
     ["activate.ps1", powershellScript(context)],
     ["activate_this.py", activateThisScript(context)],
   ]);
-}
-
-/** POSIX shells: a single-quoted word; `'` becomes `'\''`. */
-export function shQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** fish: inside single quotes only `\` and `'` are special. */

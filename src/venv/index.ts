@@ -1,2 +1,2 @@
-export { type ActivationContext, activationScripts, shQuote } from "./activation-scripts.ts";
+export { type ActivationContext, activationScripts } from "./activation-scripts.ts";
 export { type CreatedVenv, type CreateVenvOptions, createVenv } from "./create-venv.ts";

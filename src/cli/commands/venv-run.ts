@@ -32,9 +32,10 @@ export interface VenvRun {
 /** Creates the environment at `path` and tells the user how to activate it. */
 export async function runVenv(path: string, options: VenvOptions, run: VenvRun): Promise<void> {
   const { context } = run;
-  const [{ findBaseInterpreter }, { createVenv, shQuote }, cache] = await Promise.all([
+  const [{ findBaseInterpreter }, { createVenv }, { shQuote }, cache] = await Promise.all([
     import("../../interpreter/index.ts"),
     import("../../venv/index.ts"),
+    import("../../support/index.ts"),
     openCacheWith(run.cache),
   ]);
   const printer = context.printer();
