@@ -1,12 +1,17 @@
 import type { Command } from "commander";
 import type { Cache, CacheSettings } from "../cache/index.ts";
-import type { CommandContext } from "./command-context.ts";
 
 /**
  * The global cache options (`--cache-dir`, `-n, --no-cache`) and the cache they open. Kept apart
  * from `command-context.ts` (which imports the index options, and with them the registry
  * client) so that a command that needs only the cache, `puffin venv`, loads only the cache.
  */
+
+/** Where an invocation runs: what relative paths and variables are read against. */
+export interface InvocationPlace {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
 
 /** The global cache options as commander parses them (`--no-cache` sets `cache: false`). */
 export interface CacheOptions {
@@ -15,18 +20,12 @@ export interface CacheOptions {
 }
 
 /** The cache settings of an invocation, from the global `--cache-dir` / `-n, --no-cache`. */
-export function cacheSettings(
-  command: Command,
-  context: Pick<CommandContext, "env" | "cwd">,
-): CacheSettings {
+export function cacheSettings(command: Command, context: InvocationPlace): CacheSettings {
   return cacheSettingsFrom(command.optsWithGlobals<CacheOptions>(), context);
 }
 
 /** `cacheSettings` from options already parsed (the fast path of `run-cli.ts`). */
-export function cacheSettingsFrom(
-  options: CacheOptions,
-  context: Pick<CommandContext, "env" | "cwd">,
-): CacheSettings {
+export function cacheSettingsFrom(options: CacheOptions, context: InvocationPlace): CacheSettings {
   return {
     cacheDir: options.cacheDir,
     noCache: options.cache === false,
@@ -36,7 +35,7 @@ export function cacheSettingsFrom(
 }
 
 /** The cache of an invocation (see `cacheSettings`). */
-export async function openCache(command: Command, context: CommandContext): Promise<Cache> {
+export async function openCache(command: Command, context: InvocationPlace): Promise<Cache> {
   return openCacheWith(cacheSettings(command, context));
 }
 
