@@ -24,6 +24,7 @@ import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
 import type { SourceAnnotation } from "../pip-compile/annotations.ts";
 import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
 import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
+import { probeTimeoutMs } from "../probe-timeout.ts";
 import { repeatable } from "../repeatable.ts";
 import {
   addRequirementSourceOptions,
@@ -296,7 +297,13 @@ async function findTargetInterpreter(
   const { findBaseInterpreter, findEnvironmentInterpreter } = await import(
     "../../interpreter/index.ts"
   );
-  const options = { python, env: context.env, cwd: context.cwd, cache };
+  const options = {
+    python,
+    env: context.env,
+    cwd: context.cwd,
+    cache,
+    probeTimeoutMs: probeTimeoutMs(context.env),
+  };
   if (python !== undefined) return findBaseInterpreter(options);
   try {
     return await findEnvironmentInterpreter(options);
