@@ -11,12 +11,49 @@ runCli(process.argv.slice(2), {
   env: process.env,
   streams: {
     get stdout() {
-      return process.stdout;
+      return watched(process.stdout, onStdoutError);
     },
     get stderr() {
-      return process.stderr;
+      return watched(process.stderr, onStderrError);
     },
   },
 }).then((status) => {
   process.exitCode = status;
 });
+
+const watching = new WeakSet<NodeJS.WriteStream>();
+
+/** `stream` with its error handler attached (once): a failed write must not become a crash. */
+function watched(
+  stream: NodeJS.WriteStream,
+  onError: (error: NodeJS.ErrnoException) => void,
+): NodeJS.WriteStream {
+  if (!watching.has(stream)) {
+    watching.add(stream);
+    stream.on("error", onError);
+  }
+  return stream;
+}
+
+/**
+ * Stdout failed. A closed pipe (`puffin pip freeze | head -1`: the reader has what it wanted
+ * and left) ends the run at once and quietly with status 0, as the default SIGPIPE disposition
+ * ends a C program, minus the signal status that `set -o pipefail` would count as a failure
+ * (Node ignores SIGPIPE, so the write fails with EPIPE instead). Only read-only commands write to
+ * stdout, and the exit handlers (locks, temporary caches) still run. Any other failure (a full
+ * disk behind `> file`) is reported on stderr and exits 1.
+ */
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code === "EPIPE") process.exit(0);
+  watched(process.stderr, onStderrError).write(
+    `error: Failed to write to stdout: ${error.message}\n`,
+  );
+  process.exit(1);
+}
+
+/**
+ * Stderr failed (its reader left too, `2>&1 | head`): messages can no longer be shown, but the
+ * command still finishes its work and exits with its own status; a half-done install is not
+ * cut short for want of an audience.
+ */
+function onStderrError(): void {}
