@@ -53,6 +53,8 @@ export type Fault = { readonly path?: string | RegExp; readonly times?: number }
   | { readonly kind: "reset" }
   | { readonly kind: "slow"; readonly delayMs: number }
   | { readonly kind: "ignore-range" }
+  /** Answers 200 with this body and `Content-Type` (a page that is not what it should be). */
+  | { readonly kind: "body"; readonly contentType: string; readonly body: string }
 );
 
 export interface IndexServerOptions {
@@ -240,6 +242,9 @@ export class IndexServer {
       } else if (fault.kind === "reset") {
         record.status = "reset";
         request.socket.resetAndDestroy();
+        return;
+      } else if (fault.kind === "body") {
+        this.#send(request, response, 200, fault.contentType, fault.body, {});
         return;
       } else {
         if (fault.retryAfter !== undefined)
