@@ -47,7 +47,6 @@ function leftovers(directory: string): string[] {
 
 /** Exit 1, an `error:` line matching `first`, no stack trace. */
 function assertReported(run: { status: number | null; stderr: string }, first: RegExp): void {
-  console.log(`----\n${run.stderr}`);
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, first);
   assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");
@@ -272,6 +271,31 @@ describe("permission denied", { skip: nobodySkip }, () => {
       ),
     );
     assert.deepEqual(tree(venv.location), before, "…and released, and nothing else is left");
+  });
+});
+
+describe("permission denied, uninstalling", { skip: nobodySkip }, () => {
+  test("pip uninstall from a site-packages owned by someone else", async () => {
+    chmodSync(root, 0o755);
+    const venv = writeFakeVenv(join(root, "uninstall-venv"), ["small==1.0"]);
+    chmodSync(venv.location, 0o777); // the lock can be taken, the files cannot be removed
+    const cache = join(root, "nobody-cache-3");
+    mkdirSync(cache, { mode: 0o777 });
+    chmodSync(cache, 0o777);
+    const before = tree(venv.location);
+    const run = await asNobody(["pip", "uninstall", "small", "-p", venv.python], {
+      PUFFIN_CACHE_DIR: cache,
+      PATH: "/usr/bin:/bin",
+    });
+    assertReported(run, /^error: Failed to uninstall `small==1\.0`$/m);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^ {2}Caused by: Failed to remove ${venv.sitePackages}/small-1\\.0\\.dist-info/\\S+: permission denied \\(EACCES\\)$`,
+        "m",
+      ),
+    );
+    assert.deepEqual(tree(venv.location), before);
   });
 });
 
