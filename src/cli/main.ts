@@ -5,6 +5,15 @@ import { runCli } from "./run-cli.ts";
 // (scripts/build.mjs); the environment is the user's again before anything reads it.
 restoreDeferredCaCerts(process.env);
 
+// The streams whose errors are handled (`watched`); declared before the run, which may write
+// synchronously (`--version`).
+const watching = new WeakSet<NodeJS.WriteStream>();
+
+// A failure that escaped every command (a bug: an error thrown from a callback, a promise nobody
+// awaited) is still one `error:` line and status 2, never Node's stack trace.
+process.on("uncaughtException", crashed);
+process.on("unhandledRejection", crashed);
+
 // The standard streams are opened only when something is written: creating one costs a
 // millisecond or two, and `puffin -q venv` writes nothing.
 runCli(process.argv.slice(2), {
@@ -20,8 +29,6 @@ runCli(process.argv.slice(2), {
 }).then((status) => {
   process.exitCode = status;
 });
-
-const watching = new WeakSet<NodeJS.WriteStream>();
 
 /** `stream` with its error handler attached (once): a failed write must not become a crash. */
 function watched(
@@ -57,3 +64,17 @@ function onStdoutError(error: NodeJS.ErrnoException): void {
  * cut short for want of an audience.
  */
 function onStderrError(): void {}
+
+/** An unexpected error's message and causes, as `Printer.error` prints them (no colors). */
+function crashed(error: unknown): void {
+  let text = "";
+  const seen = new Set<unknown>();
+  for (let at: unknown = error; at !== undefined && at !== null && !seen.has(at); ) {
+    seen.add(at);
+    const message = at instanceof Error ? at.message : String(at);
+    text += text === "" ? `error: ${message}\n` : `  Caused by: ${message}\n`;
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  watched(process.stderr, onStderrError).write(text);
+  process.exit(2);
+}

@@ -83,3 +83,34 @@ describe("a closed stdout", { skip: NOT_BUILT }, () => {
     }
   });
 });
+
+describe("a failure that escaped every command", { skip: NOT_BUILT }, () => {
+  // A preloaded module stands in for a bug: an error thrown from a callback, a rejected promise
+  // nobody awaited. `--version` itself succeeds first.
+  for (const [what, code] of [
+    [
+      "a thrown error",
+      `setTimeout(() => { throw new Error("boom", { cause: new Error("deeper") }) }, 20)`,
+    ],
+    [
+      "an unhandled rejection",
+      `setTimeout(() => { Promise.reject(new Error("boom", { cause: new Error("deeper") })) }, 20)`,
+    ],
+  ]) {
+    test(`${what}: one error line with its cause, status 2, no stack trace`, async () => {
+      const child = spawn(
+        process.execPath,
+        ["--import", `data:text/javascript,${encodeURIComponent(code!)}`, BIN, "--version"],
+        { env, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+      child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+      const status = await new Promise((resolve) => child.on("close", resolve));
+      assert.match(stdout, /^puffin /);
+      assert.equal(stderr, "error: boom\n  Caused by: deeper\n");
+      assert.equal(status, 2);
+    });
+  }
+});
