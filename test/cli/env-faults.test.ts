@@ -250,6 +250,21 @@ describe("permission denied", { skip: nobodySkip }, () => {
     assert.deepEqual(tree(venv.location), before);
   });
 
+  test("a cache owned by someone else: names the cache path, points at --cache-dir", async () => {
+    chmodSync(root, 0o755);
+    const venv = writeFakeVenv(join(root, "foreign-cache-venv"));
+    chmodSync(venv.location, 0o777);
+    const cache = join(root, "root-owned-cache");
+    mkdirSync(cache, { mode: 0o755 });
+    const run = await asNobody(
+      ["pip", "install", "small", "-p", venv.python, "--no-index", "--find-links", links],
+      { PUFFIN_CACHE_DIR: cache, PATH: "/usr/bin:/bin" },
+    );
+    assertReported(run, new RegExp(`${cache}/\\S+: permission denied \\(EACCES\\)$`, "m"));
+    assert.match(run.stderr, /^hint: Check the ownership and permissions of Puffin's cache/m);
+    assert.deepEqual(tree(cache), []);
+  });
+
   test("site-packages alone not writable: the install is rolled back whole", async () => {
     chmodSync(root, 0o755);
     const venv = writeFakeVenv(join(root, "ro-site-venv"));
