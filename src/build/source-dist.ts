@@ -255,7 +255,7 @@ async function withEntryLock<T>(
 ): Promise<T> {
   await context.cache.init();
   await mkdir(join(entry.directory, ".."), { recursive: true });
-  const lock = await FileLock.acquire(entry.lockPath, { timeoutMs: 3_600_000 });
+  const lock = await FileLock.acquire(entry.lockPath, { timeoutMs: 3_600_000, area: "cache" });
   try {
     return await body();
   } finally {

@@ -3,7 +3,7 @@ import { access, mkdtemp } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { PackageName } from "../normalize/index.ts";
-import { FileLock, type LockOptions, writeFileAtomic } from "../support/index.ts";
+import { FileLock, fsError, type LockOptions, writeFileAtomic } from "../support/index.ts";
 import type { CacheBucket } from "./bucket.ts";
 import { type CacheSource, sourceKey } from "./cache-key.ts";
 import { mustRevalidate, type Refresh } from "./refresh.ts";
@@ -131,7 +131,7 @@ export class Cache {
 
   /** Takes the cache-wide lock that `clean` and `prune` hold while they remove entries. */
   lock(options?: LockOptions): Promise<FileLock> {
-    return FileLock.acquire(join(this.root, LOCK_FILE), options);
+    return FileLock.acquire(join(this.root, LOCK_FILE), { area: "cache", ...options });
   }
 }
 
@@ -139,8 +139,10 @@ async function writeIfMissing(path: string, content: string): Promise<void> {
   try {
     await access(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    await writeFileAtomic(path, content);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw fsError(error, { operation: "read", path, area: "cache" });
+    }
+    await writeFileAtomic(path, content, { area: "cache" });
   }
 }
 

@@ -65,5 +65,5 @@ export async function writeJsonEntry<T>(
   value: T,
 ): Promise<void> {
   const envelope = { version: schema.version, writtenAt: Date.now(), value };
-  await writeFileAtomic(path, JSON.stringify(envelope));
+  await writeFileAtomic(path, JSON.stringify(envelope), { area: "cache" });
 }

@@ -1,4 +1,4 @@
-import { log, PuffinError, setLogSink } from "../support/index.ts";
+import { describeSystemError, log, PuffinError, setLogSink } from "../support/index.ts";
 import type { CacheOptions } from "./cache-options.ts";
 import { type ColorChoice, useColor } from "./color.ts";
 import { ExitStatus, ExitWith } from "./exit-status.ts";
@@ -18,8 +18,11 @@ export interface CliContext {
   streams: Streams & { stderr: { isTTY?: boolean } };
   /** The directory relative paths are taken from; the process's own when absent. */
   cwd?: string;
-  /** Reads all of stdin (`pip compile -`); the process's own stdin when absent. */
-  readStdin?: () => Promise<Uint8Array>;
+  /**
+   * Stdin's bytes as they come (`pip compile -`, read with a bound on their size); the
+   * process's own stdin when absent.
+   */
+  stdin?: () => AsyncIterable<Uint8Array | string>;
 }
 
 /** The global options as commander's `program.opts()` holds them (see `GLOBAL_OPTIONS`). */
@@ -52,11 +55,14 @@ export function stopLogging(): void {
 
 /**
  * The exit status of a command that threw: a command that already reported its failure
- * (`ExitWith`) exits as it asked; anything else is printed, and exits 1 when it is a
- * `PuffinError` (a failure Puffin understands), 2 otherwise.
+ * (`ExitWith`) exits as it asked; anything else is printed (one `error:` line with its causes,
+ * never a stack trace), and exits 1 when it is a `PuffinError` (a failure Puffin understands) or
+ * one of the machine's faults that no boundary wrapped (a full disk, a read-only file system, a
+ * denied permission: `describeSystemError`), 2 otherwise.
  */
 export function failureStatus(error: unknown, printer: Printer): number {
   if (error instanceof ExitWith) return error.status;
-  printer.error(error);
-  return error instanceof PuffinError ? ExitStatus.Failure : ExitStatus.Error;
+  const understood = error instanceof PuffinError ? error : describeSystemError(error);
+  printer.error(understood ?? error);
+  return understood !== undefined ? ExitStatus.Failure : ExitStatus.Error;
 }

@@ -13,7 +13,7 @@ import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import type { DirectUrl } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
-import { PuffinError, redactCredentials } from "../support/index.ts";
+import { describeSystemError, PuffinError, redactCredentials } from "../support/index.ts";
 import { readSitePackages } from "./environment.ts";
 import { type Change, elapsed, packages, printChanges } from "./install-summary.ts";
 import type { Printer } from "./printer.ts";
@@ -96,8 +96,10 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
 
   const requests = new Map<PackageName, WheelRequest>();
   let fetcher: InstanceType<typeof installer.WheelFetcher> | undefined;
+  let cache: Cache | undefined;
   if (plan.remote.length > 0) {
     const sources = await update.sources();
+    cache = sources.cache;
     fetcher = new installer.WheelFetcher({ cache: sources.cache, http: sources.http });
     await findWheels(plan.remote, byName, sources, interpreter, requests);
     const cached = new Map<PackageName, CachedDist>();
@@ -148,7 +150,9 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
     const preparing = performance.now();
     await Promise.all(
       plan.remote.map(async (dist) => {
-        const fetched = await fetcher!.fetch(requests.get(dist.name)!);
+        const fetched = await fetcher!.fetch(requests.get(dist.name)!).catch((error: unknown) => {
+          throw preparationFault(error, dist, cache);
+        });
         wheels.set(dist.name, fetched.cached);
       }),
     );
@@ -446,5 +450,21 @@ function runCompileall(python: string, files: readonly string[]): Promise<void> 
         );
     });
     child.stdin.end(files.map((file) => `${file}\n`).join(""));
+  });
+}
+
+/**
+ * A wheel that could not be prepared because the machine refused a write the fetcher made raw
+ * (unzipping into the cache on a full disk): described with the cache's root when the error
+ * names no path, under the distribution it was for. Anything else is passed on as it is.
+ */
+function preparationFault(error: unknown, dist: DesiredDist, cache: Cache | undefined): unknown {
+  const fault = describeSystemError(error, {
+    area: "cache",
+    ...(cache === undefined ? {} : { path: cache.root }),
+  });
+  if (fault === undefined) return error;
+  return new PuffinError("prepare-failed", `Failed to prepare \`${dist.name}==${dist.version}\``, {
+    cause: fault,
   });
 }

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import type { SitePackages } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import { type CommandContext, openCache } from "./command-context.ts";
+import { probeTimeoutMs } from "./probe-timeout.ts";
 
 /**
  * The environment a `pip` command reads or changes, found as every command finds it: `--python`,
@@ -36,6 +37,7 @@ export async function openEnvironment(
     env: context.env,
     cwd: context.cwd,
     cache: await openCache(command, context),
+    probeTimeoutMs: probeTimeoutMs(context.env),
   });
   return { interpreter, site: await readSitePackages(interpreter) };
 }

@@ -99,7 +99,7 @@ export async function buildProgram(context: CliContext, args: readonly string[])
     .usage("[OPTIONS] <COMMAND>");
   registerPipCompileCommand(pip, commandContext, {
     args,
-    readStdin: context.readStdin ?? readProcessStdin,
+    stdin: context.stdin ?? (() => process.stdin),
   });
   registerPipSyncCommand(pip, commandContext);
   registerPipInstallCommand(pip, commandContext);
@@ -128,10 +128,4 @@ function commanderExit(error: CommanderError): number {
     return ExitStatus.Success;
   }
   return ExitStatus.Error;
-}
-
-async function readProcessStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

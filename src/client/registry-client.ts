@@ -15,7 +15,7 @@ import {
   type SimpleProject,
   simpleResponseFormat,
 } from "../pypi-types/index.ts";
-import { OnceMap, PuffinError } from "../support/index.ts";
+import { log, OnceMap, PuffinError, redactCredentials } from "../support/index.ts";
 import { CachedClient } from "./cached-client.ts";
 import type { HttpClient } from "./http-client.ts";
 import { HttpError, type HttpResponse } from "./http-response.ts";
@@ -141,6 +141,15 @@ export class RegistryClient {
 
   /** The project page of `name` on `index`, or undefined when the index does not have it. */
   async #project(index: IndexUrl, name: PackageName): Promise<SimpleProject | undefined> {
+    const project = await this.#fetchProject(index, name);
+    if (project !== undefined && project.files.length === 0) {
+      const page = redactCredentials(index.projectUrl(name));
+      log.debug(`The index page ${page} lists no files for ${name}`);
+    }
+    return project;
+  }
+
+  async #fetchProject(index: IndexUrl, name: PackageName): Promise<SimpleProject | undefined> {
     const url = index.projectUrl(name);
     try {
       return await this.#cached.getCached({
@@ -217,6 +226,13 @@ export class RegistryClient {
   }
 }
 
+/**
+ * A project page as its `Content-Type` says (`simpleResponseFormat`). A page served as HTML that
+ * holds no markup at all is not taken for an empty project: JSON is read as PEP 691 (a server
+ * that labels it wrongly), anything else — a proxy's plain-text answer, binary garbage — is an
+ * `invalid-simple-page` error naming the page. An HTML page without links may be a real
+ * project without files; that is logged (`-v`) and told in the no-solution hint instead.
+ */
 function parseProjectPage(
   response: HttpResponse,
   bytes: Uint8Array,
@@ -224,9 +240,20 @@ function parseProjectPage(
 ): SimpleProject {
   const text = decode(bytes);
   const options = { url: response.url, packageName: name };
-  return simpleResponseFormat(response.headers["content-type"]) === "json"
-    ? parseSimpleJsonProject(text, options)
-    : parseSimpleHtmlProject(text, options);
+  if (simpleResponseFormat(response.headers["content-type"]) === "json") {
+    return parseSimpleJsonProject(text, options);
+  }
+  if (!text.includes("<") && text.trim() !== "") {
+    if (/^\s*\{/.test(text)) return parseSimpleJsonProject(text, options);
+    throw new PuffinError(
+      "invalid-simple-page",
+      `The index page ${redactCredentials(response.url)} is not a simple-API page: it is neither HTML nor PEP 691 JSON`,
+      {
+        hint: "Check the index URL: is it a simple repository (PEP 503), or a proxy's error page?",
+      },
+    );
+  }
+  return parseSimpleHtmlProject(text, options);
 }
 
 const utf8 = new TextDecoder();

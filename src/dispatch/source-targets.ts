@@ -1,7 +1,9 @@
+import { basename } from "node:path";
 import type { ConfigSettings } from "../build-context/index.ts";
 import type { RegistryFile } from "../client/index.ts";
 import { assertHashable, type DirectSource, directDistSource } from "../distribution/index.ts";
 import type { DesiredDist } from "../distribution-types/index.ts";
+import { WheelFilename } from "../filenames/index.ts";
 import type { WheelRequest } from "../installer/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
@@ -137,9 +139,21 @@ export async function requirementName(
 ): Promise<PackageName> {
   const source = await dispatch.sources.locate(url, editable);
   if (source === undefined) {
+    // A `.whl` file whose name would have named it, had it been a wheel's name.
+    const filename = decodeURIComponent(basename(url.url.pathname));
+    let cause: unknown;
+    try {
+      WheelFilename.parse(filename);
+    } catch (error) {
+      cause = error;
+    }
     throw new PuffinError(
-      "unexpected-wheel-url",
-      `${url.redacted()} is a wheel: its filename names it, no backend needs to`,
+      "invalid-wheel-filename",
+      `\`${url.redacted()}\` is not a valid wheel: \`${filename}\` is not a wheel's filename`,
+      {
+        cause,
+        hint: "A wheel is named `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl` (PEP 427); give the file its real name",
+      },
     );
   }
   return (await dispatch.sources.metadata(source)).metadata.name;

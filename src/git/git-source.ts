@@ -92,7 +92,7 @@ export async function fetchGitSource(
   await options.cache.init();
   const git = new GitCommand(options.env);
   const commit = await serialized(database, async () => {
-    const lock = await FileLock.acquire(`${database}.lock`);
+    const lock = await FileLock.acquire(`${database}.lock`, { area: "cache" });
     try {
       if (
         reference.kind === "full-commit" &&

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, statSync } from "node:fs";
 import { rename, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { PuffinError, removeTree, tempName } from "../support/index.ts";
+import { makeDirectorySync, PuffinError, removeTree, tempName } from "../support/index.ts";
 
 /**
  * What one install run changed in an environment, so that it can be undone: the files and
@@ -22,7 +22,7 @@ export class InstallJournal {
   /** Creates `dir` and missing parents, recording those it created. */
   ensureDir(dir: string): void {
     if (this.#known.has(dir)) return;
-    const first = mkdirSync(dir, { recursive: true });
+    const first = makeDirectorySync(dir);
     if (first !== undefined) {
       const created: string[] = [];
       for (let at = dir; ; at = dirname(at)) {

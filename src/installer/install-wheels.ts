@@ -1,4 +1,4 @@
-import { FileLock, PuffinError } from "../support/index.ts";
+import { describeSystemError, errorChain, FileLock, log, PuffinError } from "../support/index.ts";
 import { InstallJournal } from "./install-journal.ts";
 import { environmentLockPath, type InstallLayout } from "./install-layout.ts";
 import { type InstalledWheel, installWheelSync, type WheelInstall } from "./install-wheel.ts";
@@ -16,7 +16,7 @@ export interface InstallWheelsOptions {
 
 /** Takes the environment's lock (`<prefix>/.lock`), waiting for another Puffin that holds it. */
 export function lockEnvironment(layout: InstallLayout): Promise<FileLock> {
-  return FileLock.acquire(environmentLockPath(layout));
+  return FileLock.acquire(environmentLockPath(layout), { area: "environment" });
 }
 
 /**
@@ -52,11 +52,26 @@ export async function installWheels(
         );
       } catch (error) {
         // Newest first: a directory an earlier wheel created may hold a later wheel's files.
-        for (const done of journals.reverse()) await done.rollback();
+        for (const done of journals.reverse()) {
+          try {
+            await done.rollback();
+          } catch (rollbackError) {
+            // The install's own failure is the one to report (a read-only environment can fail
+            // the rollback too); what could not be undone is said, not hidden.
+            log.warn(
+              `Failed to roll back a partial install: ${errorChain(rollbackError).join(": ")}`,
+            );
+          }
+        }
+        // A full disk, a read-only or foreign-owned environment: say where, and what to do.
+        const fault = describeSystemError(error, {
+          area: "environment",
+          path: options.layout.scheme.purelib,
+        });
         throw new PuffinError(
           "install-failed",
           `Failed to install \`${wheel.cached.filename.toString()}\``,
-          { cause: error },
+          { cause: fault ?? error },
         );
       }
     }

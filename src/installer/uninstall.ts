@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { InstalledDist } from "../distribution-types/index.ts";
-import { log, removeTree } from "../support/index.ts";
+import { describeSystemError, log, PuffinError, removeTree } from "../support/index.ts";
 import type { InstallLayout } from "./install-layout.ts";
 import { lockEnvironment } from "./install-wheels.ts";
 import { installedFiles } from "./site-packages.ts";
@@ -33,7 +33,20 @@ export async function uninstall(
   const lock = options.lockHeld ? undefined : await lockEnvironment(options.layout);
   try {
     const results: Uninstalled[] = [];
-    for (const dist of dists) results.push(await uninstallOne(dist, options.layout));
+    for (const dist of dists) {
+      try {
+        results.push(await uninstallOne(dist, options.layout));
+      } catch (error) {
+        // A read-only or foreign-owned environment: say where, and what to do.
+        const fault = describeSystemError(error, { area: "environment", path: dist.path });
+        if (fault === undefined) throw error;
+        throw new PuffinError(
+          "uninstall-failed",
+          `Failed to uninstall \`${dist.name}==${dist.version}\``,
+          { cause: fault },
+        );
+      }
+    }
     return results;
   } finally {
     await lock?.release();
@@ -130,7 +143,9 @@ function removeFile(path: string): boolean {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return false;
-    if (code === "EISDIR" || code === "EPERM") {
+    // Linux says EISDIR for a directory, macOS EPERM; an EPERM on anything else (an immutable
+    // file, a sticky directory) is a refusal to report.
+    if (code === "EISDIR" || (code === "EPERM" && isDirectory(path))) {
       log.warn(`Not removing ${path}: it is a directory`);
       return false;
     }
@@ -159,6 +174,10 @@ function removeEmptyDir(dir: string): boolean {
     if (isNotEmpty(error)) return false;
     return ignoreGone(error);
   }
+}
+
+function isDirectory(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function isNotEmpty(error: unknown): boolean {

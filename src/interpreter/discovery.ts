@@ -5,7 +5,7 @@ import { Version } from "../pep440/index.ts";
 import { errorChain, log, PuffinError } from "../support/index.ts";
 import type { Interpreter } from "./interpreter.ts";
 import type { ProcessRunner } from "./probe.ts";
-import { queryInterpreter } from "./probe-cache.ts";
+import { type QueryOptions, queryInterpreter } from "./probe-cache.ts";
 import {
   describeRequest,
   type PythonRequest,
@@ -25,6 +25,8 @@ export interface DiscoveryOptions {
   /** The cache; `undefined` probes every candidate. */
   cache: Cache | undefined;
   runner?: ProcessRunner;
+  /** How long each probe may take (see `probeInterpreter`); default 20 s. */
+  probeTimeoutMs?: number | undefined;
 }
 
 /**
@@ -48,8 +50,7 @@ export async function findBaseInterpreter(options: DiscoveryOptions): Promise<In
  */
 export async function findEnvironmentInterpreter(options: DiscoveryOptions): Promise<Interpreter> {
   if (options.python !== undefined) return findRequested(options.python, options);
-  const query = (executable: string) =>
-    queryInterpreter(executable, { cache: options.cache, runner: options.runner });
+  const query = (executable: string) => queryInterpreter(executable, queryOptions(options));
   for (const variable of ["VIRTUAL_ENV", "CONDA_PREFIX"]) {
     const prefix = options.env[variable];
     if (prefix) {
@@ -69,6 +70,14 @@ export async function findEnvironmentInterpreter(options: DiscoveryOptions): Pro
   );
 }
 
+function queryOptions(options: DiscoveryOptions): QueryOptions {
+  return {
+    cache: options.cache,
+    runner: options.runner,
+    probeTimeoutMs: options.probeTimeoutMs,
+  };
+}
+
 /** The interpreter of an environment directory (a venv or a conda environment). */
 function environmentPython(prefix: string): string {
   return join(prefix, "bin", "python");
@@ -81,10 +90,7 @@ async function findRequested(text: string, options: DiscoveryOptions): Promise<I
     case "path": {
       const path = resolve(options.cwd, request.path);
       const executable = isDirectory(path) ? environmentPython(path) : path;
-      return queryInterpreter(executable, {
-        cache: options.cache,
-        runner: options.runner,
-      });
+      return queryInterpreter(executable, queryOptions(options));
     }
     case "executable-name": {
       for (const candidate of pathCandidates([request.name], options.env, options.cwd)) {
@@ -137,10 +143,7 @@ class Search {
     this.#seen.add(candidate);
     let interpreter: Interpreter;
     try {
-      interpreter = await queryInterpreter(candidate, {
-        cache: this.options.cache,
-        runner: this.options.runner,
-      });
+      interpreter = await queryInterpreter(candidate, queryOptions(this.options));
     } catch (error) {
       const reason = errorChain(error).join(": ");
       log.debug(`Skipping ${candidate}: ${reason}`);

@@ -57,6 +57,8 @@ export interface QueryOptions {
   /** The cache; `undefined` probes every time. */
   cache: Cache | undefined;
   runner?: ProcessRunner;
+  /** How long a probe may take (see `probeInterpreter`); default 20 s. */
+  probeTimeoutMs?: number | undefined;
 }
 
 /** Describes the interpreter at `executable`, from the cache when its entry is fresh. */
@@ -82,7 +84,11 @@ export async function queryInterpreter(
     }
   }
   log.debug(`Probing interpreter ${path}`);
-  const info = await probeInterpreter(path, options.runner ?? runProcess);
+  const info = await probeInterpreter(
+    path,
+    options.runner ?? runProcess,
+    options.probeTimeoutMs === undefined ? {} : { timeoutMs: options.probeTimeoutMs },
+  );
   if (cache !== undefined) {
     const reportedPath = resolve(info.executable);
     const reported = await realStamp(reportedPath);

@@ -8,34 +8,141 @@ export interface ProcessOutput {
   status: number | null;
   stdout: string;
   stderr: string;
+  /** The program ran past its time limit and was killed (`status` is then null). */
+  timedOut?: boolean;
+}
+
+export interface ProcessRunOptions {
+  /** Kill the program (and everything it started) after this long; no limit when absent. */
+  timeoutMs?: number;
 }
 
 /**
  * Runs a program and collects its output; injected so tests can count or fake spawns. Rejects
  * only when the program cannot be started (ENOENT, EACCES).
  */
-export type ProcessRunner = (program: string, args: readonly string[]) => Promise<ProcessOutput>;
+export type ProcessRunner = (
+  program: string,
+  args: readonly string[],
+  options?: ProcessRunOptions,
+) => Promise<ProcessOutput>;
 
-export const runProcess: ProcessRunner = async (program, args) => {
+/** How long a probe may take before it is abandoned (`PUFFIN_PYTHON_PROBE_TIMEOUT`). */
+export const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+
+/** Output beyond this is not kept: a probe answer is a few kilobytes. */
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** Probes running now, by process group, so a signal that ends Puffin ends them too. */
+const running = new Set<number>();
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Runs `program` with stdin closed and its output collected. It runs in its own process group,
+ * so that a time limit ends it with everything it started (a wrapper script's `sleep`, a
+ * grandchild holding the output pipes open): the whole group is killed. While it runs, a
+ * SIGINT, SIGTERM or SIGHUP that ends Puffin is passed on to the group first (being in its own
+ * group, it would not get the terminal's Ctrl-C), and then ends Puffin as it would have.
+ */
+export const runProcess: ProcessRunner = async (program, args, options = {}) => {
   // Loaded on first use: a warm run, whose interpreters are all cached, never starts a process,
   // and `node:child_process` (with `net` and `dgram` behind it) costs a few ms to load.
-  const { execFile } = await import("node:child_process");
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve, reject) => {
-    execFile(
-      program,
-      [...args],
-      { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code === "string") {
-          reject(error);
-          return;
-        }
-        const status = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-        resolve({ status, stdout, stderr });
-      },
-    );
+    const child = spawn(program, [...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let settled = false;
+    const group = child.pid;
+    const killGroup = () => {
+      if (group === undefined) return;
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      settled = true;
+      clearTimeout(timer);
+      if (group !== undefined) untrack(group);
+    };
+    const settle = (status: number | null) => {
+      if (settled) return;
+      finish();
+      resolve({
+        status,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        ...(timedOut ? { timedOut } : {}),
+      });
+    };
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) into.push(chunk);
+      else killGroup();
+    };
+    child.stdout.on("data", collect(stdout));
+    child.stderr.on("data", collect(stderr));
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        killGroup();
+        // A member of the group that escaped the kill (a new session) may still hold the pipes:
+        // the answer is not waited for any longer.
+        child.stdout.destroy();
+        child.stderr.destroy();
+        settle(null);
+      }, options.timeoutMs);
+    }
+    child.on("error", (error) => {
+      if (settled) return;
+      finish();
+      reject(error);
+    });
+    child.on("close", (code) => settle(code));
+    if (group !== undefined) track(group);
   });
 };
+
+function track(group: number): void {
+  if (running.size === 0) {
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forwardSignal);
+  }
+  running.add(group);
+}
+
+function untrack(group: number): void {
+  running.delete(group);
+  if (running.size === 0) {
+    for (const signal of FORWARDED_SIGNALS) process.off(signal, forwardSignal);
+  }
+}
+
+function forwardSignal(signal: NodeJS.Signals): void {
+  for (const group of running) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  running.clear();
+  for (const forwarded of FORWARDED_SIGNALS) process.off(forwarded, forwardSignal);
+  // With no listener left, the signal's default action ends Puffin as it would have.
+  process.kill(process.pid, signal);
+}
+
+export interface ProbeOptions {
+  /** Give up on an interpreter that has not answered after this long (default 20 s). */
+  timeoutMs?: number;
+}
 
 /**
  * Runs the probe script with `executable` and returns what it reports. `-I` (isolated mode)
@@ -43,20 +150,34 @@ export const runProcess: ProcessRunner = async (program, args) => {
  *
  * Errors (`PuffinError`): `unsupported-python` for Pythons before 3.8 (Python 2 already rejects
  * `-I`, which is recognised as such), `interpreter-not-found` when it cannot be started,
+ * `interpreter-probe-timeout` when it does not answer within `timeoutMs` (it is killed),
  * `interpreter-probe-failed` when it exits non-zero or prints something that is not the answer.
+ * A program that is not Python is told in one line: its output is cut to the line that says
+ * what went wrong, never the probe script echoed back.
  */
 export async function probeInterpreter(
   executable: string,
   runner: ProcessRunner = runProcess,
+  options: ProbeOptions = {},
 ): Promise<InterpreterInfo> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   let output: ProcessOutput;
   try {
-    output = await runner(executable, ["-I", "-c", PROBE_SCRIPT]);
+    output = await runner(executable, ["-I", "-c", PROBE_SCRIPT], { timeoutMs });
   } catch (cause) {
     throw new PuffinError(
       "interpreter-not-found",
       `Failed to start Python interpreter \`${executable}\``,
       { cause },
+    );
+  }
+  if (output.timedOut) {
+    throw new PuffinError(
+      "interpreter-probe-timeout",
+      `Querying the Python interpreter at \`${executable}\` timed out after ${formatSeconds(timeoutMs)}`,
+      {
+        hint: "A Python that takes this long to start may be starting on a very busy machine: allow it more time with `PUFFIN_PYTHON_PROBE_TIMEOUT` (seconds)",
+      },
     );
   }
   if (output.status !== 0) {
@@ -66,7 +187,7 @@ export async function probeInterpreter(
     throw new PuffinError(
       "interpreter-probe-failed",
       `Failed to query Python interpreter \`${executable}\` (${describeStatus(output.status)})`,
-      { cause: lastLines(output.stderr) },
+      { cause: summarizeOutput(output.stderr || output.stdout), hint: NOT_PYTHON_HINT },
     );
   }
   let answer: unknown;
@@ -81,8 +202,8 @@ export async function probeInterpreter(
   if (!isRecord(answer) || answer["result"] !== "success") {
     throw new PuffinError(
       "interpreter-probe-failed",
-      `Python interpreter \`${executable}\` gave an answer Puffin does not understand`,
-      { cause: lastLines(output.stdout + output.stderr) },
+      `\`${executable}\` does not answer like a Python interpreter`,
+      { cause: summarizeOutput(output.stdout + output.stderr), hint: NOT_PYTHON_HINT },
     );
   }
   try {
@@ -108,9 +229,35 @@ function describeStatus(status: number | null): string {
   return status === null ? "killed by a signal" : `exit status ${status}`;
 }
 
-function lastLines(text: string): string {
-  const lines = text.trimEnd().split("\n");
-  return lines.slice(-5).join("\n") || "(no output)";
+const NOT_PYTHON_HINT =
+  "`--python` takes a Python interpreter: a path to one, a name on `PATH` (`python3.12`), or a version (`3.12`)";
+
+/** Whole seconds as `20s`, fractions as `1.5s`. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
+const OPTION_ERROR = /\b(invalid|unknown|bad|illegal|unrecognized) option\b/i;
+const MAX_LINE = 200;
+
+/**
+ * The one line of a failed probe's output worth showing: a complaint about an option (`bash:
+ * -I: invalid option`) if there is one, else the last line (a Python traceback's last line
+ * says what is wrong). The probe script, when a program that is not Python prints it back
+ * (`echo`, `perl: Can't open perl script "…"`), reads as `<probe script>`, and a line longer
+ * than `MAX_LINE` characters loses its middle.
+ */
+export function summarizeOutput(text: string): string {
+  const lines = text
+    .replaceAll(PROBE_SCRIPT, "<probe script>")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  const line = lines.find((l) => OPTION_ERROR.test(l)) ?? lines.at(-1);
+  if (line === undefined) return "(no output)";
+  if (line.length <= MAX_LINE) return line;
+  const half = Math.floor((MAX_LINE - 3) / 2);
+  return `${line.slice(0, half)} … ${line.slice(-half)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -93,13 +93,15 @@ export const SIMPLE_HTML_MEDIA_TYPE = "application/vnd.pypi.simple.v1+html";
 export const SIMPLE_API_ACCEPT = `${SIMPLE_JSON_MEDIA_TYPE}, ${SIMPLE_HTML_MEDIA_TYPE};q=0.2, text/html;q=0.01`;
 
 /**
- * Which parser a response needs, from its `Content-Type` (parameters ignored). Anything that is
- * not the JSON media type is HTML: PEP 503 servers answer `text/html`, and static file servers
- * (including `file://` trees) often send no useful type at all.
+ * Which parser a response needs, from its `Content-Type` (parameters ignored). A JSON type (the
+ * PEP 691 one, its `latest` alias, plain `application/json`, any `+json`) is JSON, and a body
+ * that is not valid PEP 691 JSON is then an error naming the page. Anything else is HTML: PEP 503
+ * servers answer `text/html`, and static file servers (including `file://` trees) often send no
+ * useful type at all.
  */
 export function simpleResponseFormat(contentType: string | undefined): "json" | "html" {
-  const mediaType = contentType?.split(";", 1)[0]?.trim().toLowerCase();
-  return mediaType === SIMPLE_JSON_MEDIA_TYPE ? "json" : "html";
+  const mediaType = contentType?.split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType.endsWith("+json") ? "json" : "html";
 }
 
 /**

@@ -1,8 +1,9 @@
+import { PuffinError } from "../support/index.ts";
 import { decodeRequirementsFile } from "./decode.ts";
 import { lineError, RequirementsFileError, type SourceLocation } from "./error.ts";
 import { entryFile, fileIdentity, type IncludedFile, includedFile } from "./included-file.ts";
 import { type Environment, logicalLines } from "./logical-lines.ts";
-import type { RequirementsFileReader } from "./reader.ts";
+import { REQUIREMENTS_FILE_LIMIT, type RequirementsFileReader } from "./reader.ts";
 import { parseRequirementsLine, type RequirementsLine } from "./requirements-line.ts";
 
 /** A requirement or options line, with the file it came from and whether `-c` brought it in. */
@@ -107,6 +108,13 @@ async function readBytes(file: IncludedFile, state: ReadState): Promise<Uint8Arr
   try {
     return await state.reader.readFile(file.path);
   } catch (cause) {
+    if (cause instanceof PuffinError && cause.code === "requirements-too-large") {
+      throw new RequirementsFileError(
+        cause.code,
+        `Requirements file \`${file.display}\` is larger than ${REQUIREMENTS_FILE_LIMIT / (1024 * 1024)} MiB${where}`,
+        errorOptions,
+      );
+    }
     const missing = (cause as NodeJS.ErrnoException).code === "ENOENT";
     throw new RequirementsFileError(
       "requirements-file-read",

@@ -20,7 +20,12 @@ export {
   type SelectionEntries,
   type SelectionOption,
 } from "./package-selection.ts";
-export { localFileReader, type RequirementsFileReader } from "./reader.ts";
+export {
+  localFileReader,
+  REQUIREMENTS_FILE_LIMIT,
+  type RequirementsFileReader,
+  requirementsTooLarge,
+} from "./reader.ts";
 export {
   parseRequirementText,
   type RequirementsTxtRequirement,

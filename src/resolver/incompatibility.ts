@@ -16,8 +16,16 @@ export type IncompatibilityCause =
       readonly package: ResolverPackage;
       readonly range: VersionRange;
     }
-  /** `package` is not in any index at all. */
-  | { readonly kind: "not-found"; readonly package: ResolverPackage; readonly reason: string }
+  /**
+   * `package` is not in any index at all; or, with `url`, the distribution its URL requirement
+   * names cannot be used (`reason` is then a clause: `is given as …, which …`).
+   */
+  | {
+      readonly kind: "not-found";
+      readonly package: ResolverPackage;
+      readonly reason: string;
+      readonly url?: boolean;
+    }
   /** `package==version` exists but cannot be used (no usable file, broken metadata...). */
   | {
       readonly kind: "unavailable";
@@ -70,11 +78,17 @@ export class Incompatibility {
     });
   }
 
-  static notFound(p: ResolverPackage, full: VersionRange, reason: string): Incompatibility {
+  static notFound(
+    p: ResolverPackage,
+    full: VersionRange,
+    reason: string,
+    url = false,
+  ): Incompatibility {
     return new Incompatibility([{ package: p, term: Term.positive(full) }], {
       kind: "not-found",
       package: p,
       reason,
+      ...(url ? { url } : {}),
     });
   }
 

@@ -45,8 +45,22 @@ export type Candidate = {
 };
 
 export type VersionsResult =
-  | { readonly kind: "found"; readonly candidates: readonly Candidate[] }
-  | { readonly kind: "not-found"; readonly reason: string };
+  | {
+      readonly kind: "found";
+      readonly candidates: readonly Candidate[];
+      /** Why the list is empty, when it is (`the index page … lists no files`): a report hint. */
+      readonly note?: string;
+    }
+  | {
+      readonly kind: "not-found";
+      readonly reason: string;
+      /**
+       * Set by the solver when the package comes from a URL requirement whose distribution is
+       * unusable: `reason` is then a clause about that URL (`is given as …, which …`), told in
+       * the report instead of "was not found in the package registry".
+       */
+      readonly url?: boolean;
+    };
 
 export type DependenciesResult =
   | {

@@ -100,7 +100,19 @@ export class RegistryProvider implements DependencyProvider {
         ...(v.yanked ? { yanked: true } : {}),
         ...(v.unavailable === undefined ? {} : { unavailable: v.unavailable }),
       })),
+      ...(versions.length === 0 ? { note: await this.#emptyNote(name) } : {}),
     };
+  }
+
+  /**
+   * Why a package that an index has shows no version at all: the index's page listed no
+   * distribution files (an empty project, or a page that is not really a simple-API page).
+   */
+  async #emptyNote(name: PackageName): Promise<string> {
+    const { index } = await this.#client.simple(name);
+    if (index === undefined) return `The find-links locations list no distribution of \`${name}\``;
+    const page = redactCredentials(index.projectUrl(name));
+    return `The index page ${page} was read but lists no files for \`${name}\` (an empty project, or not a simple-API page)`;
   }
 
   getDependencies(name: PackageName, version: Version): Promise<DependenciesResult> {
@@ -155,11 +167,23 @@ export class RegistryProvider implements DependencyProvider {
         reason: `is given as the wheel ${shown}, which is not compatible with ${target}`,
       };
     }
-    const read = await this.#readMetadata(file, () =>
-      protocol === "file:"
-        ? this.#client.localWheelMetadata(fileURLToPath(url.url))
-        : this.#client.wheelMetadata(file),
-    );
+    const read = await this.#readMetadata(file, async () => {
+      try {
+        return await (protocol === "file:"
+          ? this.#client.localWheelMetadata(fileURLToPath(url.url))
+          : this.#client.wheelMetadata(file));
+      } catch (error) {
+        // The one file the user pointed at is broken: nothing else can stand in for it, and
+        // "not found in the package registry" would send them looking in the wrong place.
+        if (error instanceof PuffinError && isBrokenWheel(error)) {
+          throw new PuffinError("invalid-wheel", `\`${name} @ ${shown}\` is not a valid wheel`, {
+            cause: error,
+            hint: "Rebuild the wheel, or point at another file",
+          });
+        }
+        throw error;
+      }
+    });
     if (read.kind === "unavailable") return read;
     return {
       kind: "found",

@@ -11,6 +11,8 @@ export interface ReportContext {
   readonly pythonVersion: Version;
   /** The versions the provider listed for a package (newest first), when it was asked. */
   readonly candidates: (p: NamedPackage) => readonly Candidate[] | undefined;
+  /** Why the provider listed no version of a package, when it said (a hint). */
+  readonly note?: (p: NamedPackage) => string | undefined;
   readonly selector: CandidateSelector;
 }
 
@@ -225,7 +227,9 @@ class Reporter {
       case "root":
         return "you require the root";
       case "not-found":
-        return `${packageLabel(cause.package)} was not found in the package registry`;
+        return cause.url === true
+          ? `${packageLabel(cause.package)} ${cause.reason}`
+          : `${packageLabel(cause.package)} was not found in the package registry`;
       case "unavailable":
         return `${packageLabel(cause.package)}==${cause.version} ${cause.reason}`;
       case "dependency": {
@@ -341,7 +345,8 @@ class Reporter {
 
   #hint(leaf: Incompatibility): string | undefined {
     const cause = leaf.cause;
-    if (cause.kind === "not-found") return `${cause.reason}`;
+    // A URL requirement's reason is in the report's sentence already.
+    if (cause.kind === "not-found") return cause.url === true ? undefined : cause.reason;
     if (cause.kind === "dependency" && cause.dependency.kind === "python") {
       const target = this.#context.pythonVersion;
       if (cause.dependencyRange.contains(target)) return undefined;
@@ -351,6 +356,7 @@ class Reporter {
     const p = cause.package;
     if (p.kind !== "package" && p.kind !== "extra") return undefined;
     const candidates = this.#context.candidates(p) ?? [];
+    if (candidates.length === 0) return this.#context.note?.(p);
     const inRange = candidates.filter((c) => cause.range.contains(c.version));
     const pre = inRange.find((c) => c.version.isPrerelease() && c.yanked !== true);
     if (pre !== undefined && !this.#context.selector.allowsPrereleases(p.name)) {

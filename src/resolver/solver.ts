@@ -256,7 +256,9 @@ class Solver {
     }
     const versions = await this.#versionsOf(p.name);
     if (versions.kind === "not-found") {
-      this.#addIncompatibility(Incompatibility.notFound(p, VersionRange.full(), versions.reason));
+      this.#addIncompatibility(
+        Incompatibility.notFound(p, VersionRange.full(), versions.reason, versions.url === true),
+      );
       return p;
     }
     const candidate = this.#selector.select(p.name, versions.candidates, range);
@@ -425,7 +427,9 @@ class Solver {
         url === undefined
           ? this.#provider.listVersions(name)
           : this.#provider.getUrlMetadata(name, url).then((meta): VersionsResult => {
-              if (meta.kind === "unavailable") return { kind: "not-found", reason: meta.reason };
+              if (meta.kind === "unavailable") {
+                return { kind: "not-found", reason: meta.reason, url: true };
+              }
               const key = versionKey(name, meta.version);
               this.#dependencies.set(key, meta.dependencies);
               this.#dependencyRequests.set(key, Promise.resolve(meta.dependencies));
@@ -540,6 +544,10 @@ class Solver {
       candidates: (p: NamedPackage) => {
         const versions = this.#versions.get(p.name);
         return versions?.kind === "found" ? versions.candidates : undefined;
+      },
+      note: (p: NamedPackage) => {
+        const versions = this.#versions.get(p.name);
+        return versions?.kind === "found" ? versions.note : undefined;
       },
       selector: this.#selector,
     };

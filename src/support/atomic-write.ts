@@ -1,6 +1,7 @@
 import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { removeTree } from "./file-tree.ts";
+import { type FsArea, fsError, makeDirectory } from "./fs-error.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
 /**
@@ -38,11 +39,17 @@ export interface AtomicWriteOptions {
   durable?: boolean;
   /** The file's permission bits, set exactly (default: 0o666 minus the umask, as for any new file). */
   mode?: number;
+  /** Where the file belongs, for the hint of a disk-full or read-only failure (default `file`). */
+  area?: FsArea;
 }
 
 /**
  * Writes `data` to `path` atomically (temp file in the same directory, then rename), creating
  * missing parent directories. Concurrent writers of one path each succeed; the last rename wins.
+ *
+ * A failure (a full disk, a read-only file system, a denied permission) leaves the previous
+ * content of `path` as it was and no temp file behind, and is reported as `fsError` describes
+ * it: `Failed to write <path>: no space left on device (ENOSPC)`.
  */
 export async function writeFileAtomic(
   path: string,
@@ -51,25 +58,31 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const directory = dirname(path);
   const temp = join(directory, tempName());
-  const handle = await open(temp, "wx", options.mode ?? 0o666).catch(async (error) => {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    await mkdir(directory, { recursive: true });
-    return open(temp, "wx", options.mode ?? 0o666);
-  });
   try {
+    const handle = await open(temp, "wx", options.mode ?? 0o666).catch(async (error) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await makeDirectory(directory);
+      return open(temp, "wx", options.mode ?? 0o666);
+    });
     try {
-      await handle.writeFile(data);
-      if (options.mode !== undefined) await handle.chmod(options.mode);
-      if (options.durable) await handle.sync();
-    } finally {
-      await handle.close();
+      try {
+        await handle.writeFile(data);
+        if (options.mode !== undefined) await handle.chmod(options.mode);
+        if (options.durable) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      // The first failure is the one to report; a temp that cannot be removed either is left
+      // for `cache prune`, which recognises its name.
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
     }
-    await rename(temp, path);
+    if (options.durable) await syncDirectory(directory);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    throw fsError(error, { operation: "write", path, area: options.area ?? "file" });
   }
-  if (options.durable) await syncDirectory(directory);
 }
 
 /**
@@ -92,11 +105,13 @@ export async function writeUserFile(path: string, data: string | Uint8Array): Pr
     }
     mode = info.mode & 0o7777;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw fsError(error, { operation: "write", path: target, area: "file" });
+    }
     const link = await readlink(path).catch(() => undefined);
     if (link !== undefined) target = resolve(dirname(path), link);
   }
-  await writeFileAtomic(target, data, { durable: true, mode });
+  await writeFileAtomic(target, data, { durable: true, mode, area: "file" });
 }
 
 /** fsync a directory so a rename in it is durable (Linux and macOS allow opening a directory). */
@@ -109,12 +124,20 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-/** Creates an empty temp directory inside `parent` (created if missing) and returns its path. */
-export async function createTempDirectory(parent: string): Promise<string> {
-  await mkdir(parent, { recursive: true });
-  const path = join(parent, tempName());
-  await mkdir(path);
-  return path;
+/**
+ * Creates an empty temp directory inside `parent` (created if missing) and returns its path.
+ * Failures read as `fsError` describes them; `area` picks their hint (default `cache`: every
+ * temp directory Puffin makes is staged in a cache bucket).
+ */
+export async function createTempDirectory(parent: string, area: FsArea = "cache"): Promise<string> {
+  try {
+    await makeDirectory(parent);
+    const path = join(parent, tempName());
+    await mkdir(path);
+    return path;
+  } catch (error) {
+    throw fsError(error, { operation: "create a temporary directory in", path: parent, area });
+  }
 }
 
 /** What `publishDirectory` did. */
@@ -128,8 +151,14 @@ export type PublishOutcome = "published" | "existing";
  * `source` must be on the same filesystem as `target` (build it with `createTempDirectory` in
  * the target's bucket). Missing parents of `target` are created. POSIX `rename(2)` replaces an
  * existing *empty* directory; an empty directory is never a published entry, so that is fine.
+ * When the move fails (a read-only file system, a denied permission), `source` is removed, so no
+ * staged tree is left behind, and the failure reads as `fsError` describes it.
  */
-export async function publishDirectory(source: string, target: string): Promise<PublishOutcome> {
+export async function publishDirectory(
+  source: string,
+  target: string,
+  area: FsArea = "cache",
+): Promise<PublishOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
       await rename(source, target);
@@ -141,10 +170,20 @@ export async function publishDirectory(source: string, target: string): Promise<
         return "existing";
       }
       if (code === "ENOENT" && attempt === 0) {
-        await mkdir(dirname(target), { recursive: true });
+        try {
+          await makeDirectory(dirname(target));
+        } catch (mkdirError) {
+          await removeTree(source).catch(() => {});
+          throw fsError(mkdirError, {
+            operation: "create the directory",
+            path: dirname(target),
+            area,
+          });
+        }
         continue;
       }
-      throw error;
+      await removeTree(source).catch(() => {});
+      throw fsError(error, { operation: "move into place", path: target, area });
     }
   }
 }

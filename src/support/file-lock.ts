@@ -1,9 +1,10 @@
 import { readFileSync, unlinkSync } from "node:fs";
-import { mkdir, open, readFile, stat, unlink } from "node:fs/promises";
+import { open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PuffinError } from "./error.ts";
+import { type FsArea, fsError, makeDirectory } from "./fs-error.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 import { isProcessAlive } from "./process-liveness.ts";
 
@@ -40,6 +41,8 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Called once when the lock is found held, before waiting (the CLI prints "Waiting…"). */
   onWait?: (path: string, holder: LockHolder | undefined) => void;
+  /** What the lock guards, for the hint when it cannot be created (see `fsError`). */
+  area?: FsArea;
 }
 
 /** An unparsable lock file younger than this may still be being written by its creator. */
@@ -69,7 +72,7 @@ export class FileLock {
     let delay = FIRST_DELAY_MS;
     let waited = false;
     for (;;) {
-      const attempt = await attemptLock(path);
+      const attempt = await attemptLock(path, options.area);
       if ("token" in attempt) return new FileLock(path, attempt.token);
       if (!waited) {
         waited = true;
@@ -82,8 +85,8 @@ export class FileLock {
   }
 
   /** Takes the lock if it is free (or stale); otherwise resolves to undefined at once. */
-  static async tryAcquire(path: string): Promise<FileLock | undefined> {
-    const attempt = await attemptLock(path);
+  static async tryAcquire(path: string, area?: FsArea): Promise<FileLock | undefined> {
+    const attempt = await attemptLock(path, area);
     return "token" in attempt ? new FileLock(path, attempt.token) : undefined;
   }
 
@@ -114,10 +117,17 @@ interface LockFileState {
 /** One try: the lock file is ours (`token`), or someone else's (`holder`, if readable). */
 async function attemptLock(
   path: string,
+  area: FsArea = "file",
 ): Promise<{ token: string } | { holder: LockHolder | undefined }> {
   for (;;) {
     const token = nodeCrypto().randomBytes(8).toString("hex");
-    if (await createLockFile(path, token)) return { token };
+    let created: boolean;
+    try {
+      created = await createLockFile(path, token);
+    } catch (error) {
+      throw fsError(error, { operation: "create the lock file", path, area });
+    }
+    if (created) return { token };
     const state = await readLock(path);
     if (state === undefined) continue; // Released between our create and read: try again.
     if (!isStale(path, state)) return { holder: state.holder };
@@ -125,7 +135,10 @@ async function attemptLock(
   }
 }
 
-/** Creates the lock file with our identity; false if it already exists. */
+/**
+ * Creates the lock file with our identity; false if it already exists. A lock file that cannot
+ * be written in full (a full disk) is removed again, so nobody waits for an empty one.
+ */
 async function createLockFile(path: string, token: string): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -134,7 +147,7 @@ async function createLockFile(path: string, token: string): Promise<boolean> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return false;
     if (code !== "ENOENT") throw error;
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     return createLockFile(path, token);
   }
   const holder: LockHolder = {
@@ -144,9 +157,14 @@ async function createLockFile(path: string, token: string): Promise<boolean> {
     token,
   };
   try {
-    await handle.writeFile(`${JSON.stringify(holder)}\n`);
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(`${JSON.stringify(holder)}\n`);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(path).catch(() => {});
+    throw error;
   }
   return true;
 }

@@ -8,9 +8,22 @@ export {
   writeFileAtomic,
   writeUserFile,
 } from "./atomic-write.ts";
+export { readFileUpTo, readFileUpToSync, readStreamUpTo } from "./bounded-read.ts";
 export { errorChain, PuffinError } from "./error.ts";
 export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";
 export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
+export {
+  describeSystemError,
+  type FsArea,
+  type FsErrorContext,
+  type FsFaultCode,
+  fsError,
+  isFsFault,
+  makeDirectory,
+  makeDirectorySync,
+  systemErrorCode,
+  systemErrorPath,
+} from "./fs-error.ts";
 export { hashFile } from "./hash-file.ts";
 export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";

@@ -1,16 +1,8 @@
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Interpreter } from "../interpreter/index.ts";
-import { PuffinError } from "../support/index.ts";
+import { fsError, isFsFault, makeDirectorySync, PuffinError } from "../support/index.ts";
 import { activationScripts } from "./activation-scripts.ts";
 
 export interface CreateVenvOptions {
@@ -94,8 +86,12 @@ export async function createVenv(options: CreateVenvOptions): Promise<CreatedVen
       renameSync(staging, location);
     }
   } catch (cause) {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true }).catch(() => {});
     if (cause instanceof PuffinError) throw cause;
+    // A full disk, a read-only or foreign-owned directory: one line naming the environment.
+    if (isFsFault(cause)) {
+      throw fsError(cause, { operation: "create the virtual environment at", path: location });
+    }
     throw new PuffinError(
       "venv-write-failed",
       `Failed to create the virtual environment at \`${location}\``,
@@ -184,11 +180,11 @@ function writeLayout(
     );
   }
   const bin = join(root, venvScheme.scripts);
-  mkdirSync(bin, { recursive: true });
+  makeDirectorySync(bin);
   const sitePackages = [...new Set([venvScheme.purelib, venvScheme.platlib])];
   for (const directory of sitePackages) {
     // With a `lib64/…` platlib the lib64 link below makes it the same directory.
-    mkdirSync(join(root, directory.replace(/^lib64\//, "lib/")), { recursive: true });
+    makeDirectorySync(join(root, directory.replace(/^lib64\//, "lib/")));
   }
   if (pointerBits === 64 && markers.sys_platform !== "darwin") {
     symlinkSync("lib", join(root, "lib64"));

@@ -351,7 +351,14 @@ describe("installing", () => {
     await assert.rejects(installWheels(wheels, { layout: t.layout }), (error: Error) => {
       assert.equal((error as { code?: string }).code, "install-failed");
       assert.match(error.message, /^Failed to install `bad-1\.0-py3-none-any\.whl`$/);
-      assert.equal((error.cause as { code?: string }).code, "EEXIST");
+      // The cause names the operation and the path, and keeps Node's error below it.
+      const cause = error.cause as Error & { code?: string };
+      assert.equal(cause.code, "path-collision");
+      assert.match(
+        cause.message,
+        /^Failed to create the directory \S+\/blocked\/sub: .*\(EEXIST\)$/,
+      );
+      assert.equal((cause.cause as { code?: string }).code, "EEXIST");
       return true;
     });
     assert.deepEqual(snapshotTree(t.layout.prefix), before);

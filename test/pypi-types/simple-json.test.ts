@@ -273,7 +273,9 @@ describe("content negotiation", () => {
       ["Application/Vnd.Pypi.Simple.V1+JSON; charset=utf-8", "json"],
       ["application/vnd.pypi.simple.v1+html", "html"],
       ["text/html; charset=utf-8", "html"],
-      ["application/json", "html"],
+      // Any JSON type is read as PEP 691, so that a body that is not JSON is an error.
+      ["application/json", "json"],
+      ["application/vnd.pypi.simple.latest+json", "json"],
       [undefined, "html"],
     ];
     for (const [contentType, format] of table)

@@ -90,3 +90,14 @@ export class FakeRunner {
     return { status: 0, stdout: JSON.stringify(answer), stderr: "" };
   };
 }
+
+/**
+ * Writes an executable shell script at `path` that prints `answer` whatever it is asked: to the
+ * probe it is a Python whose description is `answer` (see `fakeProbeAnswer`). For tests that run
+ * the CLI (in-process or the built bin) on an environment without starting Python.
+ */
+export function writeAnsweringPython(path: string, answer: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `#!/bin/sh\ncat <<'PUFFIN_PROBE'\n${JSON.stringify(answer)}\nPUFFIN_PROBE\n`);
+  chmodSync(path, 0o755);
+}

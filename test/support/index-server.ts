@@ -69,6 +69,8 @@ export type Fault = { readonly path?: string | RegExp; readonly times?: number }
   | BodyFault
   | { readonly kind: "garbage" }
   | { readonly kind: "redirect-loop" }
+  /** Answers 200 with this body and `Content-Type` (a page that is not what it should be). */
+  | { readonly kind: "body"; readonly contentType: string; readonly body: string }
 );
 
 /** A fault that breaks a body off after `bytes` of it (default: half). */
@@ -288,6 +290,9 @@ export class IndexServer {
       } else if (fault.kind === "redirect-loop") {
         response.setHeader("Location", record.path);
         this.#send(request, response, 302, "text/plain", "found\n", {});
+        return;
+      } else if (fault.kind === "body") {
+        this.#send(request, response, 200, fault.contentType, fault.body, {});
         return;
       } else {
         if (fault.retryAfter !== undefined)

@@ -12,14 +12,25 @@ export interface PuffinRun {
  */
 export async function runPuffin(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Stdin's content, or a function giving its chunks (an endless generator, say). */
+    stdin?: string | (() => AsyncIterable<Uint8Array | string>);
+  } = {},
 ): Promise<PuffinRun> {
+  const { stdin } = options;
   let stdout = "";
   let stderr = "";
   const status = await runCli(args, {
     env: options.env ?? {},
     cwd: options.cwd,
-    readStdin: async () => new TextEncoder().encode(options.stdin ?? ""),
+    stdin:
+      typeof stdin === "function"
+        ? stdin
+        : async function* () {
+            yield stdin ?? "";
+          },
     streams: {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text), isTTY: false },

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { type Command, Option } from "commander";
 import type { Cache } from "../../cache/index.ts";
@@ -24,6 +24,7 @@ import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
 import type { SourceAnnotation } from "../pip-compile/annotations.ts";
 import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
 import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
+import { probeTimeoutMs } from "../probe-timeout.ts";
 import { repeatable } from "../repeatable.ts";
 import {
   addRequirementSourceOptions,
@@ -44,8 +45,8 @@ import { addResolverOptions, parseExcludeNewer } from "../resolver-options.ts";
 export interface CompileInvocation {
   /** The command line after `puffin`, for the output header. */
   readonly args: readonly string[];
-  /** Reads all of stdin (for the `-` source). */
-  readonly readStdin: () => Promise<Uint8Array>;
+  /** Stdin's bytes as they come (for the `-` source, read with a bound on their size). */
+  readonly stdin: () => AsyncIterable<Uint8Array | string>;
 }
 
 interface CompileOptions
@@ -167,7 +168,7 @@ async function compile(
     allExtras: options.allExtras === true,
     cwd: context.cwd,
     env: context.env,
-    readStdin: invocation.readStdin,
+    stdin: invocation.stdin,
   });
   mergeFileIndexOptions(command, options, sources);
 
@@ -296,7 +297,13 @@ async function findTargetInterpreter(
   const { findBaseInterpreter, findEnvironmentInterpreter } = await import(
     "../../interpreter/index.ts"
   );
-  const options = { python, env: context.env, cwd: context.cwd, cache };
+  const options = {
+    python,
+    env: context.env,
+    cwd: context.cwd,
+    cache,
+    probeTimeoutMs: probeTimeoutMs(context.env),
+  };
   if (python !== undefined) return findBaseInterpreter(options);
   try {
     return await findEnvironmentInterpreter(options);
@@ -319,7 +326,10 @@ async function existingPins(
   upgrade: readonly (PackageName | ":all:")[],
 ): Promise<Map<PackageName, Version>> {
   const pins = new Map<PackageName, Version>();
-  if (!existsSync(path)) return pins;
+  // Only a regular file holds earlier pins: `-o /dev/stdout` or `-o /dev/full` is a place to
+  // write to, and reading it would block on a pipe or never end (a device of zeros).
+  // A path that cannot be examined has no pins either; writing the output will say why.
+  if (!isRegularFile(path)) return pins;
   const { parseRequirementsFile } = await import("../../requirements-txt/index.ts");
   const parsed = await parseRequirementsFile(path, { workingDir: context.cwd, env: context.env });
   for (const entry of parsed.requirements) {
@@ -445,4 +455,12 @@ function preamble(locations: IndexLocations, options: CompileOptions): string[] 
     }
   }
   return lines;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }

@@ -122,7 +122,7 @@ async function pipInstall(
     allExtras: options.allExtras === true,
     cwd: context.cwd,
     env: context.env,
-    readStdin: () => {
+    stdin: () => {
       throw new PuffinError(
         "stdin-unsupported",
         "`pip install` does not read requirements from stdin",

@@ -4,6 +4,7 @@ import type { CreatedVenv } from "../../venv/index.ts";
 import { openCacheWith } from "../cache-options.ts";
 import type { CommandContext } from "../command-context.ts";
 import type { IndexOptionValues } from "../index-options.ts";
+import { probeTimeoutMs } from "../probe-timeout.ts";
 import { PUFFIN_VERSION } from "../version.ts";
 
 /**
@@ -44,6 +45,7 @@ export async function runVenv(path: string, options: VenvOptions, run: VenvRun):
     env: context.env,
     cwd: context.cwd,
     cache,
+    probeTimeoutMs: probeTimeoutMs(context.env),
   });
   printer.info(`Using Python ${interpreter.version} interpreter at: ${interpreter.executable}`);
   printer.info(

@@ -3,6 +3,7 @@ import type { CreatedVenv } from "../../venv/index.ts";
 import { cacheSettings } from "../cache-options.ts";
 import type { CommandContext } from "../command-context.ts";
 import { registerOptions, VENV_OPTIONS, VENV_PATH } from "../option-specs.ts";
+import { probeTimeoutMs } from "../probe-timeout.ts";
 import { runVenv, type VenvOptions } from "./venv-run.ts";
 
 /**
@@ -56,7 +57,10 @@ async function seed(
     ]);
   const session = await openRegistrySession(command, context);
   try {
-    const interpreter = await queryInterpreter(created.python, { cache: session.cache });
+    const interpreter = await queryInterpreter(created.python, {
+      cache: session.cache,
+      probeTimeoutMs: probeTimeoutMs(context.env),
+    });
     const [major, minor] = interpreter.pythonMinor;
     const names = major === 3 && minor < 12 ? ["pip", "setuptools", "wheel"] : ["pip"];
     await installRequirements({

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
@@ -9,13 +8,20 @@ import {
   type Environment,
   localFileReader,
   parseRequirementsFile,
+  REQUIREMENTS_FILE_LIMIT,
   type RequirementEntry,
   type RequirementsFileReader,
+  requirementsTooLarge,
   type SelectionEntries,
   type SourceLocation,
   type UnnamedRequirement,
 } from "../../requirements-txt/index.ts";
-import { PuffinError, redactCredentials } from "../../support/index.ts";
+import {
+  PuffinError,
+  readFileUpToSync,
+  readStreamUpTo,
+  redactCredentials,
+} from "../../support/index.ts";
 import type { RequirementOrigin } from "./annotations.ts";
 
 /**
@@ -82,8 +88,8 @@ export interface ReadSourcesOptions {
   readonly cwd: string;
   /** For `${VAR}` in requirements files. */
   readonly env: Environment;
-  /** The bytes of stdin, read when a source is `-`. */
-  readonly readStdin: () => Promise<Uint8Array>;
+  /** Stdin's bytes as they come, read (with a bound on their size) when a source is `-`. */
+  readonly stdin: () => AsyncIterable<Uint8Array | string>;
 }
 
 const STDIN = "-";
@@ -325,18 +331,26 @@ function isTable(value: unknown): value is Record<string, unknown> {
 }
 
 function readText(path: string, shown: string): string {
+  let bytes: Uint8Array | undefined;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileUpToSync(path, REQUIREMENTS_FILE_LIMIT);
   } catch (error) {
     throw new PuffinError("compile-source-read", `Failed to read \`${shown}\``, { cause: error });
   }
+  if (bytes === undefined) throw requirementsTooLarge(shown);
+  return utf8.decode(bytes);
 }
+
+const utf8 = new TextDecoder();
 
 function pushNew<T>(target: T[], values: readonly T[]): void {
   for (const value of values) if (!target.includes(value)) target.push(value);
 }
 
-/** Serves `-` from stdin (read once), everything else from the file system. */
+/**
+ * Serves `-` from stdin (read once, at most `REQUIREMENTS_FILE_LIMIT` bytes of it: a pipe fed
+ * forever is refused, not read until the memory runs out), everything else from the file system.
+ */
 function stdinReader(options: ReadSourcesOptions): RequirementsFileReader {
   const stdinPath = resolve(options.cwd, STDIN);
   let stdin: Promise<Uint8Array> | undefined;
@@ -344,7 +358,11 @@ function stdinReader(options: ReadSourcesOptions): RequirementsFileReader {
     readFile: (path) => {
       if (path !== stdinPath || !options.sources.includes(STDIN))
         return localFileReader.readFile(path);
-      stdin ??= options.readStdin();
+      stdin ??= (async () => {
+        const bytes = await readStreamUpTo(options.stdin(), REQUIREMENTS_FILE_LIMIT);
+        if (bytes === undefined) throw requirementsTooLarge(STDIN);
+        return bytes;
+      })();
       return stdin;
     },
     exists: (path) => localFileReader.exists(path),
@@ -469,13 +487,16 @@ function staticName(url: VerbatimUrl): PackageName | undefined {
 
 /** The text of a project file, undefined when it does not exist (or is not a file). */
 function readProjectFile(path: string): string | undefined {
+  let bytes: Uint8Array | undefined;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileUpToSync(path, REQUIREMENTS_FILE_LIMIT);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
     throw new PuffinError("compile-source-read", `Failed to read \`${path}\``, { cause: error });
   }
+  if (bytes === undefined) throw requirementsTooLarge(path);
+  return utf8.decode(bytes);
 }
 
 /** The static `[project] name` of a project directory's `pyproject.toml`, when there is one. */

@@ -121,7 +121,9 @@ describe("readCompileSources", () => {
     allExtras: false,
     cwd: root,
     env: { FLASK_VERSION: "3.0.0" },
-    readStdin: async () => new TextEncoder().encode("stdin-package==1\n"),
+    stdin: async function* () {
+      yield "stdin-package==1\n";
+    },
     ...fields,
   });
   const summary = (list: CompileSources["requirements"]) =>
