@@ -121,7 +121,7 @@ describe("an index page that answers 200 with garbage", () => {
       const run = await compile(server.indexUrl);
       assertFailure(
         run,
-        `error: Invalid simple API JSON from ${page()}: the response is not valid JSON`,
+        `error: Invalid simple API JSON from ${page()}: the response is not valid JSON (it starts with "<oops")`,
       );
     });
   }
