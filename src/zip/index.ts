@@ -1,6 +1,7 @@
 export {
   planTailRead,
   type ReadRequest,
+  WHOLE_READ_LIMIT,
   ZIP_TAIL_SIZE,
   ZipArchive,
   type ZipEntry,
@@ -17,3 +18,4 @@ export {
   type WheelMetadata,
   type WheelMetadataEntry,
 } from "./wheel-metadata.ts";
+export { type WriteEntryOptions, writeEntry } from "./write-entry.ts";

@@ -54,17 +54,20 @@ export class FileZipSource implements SyncZipSource {
   readonly #fd: number;
   #closed = false;
 
-  private constructor(path: string, fd: number, size: number) {
-    this.name = path;
+  private constructor(name: string, fd: number, size: number) {
+    this.name = name;
     this.#fd = fd;
     this.size = size;
   }
 
-  /** Opens `path`; fs errors (ENOENT, EACCES, EISDIR…) propagate unchanged. */
-  static open(path: string): FileZipSource {
+  /**
+   * Opens `path`; fs errors (ENOENT, EACCES, EISDIR…) propagate unchanged. `name` is what
+   * errors call it (default: the path).
+   */
+  static open(path: string, name = path): FileZipSource {
     const fd = openSync(path, "r");
     try {
-      return new FileZipSource(path, fd, fstatSync(fd).size);
+      return new FileZipSource(name, fd, fstatSync(fd).size);
     } catch (error) {
       closeSync(fd);
       throw error;
