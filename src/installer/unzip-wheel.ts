@@ -1,23 +1,39 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Cache, CacheBucket } from "../cache/index.ts";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import { PackageName } from "../normalize/index.ts";
 import {
+  ArchiveBudget,
+  type ArchiveLimits,
+  ArchivePaths,
   createTempDirectory,
+  DEFAULT_ARCHIVE_LIMITS,
+  hashFile,
   PuffinError,
   publishDirectory,
   redactCredentials,
   removeTree,
 } from "../support/index.ts";
-import { BufferZipSource, ZipArchive, type ZipEntry } from "../zip/index.ts";
-import { parseRecord, type RecordEntry, recordMismatch } from "./record.ts";
+import {
+  FileZipSource,
+  type SyncZipSource,
+  writeEntry,
+  ZipArchive,
+  type ZipEntry,
+} from "../zip/index.ts";
+import { parseRecord, RecordCheck, type RecordEntry } from "./record.ts";
 
 /** Files of `.dist-info` that RECORD does not list (binary distribution format). */
 const UNLISTED = new Set(["RECORD", "RECORD.jws", "RECORD.p7s"]);
+/**
+ * A RECORD larger than this is refused rather than read into memory: the largest of the offline
+ * index (tensorflow's, 15 632 rows) is about 2 MB.
+ */
+const MAX_RECORD_SIZE = 64 * 1024 * 1024;
 
 export interface UnzipWheelOptions {
   /** Path of the `.whl` file. */
@@ -30,6 +46,8 @@ export interface UnzipWheelOptions {
   readonly hashes?: Readonly<Record<string, string>>;
   /** What to call the wheel in messages (its URL); defaults to the path. */
   readonly displayName?: string;
+  /** How much the wheel may unpack to; default `DEFAULT_ARCHIVE_LIMITS`. */
+  readonly limits?: ArchiveLimits | undefined;
 }
 
 /**
@@ -37,39 +55,48 @@ export interface UnzipWheelOptions {
  * of the file's SHA-256: the same wheel bytes, from any source, share one tree, and a tree that
  * exists was fully verified by whoever published it, so it is reused without unzipping again.
  *
- * Checked before anything is written: the file hashes given; every entry name (relative, no
- * `..`, no absolute or drive paths — refused by `ZipArchive` when the directory is read); no
- * symbolic links (a wheel has no way to mean one, and one could point out of the tree); exactly
- * one `.dist-info` directory at the root, named for the wheel's project; a parsable `RECORD`
- * listing every file (except `RECORD` and its signatures). Checked as each entry is written:
- * its CRC, and its size and hash against `RECORD`. The tree is written in a temp directory of
- * the bucket and published with a rename, so a failure (or a killed process) leaves nothing
- * under the final name.
+ * Checked before anything is written: the file hashes given; the entry count and the entries'
+ * declared sizes in all against `limits` (`archive-too-many-entries`, `archive-too-large`);
+ * every entry name (relative, no `..`, no absolute or drive paths — refused by `ZipArchive` when
+ * the directory is read), and no two entries landing on one path (`a` and `a/b`); no symbolic
+ * links (a wheel has no way to mean one, and one could point out of the tree); exactly one
+ * `.dist-info` directory at the root, named for the wheel's project; a parsable `RECORD` listing
+ * every file (except `RECORD` and its signatures). Checked as each entry is written: its CRC and
+ * size (it never inflates past what it declares), its size and hash against `RECORD`, and the
+ * bytes written in all against `limits`. The tree is written in a temp directory of the bucket
+ * and published with a rename, so a failure (or a killed process) leaves nothing under the final
+ * name, and the temp directory is removed.
  *
- * The wheel is read into memory whole (one read, then hashing and inflating from the buffer);
- * streaming entries as the bytes arrive from the network is the distribution layer's job.
+ * Memory stays bounded whatever the wheel's size: the file is hashed as a stream, read with
+ * positioned reads, and large entries are inflated, hashed and written in chunks; only small
+ * entries (`WHOLE_READ_LIMIT`) are inflated whole, which is fastest for them.
  */
 export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist> {
   const display = redactCredentials(options.displayName ?? options.wheel);
   const filename = parseFilename(options.wheel, display);
-  const bytes = await readFile(options.wheel);
-  const sha256 = checkHashes(bytes, options.hashes ?? {}, display);
+  const sha256 = await checkHashes(options.wheel, options.hashes ?? {}, display);
   const hashes = { ...(options.hashes ?? {}), sha256 };
   const bucket = options.cache.bucket(CacheBucket.Archive);
   const target = join(bucket, sha256.slice(0, 32));
   if (await isDirectory(target)) return { filename, path: target, hashes };
 
-  const archive = ZipArchive.openSync(new BufferZipSource(bytes, display));
-  const record = readRecord(archive, filename, display);
-  await options.cache.init();
-  const temp = await createTempDirectory(bucket);
+  const limits = options.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  const source = FileZipSource.open(options.wheel, display);
   try {
-    extract(archive, record, temp, display);
-  } catch (error) {
-    await removeTree(temp);
-    throw error;
+    const archive = ZipArchive.openSync(source, { limits });
+    const record = readRecord(archive, filename, display);
+    await options.cache.init();
+    const temp = await createTempDirectory(bucket);
+    try {
+      await extract(archive, record, temp, { display, limits });
+    } catch (error) {
+      await removeTree(temp);
+      throw error;
+    }
+    await publishDirectory(temp, target);
+  } finally {
+    source.close();
   }
-  await publishDirectory(temp, target);
   return { filename, path: target, hashes };
 }
 
@@ -83,17 +110,15 @@ function parseFilename(path: string, display: string): WheelFilename {
   }
 }
 
-/** Checks the given hashes; returns the file's SHA-256 (hex) in any case. */
-function checkHashes(
-  bytes: Uint8Array,
+/** Checks the given hashes of the file at `path`; returns its SHA-256 (hex) in any case. */
+async function checkHashes(
+  path: string,
   expected: Readonly<Record<string, string>>,
   display: string,
-): string {
-  let sha256: string | undefined;
-  for (const [algorithm, digest] of Object.entries(expected)) {
-    let actual: string;
+): Promise<string> {
+  for (const algorithm of Object.keys(expected)) {
     try {
-      actual = createHash(algorithm).update(bytes).digest("hex");
+      createHash(algorithm);
     } catch (error) {
       throw new PuffinError(
         "unsupported-hash",
@@ -101,6 +126,10 @@ function checkHashes(
         { cause: error },
       );
     }
+  }
+  const computed = await hashFile(path, [...new Set([...Object.keys(expected), "sha256"])]);
+  for (const [algorithm, digest] of Object.entries(expected)) {
+    const actual = computed[algorithm]!;
     if (actual !== digest.toLowerCase()) {
       throw new PuffinError(
         "hash-mismatch",
@@ -108,24 +137,32 @@ function checkHashes(
         { hint: "the file changed since its hash was recorded, or the download was corrupted" },
       );
     }
-    if (algorithm === "sha256") sha256 = actual;
   }
-  return sha256 ?? createHash("sha256").update(bytes).digest("hex");
+  return computed["sha256"]!;
 }
 
 /** Finds the wheel's `.dist-info` and parses its RECORD, checking the archive's shape. */
 function readRecord(
-  archive: ZipArchive<BufferZipSource>,
+  archive: ZipArchive<SyncZipSource>,
   filename: WheelFilename,
   display: string,
 ): Map<string, RecordEntry> {
   const distInfos = new Set<string>();
+  const paths = new ArchivePaths();
   for (const entry of archive.entries) {
     if (entry.isSymlink) {
       throw new PuffinError(
         "invalid-wheel",
         `${display} has a symbolic link entry ${JSON.stringify(entry.name)}; wheels cannot contain links`,
         { hint: "The archive may be malicious; Puffin refuses to install it" },
+      );
+    }
+    const collision = paths.claim(entry.name, entry.isDirectory ? "directory" : "file");
+    if (collision !== undefined) {
+      throw new PuffinError(
+        "invalid-wheel",
+        `${display} has the entry ${JSON.stringify(entry.name)}, which ${collision}`,
+        { hint: "Two entries of the wheel would be written to one path; it cannot be installed" },
       );
     }
     const top = entry.name.split("/", 1)[0]!;
@@ -152,7 +189,9 @@ function readRecord(
   if (recordEntry === undefined) {
     throw new PuffinError("invalid-wheel", `${display} has no ${recordPath}`);
   }
-  const text = Buffer.from(archive.readSync(recordEntry)).toString("utf8");
+  const text = Buffer.from(archive.readSync(recordEntry, { maxSize: MAX_RECORD_SIZE })).toString(
+    "utf8",
+  );
   const record = new Map<string, RecordEntry>();
   for (const row of parseRecord(text, `${recordPath} in ${display}`)) record.set(row.path, row);
   for (const entry of archive.entries) {
@@ -167,13 +206,17 @@ function readRecord(
   return record;
 }
 
-/** Writes every entry under `root`, verifying each against RECORD before it is written. */
-function extract(
-  archive: ZipArchive<BufferZipSource>,
+/**
+ * Writes every entry under `root`, verifying each against RECORD as it is written, and what is
+ * written in all against the limits.
+ */
+async function extract(
+  archive: ZipArchive<SyncZipSource>,
   record: Map<string, RecordEntry>,
   root: string,
-  display: string,
-): void {
+  { display, limits }: { display: string; limits: ArchiveLimits },
+): Promise<void> {
+  const budget = new ArchiveBudget(display, limits);
   const made = new Set<string>([root]);
   const ensureDir = (dir: string) => {
     if (made.has(dir)) return;
@@ -181,14 +224,23 @@ function extract(
     made.add(dir);
   };
   for (const entry of archive.entries) {
+    budget.entry();
     const path = join(root, entry.name);
     if (entry.isDirectory) {
       ensureDir(path);
       continue;
     }
-    const data = archive.readSync(entry);
     const expected = record.get(entry.name);
-    const mismatch = expected === undefined ? undefined : recordMismatch(expected, data);
+    const check = expected === undefined ? undefined : new RecordCheck(expected);
+    ensureDir(dirname(path));
+    await writeEntry(archive, entry, path, {
+      mode: fileMode(entry),
+      onChunk: (chunk) => {
+        budget.bytes(chunk.length);
+        check?.update(chunk);
+      },
+    });
+    const mismatch = check?.mismatch();
     if (mismatch !== undefined) {
       throw new PuffinError(
         "record-mismatch",
@@ -196,8 +248,6 @@ function extract(
         { hint: "The wheel is corrupt or was modified after it was built" },
       );
     }
-    ensureDir(dirname(path));
-    writeFileSync(path, data, { mode: fileMode(entry), flag: "wx" });
   }
 }
 
