@@ -18,6 +18,7 @@ import { describeOrigin, type HttpClient, type RegistryFile } from "../client/in
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
+  type ArchiveLimits,
   createTempDirectory,
   hashFile,
   OnceMap,
@@ -60,6 +61,8 @@ export interface WheelFetcherOptions {
   readonly http: HttpClient;
   /** Wheels downloaded or unzipped at once (default 8). */
   readonly concurrency?: number;
+  /** How much one wheel may unpack to; default `DEFAULT_ARCHIVE_LIMITS` (see `unzipWheel`). */
+  readonly archiveLimits?: ArchiveLimits | undefined;
 }
 
 /**
@@ -126,11 +129,13 @@ export class WheelFetcher {
   readonly #http: HttpClient;
   readonly #inFlight = new OnceMap<string, FetchedWheel>();
   readonly #limit: Semaphore;
+  readonly #archiveLimits: ArchiveLimits | undefined;
 
   constructor(options: WheelFetcherOptions) {
     this.#cache = options.cache;
     this.#http = options.http;
     this.#limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.#archiveLimits = options.archiveLimits;
   }
 
   /** The wheel's unzipped tree if the cache holds it (and it satisfies `allowedHashes`). */
@@ -187,6 +192,7 @@ export class WheelFetcher {
         cache: this.#cache,
         hashes: listed,
         displayName: display,
+        limits: this.#archiveLimits,
       });
       await this.#writePointer(source, filename, cached, { kind: "stamp", stamp });
     } else {
@@ -210,6 +216,7 @@ export class WheelFetcher {
           cache: this.#cache,
           hashes: { sha256: computed["sha256"]! },
           displayName: display,
+          limits: this.#archiveLimits,
         });
         cached = { ...cached, hashes: { ...listed, ...computed } };
       } finally {
