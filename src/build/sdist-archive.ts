@@ -293,7 +293,7 @@ async function extractZipArchive(
   display: string,
   limits: ArchiveLimits,
 ) {
-  const source = FileZipSource.open(archive, display);
+  const source = FileZipSource.open(archive, { name: display, readAhead: 1024 * 1024 });
   try {
     let zip: ZipArchive<FileZipSource>;
     try {

@@ -29,6 +29,8 @@ import { parseRecord, RecordCheck, type RecordEntry } from "./record.ts";
 
 /** Files of `.dist-info` that RECORD does not list (binary distribution format). */
 const UNLISTED = new Set(["RECORD", "RECORD.jws", "RECORD.p7s"]);
+/** Small entries are read from windows of this size (see `FileZipSource`). */
+const READ_AHEAD = 1024 * 1024;
 /**
  * A RECORD larger than this is refused rather than read into memory: the largest of the offline
  * index (tensorflow's, 15 632 rows) is about 2 MB.
@@ -81,7 +83,7 @@ export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist
   if (await isDirectory(target)) return { filename, path: target, hashes };
 
   const limits = options.limits ?? DEFAULT_ARCHIVE_LIMITS;
-  const source = FileZipSource.open(options.wheel, display);
+  const source = FileZipSource.open(options.wheel, { name: display, readAhead: READ_AHEAD });
   try {
     const archive = ZipArchive.openSync(source, { limits });
     const record = readRecord(archive, filename, display);
@@ -233,13 +235,14 @@ async function extract(
     const expected = record.get(entry.name);
     const check = expected === undefined ? undefined : new RecordCheck(expected);
     ensureDir(dirname(path));
-    await writeEntry(archive, entry, path, {
+    const writing = writeEntry(archive, entry, path, {
       mode: fileMode(entry),
       onChunk: (chunk) => {
         budget.bytes(chunk.length);
         check?.update(chunk);
       },
     });
+    if (writing !== undefined) await writing;
     const mismatch = check?.mismatch();
     if (mismatch !== undefined) {
       throw new PuffinError(

@@ -1,5 +1,8 @@
 import { posix } from "node:path";
 
+/** Names that `posix.normalize` would change, other than by a trailing `/`. */
+const NEEDS_NORMALIZING = /\/\/|(^|\/)\.\.?(\/|$)/;
+
 /** What a member of an archive makes at its path. */
 export type ArchivePathKind = "file" | "directory";
 
@@ -19,7 +22,7 @@ export class ArchivePaths {
 
   /** Claims `name` for a member of `kind`; returns why it collides, or `undefined`. */
   claim(name: string, kind: ArchivePathKind): string | undefined {
-    let path = posix.normalize(name);
+    let path = NEEDS_NORMALIZING.test(name) ? posix.normalize(name) : name;
     while (path.endsWith("/")) path = path.slice(0, -1);
     if (path === "." || path === "") {
       return kind === "directory" ? undefined : "names the root of the archive";

@@ -209,11 +209,6 @@ export class ZipArchive<S extends ZipSource = ZipSource> {
    */
   async *readChunks(entry: ZipEntry, options: ZipReadOptions = {}): AsyncGenerator<Uint8Array> {
     const name = this.source.name;
-    const located = await runAsync(
-      locatePlan(name, entry, this.#layout(entry), options, false),
-      this.source,
-      this.#directory,
-    );
     const directory = this.#directory;
     const source = this.source;
     const read = async (request: ReadRequest) =>
@@ -222,6 +217,9 @@ export class ZipArchive<S extends ZipSource = ZipSource> {
         request,
         fromTail(directory, request) ?? (await source.read(request.offset, request.length)),
       );
+    const layout = this.#layout(entry);
+    const head = await read(headRequest(name, entry, layout, options, false));
+    const located = locateData(name, entry, layout, head);
     const chunks =
       entry.method === 0
         ? storedChunks(read, located.offset, entry.compressedSize)
@@ -570,41 +568,32 @@ function parseCentralDirectory(
   return { entries, layouts, byName };
 }
 
-/** Where an entry's data starts, and the data itself when the first read held it. */
-interface LocatedData {
-  readonly offset: number;
-  readonly data: Uint8Array | undefined;
-}
-
 /**
- * Checks an entry (encryption, method, sizes) and its local header, and finds its data. With
- * `withData`, the first read covers the data too (one read for a whole entry); without, only the
- * local header is read.
+ * Checks what the central directory says of an entry (encryption, method, sizes) and returns
+ * the read that starts it: its local header, and with `withData` its data too (one read for a
+ * whole entry).
  */
-function* locatePlan(
+function headRequest(
   name: string,
   entry: ZipEntry,
   layout: EntryLayout,
   options: ZipReadOptions,
   withData: boolean,
-): Plan<LocatedData> {
-  const what = `entry ${JSON.stringify(entry.name)} of ${redactCredentials(name)}`;
+): ReadRequest {
   const maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
-  if (entry.encrypted) {
-    throw new PuffinError("zip-encrypted", `Cannot read ${what}: it is encrypted`);
-  }
+  if (entry.encrypted) throw encrypted(name, entry);
   if (entry.method !== 0 && entry.method !== 8) {
     const method = METHOD_NAMES.get(entry.method) ?? "unknown";
     throw new PuffinError(
       "zip-unsupported-method",
-      `Cannot read ${what}: compression method ${entry.method} (${method}) is not supported`,
+      `Cannot read ${describeEntry(name, entry)}: compression method ${entry.method} (${method}) is not supported`,
       { hint: "Puffin reads stored and deflate entries, as wheels use" },
     );
   }
   if (entry.uncompressedSize > maxSize) {
     throw new PuffinError(
       "zip-entry-too-large",
-      `Refusing to read ${what}: it declares ${entry.uncompressedSize} bytes, more than the limit of ${maxSize}`,
+      `Refusing to read ${describeEntry(name, entry)}: it declares ${entry.uncompressedSize} bytes, more than the limit of ${maxSize}`,
     );
   }
   if (entry.method === 0 && entry.compressedSize !== entry.uncompressedSize) {
@@ -620,9 +609,24 @@ function* locatePlan(
     layout.centralExtraLength +
     (withData ? entry.compressedSize : 0) +
     LOCAL_EXTRA_SLACK;
-  const head = yield { offset, length: Math.min(estimate, layout.limit - offset) };
-  const headView = view(head);
-  const local = readLocalHeader(headView, 0);
+  return { offset, length: Math.min(estimate, layout.limit - offset) };
+}
+
+function describeEntry(name: string, entry: ZipEntry): string {
+  return `entry ${JSON.stringify(entry.name)} of ${redactCredentials(name)}`;
+}
+
+function encrypted(name: string, entry: ZipEntry): PuffinError {
+  return new PuffinError(
+    "zip-encrypted",
+    `Cannot read ${describeEntry(name, entry)}: it is encrypted`,
+  );
+}
+
+/** Where an entry's data starts, and the data itself when `head` (read at the entry) holds it. */
+function locateData(name: string, entry: ZipEntry, layout: EntryLayout, head: Uint8Array) {
+  const offset = entry.headerOffset;
+  const local = readLocalHeader(view(head), 0);
   if (local === undefined) {
     throw invalid(
       name,
@@ -636,9 +640,7 @@ function* locatePlan(
       `the local header of entry ${JSON.stringify(entry.name)} names it ${JSON.stringify(Buffer.from(localName).toString("latin1"))}`,
     );
   }
-  if ((local.flags & FLAG_ENCRYPTED) !== 0) {
-    throw new PuffinError("zip-encrypted", `Cannot read ${what}: it is encrypted`);
-  }
+  if ((local.flags & FLAG_ENCRYPTED) !== 0) throw encrypted(name, entry);
   if (local.method !== entry.method) {
     throw invalid(
       name,
@@ -662,7 +664,8 @@ function* entryPlan(
   layout: EntryLayout,
   options: ZipReadOptions,
 ): Plan<Uint8Array> {
-  const located = yield* locatePlan(name, entry, layout, options, true);
+  const head = yield headRequest(name, entry, layout, options, true);
+  const located = locateData(name, entry, layout, head);
   const data = located.data ?? (yield { offset: located.offset, length: entry.compressedSize });
   const output = entry.method === 0 ? data.slice() : inflate(name, entry, data);
   checkOutput(name, entry, output.length, crc32(output));
