@@ -9,7 +9,13 @@ export {
   type ZipReadOptions,
 } from "./archive.ts";
 export { crc32 } from "./crc32.ts";
-export { BufferZipSource, FileZipSource, type SyncZipSource, type ZipSource } from "./source.ts";
+export {
+  BufferZipSource,
+  FileZipSource,
+  type FileZipSourceOptions,
+  type SyncZipSource,
+  type ZipSource,
+} from "./source.ts";
 export {
   findWheelMetadata,
   MAX_METADATA_SIZE,

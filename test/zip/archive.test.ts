@@ -118,6 +118,33 @@ describe("ZipArchive: reading what a writer wrote", () => {
     }
   });
 
+  it("a file source with read-ahead serves small reads from windows, views staying valid", () => {
+    const bytes = Buffer.alloc(300_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 9)) & 0xff;
+    const dir = mkdtempSync(join(tmpdir(), "puffin-zip-"));
+    try {
+      const path = join(dir, "x.bin");
+      writeFileSync(path, bytes);
+      using file = FileZipSource.open(path, { name: "x.bin", readAhead: 64 * 1024 });
+      assert.equal(file.name, "x.bin");
+      const first = file.readSync(10, 100);
+      const reads: [number, number][] = [
+        [200, 1000], // in the first window
+        [65_000, 2000], // across its end: a new window
+        [5, 10], // before the current window
+        [100_000, 40_000], // more than half a window: read directly
+        [299_990, 10], // at the end of the file
+      ];
+      for (const [offset, length] of reads) {
+        const got = file.readSync(offset, length);
+        assert.ok(Buffer.from(got).equals(bytes.subarray(offset, offset + length)), `${offset}`);
+      }
+      assert.ok(Buffer.from(first).equals(bytes.subarray(10, 110)), "an earlier view is intact");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("decodes names without the UTF-8 flag as code page 437, as Python's zipfile does", () => {
     // 0x82 0x94 in cp437 is "éö"; as UTF-8 it would be invalid.
     const raw = new Uint8Array([0x82, 0x94, 0x2e, 0x74, 0x78, 0x74]);
