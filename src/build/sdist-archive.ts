@@ -150,7 +150,7 @@ interface TarArchive {
 }
 
 /** Bytes read from a `.tar`/`.tar.gz` at once: what remains is not read once an entry is refused. */
-const TAR_READ_SIZE = 256 * 1024;
+const TAR_READ_SIZE = 1024 * 1024;
 
 async function extractTarArchive({
   archive,
