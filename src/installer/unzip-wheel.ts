@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -12,7 +12,6 @@ import {
   ArchivePaths,
   createTempDirectory,
   DEFAULT_ARCHIVE_LIMITS,
-  hashFile,
   PuffinError,
   publishDirectory,
   redactCredentials,
@@ -31,6 +30,8 @@ import { parseRecord, RecordCheck, type RecordEntry } from "./record.ts";
 const UNLISTED = new Set(["RECORD", "RECORD.jws", "RECORD.p7s"]);
 /** Small entries are read from windows of this size (see `FileZipSource`). */
 const READ_AHEAD = 1024 * 1024;
+/** The wheel is hashed this many bytes at a time. */
+const HASH_CHUNK = 1024 * 1024;
 /**
  * A RECORD larger than this is refused rather than read into memory: the largest of the offline
  * index (tensorflow's, 15 632 rows) is about 2 MB.
@@ -69,22 +70,23 @@ export interface UnzipWheelOptions {
  * and published with a rename, so a failure (or a killed process) leaves nothing under the final
  * name, and the temp directory is removed.
  *
- * Memory stays bounded whatever the wheel's size: the file is hashed as a stream, read with
- * positioned reads, and large entries are inflated, hashed and written in chunks; only small
+ * Memory stays bounded whatever the wheel's size: the file is hashed as a stream and read with
+ * positioned reads (one open file for both), and large entries are inflated, hashed and written in chunks; only small
  * entries (`WHOLE_READ_LIMIT`) are inflated whole, which is fastest for them.
  */
 export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist> {
   const display = redactCredentials(options.displayName ?? options.wheel);
   const filename = parseFilename(options.wheel, display);
-  const sha256 = await checkHashes(options.wheel, options.hashes ?? {}, display);
-  const hashes = { ...(options.hashes ?? {}), sha256 };
-  const bucket = options.cache.bucket(CacheBucket.Archive);
-  const target = join(bucket, sha256.slice(0, 32));
-  if (await isDirectory(target)) return { filename, path: target, hashes };
-
-  const limits = options.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  // One open file for hashing and unzipping: a file replaced meanwhile cannot slip in.
   const source = FileZipSource.open(options.wheel, { name: display, readAhead: READ_AHEAD });
   try {
+    const sha256 = await checkHashes(source, options.hashes ?? {}, display);
+    const hashes = { ...(options.hashes ?? {}), sha256 };
+    const bucket = options.cache.bucket(CacheBucket.Archive);
+    const target = join(bucket, sha256.slice(0, 32));
+    if (await isDirectory(target)) return { filename, path: target, hashes };
+
+    const limits = options.limits ?? DEFAULT_ARCHIVE_LIMITS;
     const archive = ZipArchive.openSync(source, { limits });
     const record = readRecord(archive, filename, display);
     await options.cache.init();
@@ -96,10 +98,10 @@ export async function unzipWheel(options: UnzipWheelOptions): Promise<CachedDist
       throw error;
     }
     await publishDirectory(temp, target);
+    return { filename, path: target, hashes };
   } finally {
     source.close();
   }
-  return { filename, path: target, hashes };
 }
 
 function parseFilename(path: string, display: string): WheelFilename {
@@ -112,15 +114,19 @@ function parseFilename(path: string, display: string): WheelFilename {
   }
 }
 
-/** Checks the given hashes of the file at `path`; returns its SHA-256 (hex) in any case. */
+/**
+ * Checks the given hashes of the file; returns its SHA-256 (hex) in any case. The file is read
+ * as a stream, `HASH_CHUNK` bytes at a time.
+ */
 async function checkHashes(
-  path: string,
+  source: FileZipSource,
   expected: Readonly<Record<string, string>>,
   display: string,
 ): Promise<string> {
+  const hashers = new Map<string, Hash>([["sha256", createHash("sha256")]]);
   for (const algorithm of Object.keys(expected)) {
     try {
-      createHash(algorithm);
+      if (!hashers.has(algorithm)) hashers.set(algorithm, createHash(algorithm));
     } catch (error) {
       throw new PuffinError(
         "unsupported-hash",
@@ -129,9 +135,15 @@ async function checkHashes(
       );
     }
   }
-  const computed = await hashFile(path, [...new Set([...Object.keys(expected), "sha256"])]);
+  for (let at = 0; at < source.size; at += HASH_CHUNK) {
+    const chunk = await source.read(at, Math.min(HASH_CHUNK, source.size - at));
+    for (const hasher of hashers.values()) hasher.update(chunk);
+  }
+  const computed = new Map(
+    [...hashers].map(([algorithm, hasher]) => [algorithm, hasher.digest("hex")]),
+  );
   for (const [algorithm, digest] of Object.entries(expected)) {
-    const actual = computed[algorithm]!;
+    const actual = computed.get(algorithm)!;
     if (actual !== digest.toLowerCase()) {
       throw new PuffinError(
         "hash-mismatch",
@@ -140,7 +152,7 @@ async function checkHashes(
       );
     }
   }
-  return computed["sha256"]!;
+  return computed.get("sha256")!;
 }
 
 /** Finds the wheel's `.dist-info` and parses its RECORD, checking the archive's shape. */

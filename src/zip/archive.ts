@@ -153,7 +153,8 @@ const LOCAL_EXTRA_SLACK = 256;
  * Errors are `PuffinError`s naming the source: `zip-invalid` (not a zip, truncated, overlapping,
  * inconsistent, CRC or size mismatch), `zip-unsafe-name`, `zip-duplicate-entry`,
  * `zip-unsupported` (multi-disk archives), `zip-encrypted`, `zip-unsupported-method`,
- * `zip-entry-too-large`. Errors from the source itself (fs, HTTP) propagate unchanged.
+ * `zip-entry-too-large`, and with `limits` `archive-too-many-entries` and `archive-too-large`.
+ * Errors from the source itself (fs, HTTP) propagate unchanged.
  */
 export class ZipArchive<S extends ZipSource = ZipSource> {
   readonly source: S;
