@@ -2,6 +2,7 @@ import type { Cache } from "../cache/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Requirement } from "../pep508/index.ts";
+import type { ArchiveLimits } from "../support/index.ts";
 
 /**
  * The seam between building and resolving/installing (DESIGN.md §2). Building an sdist needs a
@@ -59,6 +60,11 @@ export interface BuildOptions {
   readonly noBinary: PackageSelection;
   /** `--config-setting KEY=VALUE`, passed to every backend hook that takes `config_settings`. */
   readonly configSettings: ConfigSettings;
+  /**
+   * How much one sdist (or wheel of a build requirement) may unpack to
+   * (`PUFFIN_MAX_ARCHIVE_SIZE`, `PUFFIN_MAX_ARCHIVE_ENTRIES`); default `DEFAULT_ARCHIVE_LIMITS`.
+   */
+  readonly archiveLimits?: ArchiveLimits | undefined;
 }
 
 /** `:all:`, `:none:`, or a list of packages (as pip's `--no-binary` and `--only-binary` take). */

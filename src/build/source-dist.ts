@@ -180,11 +180,17 @@ async function openEntry(
     case "url":
       display = `\`${source.filename}\``;
       open = async (work) =>
-        extractSdist(await source.fetch(), await emptyDirectory(work), display);
+        extractSdist(await source.fetch(), await emptyDirectory(work), {
+          display,
+          limits: context.options.archiveLimits,
+        });
       break;
     case "archive":
       display = `\`${source.path}\``;
-      open = async (work) => extractSdist(source.path, await emptyDirectory(work));
+      open = async (work) =>
+        extractSdist(source.path, await emptyDirectory(work), {
+          limits: context.options.archiveLimits,
+        });
       break;
     case "directory":
     case "git":

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { PuffinError } from "../support/index.ts";
+import { archiveTooLarge, PuffinError } from "../support/index.ts";
 
 /**
  * Compressions of `.tar.*` source distributions that Node.js (`node:zlib`, Node 20) cannot
@@ -39,21 +39,28 @@ export async function xzOrLzma(archive: string): Promise<"xz" | "lzma"> {
  * - xz: `xz-decompress` (xz-embedded compiled to WebAssembly), streaming;
  * - LZMA-alone: `js-lzma`, whole-file (the format is legacy and rare; no streaming decoder was
  *   found), its output gathered in 1 MiB chunks in memory, so it is refused past `lzmaLimit`
- *   bytes (`sdist-too-large`, naming `display`): a small file must not exhaust memory.
+ *   bytes (`sdist-too-large`, naming `display`): a small file must not exhaust memory. When the
+ *   archive limit `maxSize` is the lower of the two, the decoded tar (headers included) is held
+ *   to it instead, and refused as `archive-too-large`, as the tar of any other compression is.
+ * The tar inside is counted entry by entry where it is extracted (`sdist-archive.ts`).
  * A truncated or corrupt file makes the iteration throw the decoder's error.
  */
 export function decompressedChunks(
   archive: string,
   compression: TarCompression,
-  { display, lzmaLimit = LZMA_LIMIT }: { display: string; lzmaLimit?: number },
+  options: { display: string; maxSize?: number; lzmaLimit?: number },
 ): AsyncIterable<Uint8Array> {
   switch (compression) {
     case "bzip2":
       return bzip2Chunks(archive);
     case "xz":
       return xzChunks(archive);
-    case "lzma":
-      return lzmaChunks(archive, display, lzmaLimit);
+    case "lzma": {
+      const { display, maxSize = Number.POSITIVE_INFINITY, lzmaLimit = LZMA_LIMIT } = options;
+      return maxSize < lzmaLimit
+        ? lzmaChunks(archive, maxSize, () => archiveTooLarge(display, maxSize))
+        : lzmaChunks(archive, lzmaLimit, () => lzmaTooLarge(display, lzmaLimit));
+    }
   }
 }
 
@@ -96,10 +103,18 @@ const LZMA_CHUNK = 1 << 20;
 /** The most an LZMA-alone sdist may decompress to (1 GiB): far beyond any real project. */
 export const LZMA_LIMIT = 1 << 30;
 
+function lzmaTooLarge(display: string, limit: number): PuffinError {
+  return new PuffinError(
+    "sdist-too-large",
+    `Failed to extract ${display}: its LZMA data decompresses to more than ${limit} bytes`,
+    { hint: "LZMA-alone archives are decoded in memory; repack the sdist as .tar.gz or .tar.xz." },
+  );
+}
+
 async function* lzmaChunks(
   archive: string,
-  display: string,
   limit: number,
+  tooLarge: () => PuffinError,
 ): AsyncGenerator<Uint8Array> {
   const { default: lzma } = await import("js-lzma");
   const input = await readFile(archive);
@@ -108,11 +123,6 @@ async function* lzmaChunks(
   let length = 0;
   let offset = 0;
   let total = 0;
-  const tooLarge = new PuffinError(
-    "sdist-too-large",
-    `Failed to extract ${display}: its LZMA data decompresses to more than ${limit} bytes`,
-    { hint: "LZMA-alone archives are decoded in memory; repack the sdist as .tar.gz or .tar.xz." },
-  );
   try {
     lzma.decompressFile(
       {
@@ -126,7 +136,7 @@ async function* lzmaChunks(
       },
       {
         writeByte: (byte) => {
-          if (++total > limit) throw tooLarge;
+          if (++total > limit) throw tooLarge();
           chunk[length++] = byte;
           if (length === LZMA_CHUNK) {
             decoded.push(chunk);

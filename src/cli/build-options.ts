@@ -120,7 +120,7 @@ export async function openBuildDispatch(
     cache: session.cache,
     client: session.client,
     http: session.http,
-    options,
+    options: { ...options, archiveLimits: session.archiveLimits },
     isolation: options.isolation,
     git: { offline: session.settings.offline, env: options.env },
     puffinVersion: PUFFIN_VERSION,

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Cache } from "../cache/index.ts";
 import type { HttpClient, RegistryClient } from "../client/index.ts";
+import type { ArchiveLimits } from "../support/index.ts";
 import { cacheSettings } from "./cache-options.ts";
 import {
   type IndexOptionValues,
@@ -31,6 +32,8 @@ export interface RegistrySession {
   readonly cache: Cache;
   readonly http: HttpClient;
   readonly client: RegistryClient;
+  /** How much one wheel or sdist may unpack to (`PUFFIN_MAX_ARCHIVE_SIZE`, `…_ENTRIES`). */
+  readonly archiveLimits: ArchiveLimits;
   close(): Promise<void>;
 }
 
@@ -42,16 +45,18 @@ export async function openRegistrySession(
   command: Command,
   context: CommandContext,
 ): Promise<RegistrySession> {
-  const [{ Cache }, { HttpClient, RegistryClient }] = await Promise.all([
+  const [{ Cache }, { HttpClient, RegistryClient }, { archiveLimitsFromEnv }] = await Promise.all([
     import("../cache/index.ts"),
     import("../client/index.ts"),
+    import("./archive-limits.ts"),
   ]);
   const settings = registrySettings(command.opts<IndexOptionValues>(), context);
+  const archiveLimits = archiveLimitsFromEnv(context.env);
   const cache = await Cache.fromSettings({
     ...cacheSettings(command, context),
     refresh: settings.refresh,
   });
   const http = HttpClient.create({ env: context.env, offline: settings.offline });
   const client = new RegistryClient({ http, cache, locations: settings.locations });
-  return { settings, cache, http, client, close: () => http.close() };
+  return { settings, cache, http, client, archiveLimits, close: () => http.close() };
 }

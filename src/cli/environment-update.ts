@@ -13,7 +13,12 @@ import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import type { DirectUrl } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
-import { describeSystemError, PuffinError, redactCredentials } from "../support/index.ts";
+import {
+  type ArchiveLimits,
+  describeSystemError,
+  PuffinError,
+  redactCredentials,
+} from "../support/index.ts";
 import { readSitePackages } from "./environment.ts";
 import { type Change, elapsed, packages, printChanges } from "./install-summary.ts";
 import type { Printer } from "./printer.ts";
@@ -52,6 +57,8 @@ export interface WheelSources {
   readonly provider: Pick<RegistryProvider, "bestFile">;
   /** Builds wheels of sdists and direct sources; without it they are an error. */
   readonly builds?: BuildDispatch | undefined;
+  /** How much one wheel may unpack to. */
+  readonly archiveLimits: ArchiveLimits;
 }
 
 export interface EnvironmentUpdate {
@@ -100,7 +107,11 @@ export async function updateEnvironment(update: EnvironmentUpdate): Promise<Upda
   if (plan.remote.length > 0) {
     const sources = await update.sources();
     cache = sources.cache;
-    fetcher = new installer.WheelFetcher({ cache: sources.cache, http: sources.http });
+    fetcher = new installer.WheelFetcher({
+      cache: sources.cache,
+      http: sources.http,
+      archiveLimits: sources.archiveLimits,
+    });
     await findWheels(plan.remote, byName, sources, interpreter, requests);
     const cached = new Map<PackageName, CachedDist>();
     await Promise.all(

@@ -108,7 +108,11 @@ export class BuildDispatch implements BuildContext {
 
   /** The context of a command (empty build stack); `close()` it when done. */
   static create(settings: BuildDispatchOptions): BuildDispatch {
-    const fetcher = new WheelFetcher({ cache: settings.cache, http: settings.http });
+    const fetcher = new WheelFetcher({
+      cache: settings.cache,
+      http: settings.http,
+      archiveLimits: settings.options.archiveLimits,
+    });
     return new BuildDispatch(
       settings,
       [],

@@ -25,13 +25,14 @@ import {
   type AllowedHashes,
   type Digests,
   type FileHashes,
-  fileDigests,
   filenameFromUrl,
   HashPolicy,
   splitHashFragment,
 } from "../pypi-types/index.ts";
 import {
+  type ArchiveLimits,
   createTempDirectory,
+  describeSystemError,
   OnceMap,
   PuffinError,
   redactCredentials,
@@ -75,6 +76,8 @@ export interface WheelFetcherOptions {
   readonly http: HttpClient;
   /** Wheels downloaded or unzipped at once (default 8). */
   readonly concurrency?: number;
+  /** How much one wheel may unpack to; default `DEFAULT_ARCHIVE_LIMITS` (see `unzipWheel`). */
+  readonly archiveLimits?: ArchiveLimits | undefined;
 }
 
 /**
@@ -141,11 +144,13 @@ export class WheelFetcher {
   readonly #http: HttpClient;
   readonly #inFlight = new OnceMap<string, FetchedWheel>();
   readonly #limit: Semaphore;
+  readonly #archiveLimits: ArchiveLimits | undefined;
 
   constructor(options: WheelFetcherOptions) {
     this.#cache = options.cache;
     this.#http = options.http;
     this.#limit = new Semaphore(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.#archiveLimits = options.archiveLimits;
   }
 
   /** The wheel's unzipped tree if the cache holds it (and it satisfies `allowedHashes`). */
@@ -195,16 +200,13 @@ export class WheelFetcher {
           source.kind === "registry" ? ` (listed by ${describeOrigin(source.file.origin)})` : "";
         throw new PuffinError("wheel-not-found", `The wheel ${local}${where} does not exist`);
       }
-      let computed: Digests = {};
-      if (!policy.isEmpty) {
-        computed = await fileDigests(local, policy.algorithms(display));
-        policy.verify(computed, display);
-      }
+      // Hashed once, as it is unzipped from the same open file, and checked before any write.
       cached = await unzipWheel({
         wheel: local,
         cache: this.#cache,
-        hashes: computed,
+        policy,
         displayName: display,
+        limits: this.#archiveLimits,
       });
       await this.#writePointer(source, filename, cached, { kind: "stamp", stamp });
     } else {
@@ -221,8 +223,8 @@ export class WheelFetcher {
         cached = await unzipWheel({
           wheel,
           cache: this.#cache,
-          hashes: { sha256: computed["sha256"]! },
           displayName: display,
+          limits: this.#archiveLimits,
         });
         cached = { ...cached, hashes: { ...listed, ...computed } };
       } finally {
@@ -256,7 +258,9 @@ export class WheelFetcher {
     } catch (error) {
       // The client's errors name the URL and what went wrong; others (the disk) need context.
       if (error instanceof PuffinError) throw error;
-      throw new PuffinError("download-failed", `Failed to download ${display}`, { cause: error });
+      throw new PuffinError("download-failed", `Failed to download ${display}`, {
+        cause: describeSystemError(error, { area: "cache", path }) ?? error,
+      });
     } finally {
       await sink.close();
     }

@@ -1,4 +1,4 @@
-import { createHash, getHashes } from "node:crypto";
+import { createHash, getHashes, type Hash } from "node:crypto";
 import { PuffinError } from "../support/index.ts";
 
 /**
@@ -141,20 +141,52 @@ let supportedAlgorithms: Set<string> | undefined;
  * with a supported algorithm of at least SHA-256 strength is.
  */
 export function recordMismatch(entry: RecordEntry, content: Uint8Array): string | undefined {
-  if (entry.size !== undefined && entry.size !== content.length) {
-    return `its size is ${content.length} bytes, RECORD says ${entry.size}`;
+  const check = new RecordCheck(entry);
+  check.update(content);
+  return check.mismatch();
+}
+
+/**
+ * `recordMismatch` for content that comes in chunks: `update` with each, in order, then
+ * `mismatch()` once.
+ */
+export class RecordCheck {
+  readonly #entry: RecordEntry;
+  readonly #hash: Hash | undefined;
+  readonly #algorithm: string;
+  #size = 0;
+
+  constructor(entry: RecordEntry) {
+    this.#entry = entry;
+    const separator = entry.hash === undefined ? -1 : entry.hash.indexOf("=");
+    this.#algorithm = separator < 0 ? "" : entry.hash!.slice(0, separator).toLowerCase();
+    supportedAlgorithms ??= new Set(getHashes().map((name) => name.toLowerCase()));
+    const usable =
+      separator > 0 &&
+      !WEAK_ALGORITHMS.has(this.#algorithm) &&
+      supportedAlgorithms.has(this.#algorithm);
+    this.#hash = usable ? createHash(this.#algorithm) : undefined;
   }
-  if (entry.hash === undefined) return undefined;
-  const separator = entry.hash.indexOf("=");
-  const algorithm = separator < 0 ? "" : entry.hash.slice(0, separator).toLowerCase();
-  supportedAlgorithms ??= new Set(getHashes().map((name) => name.toLowerCase()));
-  if (separator <= 0 || WEAK_ALGORITHMS.has(algorithm) || !supportedAlgorithms.has(algorithm)) {
-    return `RECORD gives it the hash ${JSON.stringify(entry.hash)}, which is not \`<algorithm>=<digest>\` with sha256 or a stronger algorithm`;
+
+  update(chunk: Uint8Array): void {
+    this.#size += chunk.length;
+    this.#hash?.update(chunk);
   }
-  const expected = entry.hash.slice(separator + 1).replace(/=+$/, "");
-  const actual = createHash(algorithm).update(content).digest("base64url");
-  if (actual !== expected) {
-    return `its hash is ${algorithm}=${actual}, RECORD says ${entry.hash}`;
+
+  mismatch(): string | undefined {
+    const entry = this.#entry;
+    if (entry.size !== undefined && entry.size !== this.#size) {
+      return `its size is ${this.#size} bytes, RECORD says ${entry.size}`;
+    }
+    if (entry.hash === undefined) return undefined;
+    if (this.#hash === undefined) {
+      return `RECORD gives it the hash ${JSON.stringify(entry.hash)}, which is not \`<algorithm>=<digest>\` with sha256 or a stronger algorithm`;
+    }
+    const expected = entry.hash.slice(this.#algorithm.length + 1).replace(/=+$/, "");
+    const actual = this.#hash.digest("base64url");
+    if (actual !== expected) {
+      return `its hash is ${this.#algorithm}=${actual}, RECORD says ${entry.hash}`;
+    }
+    return undefined;
   }
-  return undefined;
 }

@@ -1,4 +1,14 @@
 export {
+  ARCHIVE_ENTRIES_VARIABLE,
+  ARCHIVE_SIZE_VARIABLE,
+  ArchiveBudget,
+  type ArchiveLimits,
+  archiveTooLarge,
+  archiveTooManyEntries,
+  DEFAULT_ARCHIVE_LIMITS,
+} from "./archive-limits.ts";
+export { type ArchivePathKind, ArchivePaths } from "./archive-paths.ts";
+export {
   type AtomicWriteOptions,
   createTempDirectory,
   type PublishOutcome,

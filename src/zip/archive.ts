@@ -1,5 +1,11 @@
-import { inflateRawSync } from "node:zlib";
-import { PuffinError, redactCredentials } from "../support/index.ts";
+import { createInflateRaw, type InflateRaw, inflateRawSync } from "node:zlib";
+import {
+  type ArchiveLimits,
+  archiveTooLarge,
+  archiveTooManyEntries,
+  PuffinError,
+  redactCredentials,
+} from "../support/index.ts";
 import { crc32 } from "./crc32.ts";
 import { decodeEntryName, unsafeNameReason } from "./entry-name.ts";
 import {
@@ -70,6 +76,13 @@ export interface ZipEntry {
 export interface ZipOpenOptions {
   /** Bytes to fetch from the end first; defaults to `ZIP_TAIL_SIZE`. */
   readonly tailSize?: number;
+  /**
+   * Refuse, when opening, an archive whose entry count (from the end record, before the central
+   * directory is read) or whose entries' declared uncompressed sizes in all exceed these:
+   * `archive-too-many-entries`, `archive-too-large`. Reading never yields more than an entry
+   * declares, so the declared total bounds what reading every entry produces.
+   */
+  readonly limits?: ArchiveLimits;
 }
 
 export interface ZipReadOptions {
@@ -79,6 +92,18 @@ export interface ZipReadOptions {
    */
   readonly maxSize?: number;
 }
+
+/**
+ * Entries up to this size, compressed and uncompressed, are best read whole (`read`,
+ * `readSync`: one read, one `inflateRawSync`); larger ones streamed (`readChunks`), so that
+ * memory stays bounded whatever an entry's size. Measured on real wheels (see `bench/unzip.ts`).
+ */
+export const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+
+/** How many compressed bytes `readChunks` reads at once. */
+const CHUNK_READ_SIZE = 1024 * 1024;
+/** The most uncompressed bytes in one chunk `readChunks` yields from a deflate entry. */
+const CHUNK_INFLATE_SIZE = 256 * 1024;
 
 /** A parsing step: yields the byte ranges it needs, receives their bytes, returns a result. */
 type Plan<T> = Generator<ReadRequest, T, Uint8Array>;
@@ -128,7 +153,8 @@ const LOCAL_EXTRA_SLACK = 256;
  * Errors are `PuffinError`s naming the source: `zip-invalid` (not a zip, truncated, overlapping,
  * inconsistent, CRC or size mismatch), `zip-unsafe-name`, `zip-duplicate-entry`,
  * `zip-unsupported` (multi-disk archives), `zip-encrypted`, `zip-unsupported-method`,
- * `zip-entry-too-large`. Errors from the source itself (fs, HTTP) propagate unchanged.
+ * `zip-entry-too-large`, and with `limits` `archive-too-many-entries` and `archive-too-large`.
+ * Errors from the source itself (fs, HTTP) propagate unchanged.
  */
 export class ZipArchive<S extends ZipSource = ZipSource> {
   readonly source: S;
@@ -149,12 +175,12 @@ export class ZipArchive<S extends ZipSource = ZipSource> {
     source: S,
     options: ZipOpenOptions = {},
   ): Promise<ZipArchive<S>> {
-    const plan = directoryPlan(source.name, source.size, options.tailSize ?? ZIP_TAIL_SIZE);
+    const plan = directoryPlan(source.name, source.size, options);
     return new ZipArchive(source, await runAsync(plan, source, undefined));
   }
 
   static openSync<S extends SyncZipSource>(source: S, options: ZipOpenOptions = {}): ZipArchive<S> {
-    const plan = directoryPlan(source.name, source.size, options.tailSize ?? ZIP_TAIL_SIZE);
+    const plan = directoryPlan(source.name, source.size, options);
     return new ZipArchive(source, runSync(plan, source, undefined));
   }
 
@@ -175,13 +201,113 @@ export class ZipArchive<S extends ZipSource = ZipSource> {
     return runSync(this.#entryPlan(entry, options), this.source, this.#directory);
   }
 
+  /**
+   * The entry's uncompressed bytes in chunks (at most 1 MiB each), read and inflated as they are
+   * consumed, so that memory stays bounded whatever the entry's size. The same checks as `read`,
+   * as the bytes come: the iteration throws `zip-invalid` as soon as the entry inflates past its
+   * declared size, and at the end when it falls short of it or fails its CRC-32; chunks already
+   * yielded are then not to be trusted. Stopping the iteration early releases everything.
+   */
+  async *readChunks(entry: ZipEntry, options: ZipReadOptions = {}): AsyncGenerator<Uint8Array> {
+    const name = this.source.name;
+    const directory = this.#directory;
+    const source = this.source;
+    const read = async (request: ReadRequest) =>
+      checkedRead(
+        name,
+        request,
+        fromTail(directory, request) ?? (await source.read(request.offset, request.length)),
+      );
+    const layout = this.#layout(entry);
+    const head = await read(headRequest(name, entry, layout, options, false));
+    const located = locateData(name, entry, layout, head);
+    const chunks =
+      entry.method === 0
+        ? storedChunks(read, located.offset, entry.compressedSize)
+        : inflatedChunks(name, entry, read, located.offset);
+    let size = 0;
+    let crc = 0;
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      if (size > entry.uncompressedSize) throw inflatesPastSize(name, entry);
+      crc = crc32(chunk, crc);
+      yield chunk;
+    }
+    checkOutput(name, entry, size, crc);
+  }
+
   #entryPlan(entry: ZipEntry, options: ZipReadOptions): Plan<Uint8Array> {
+    return entryPlan(this.source.name, entry, this.#layout(entry), options);
+  }
+
+  #layout(entry: ZipEntry): EntryLayout {
     const layout = this.#directory.layouts.get(entry);
     if (layout === undefined) {
       throw new Error(`${entry.name} is not an entry of ${this.source.name}`);
     }
-    return entryPlan(this.source.name, entry, layout, options.maxSize ?? Number.POSITIVE_INFINITY);
+    return layout;
   }
+}
+
+type RangeReader = (request: ReadRequest) => Promise<Uint8Array>;
+
+async function* storedChunks(
+  read: RangeReader,
+  offset: number,
+  length: number,
+): AsyncGenerator<Uint8Array> {
+  for (let at = offset; at < offset + length; at += CHUNK_READ_SIZE) {
+    yield await read({ offset: at, length: Math.min(CHUNK_READ_SIZE, offset + length - at) });
+  }
+}
+
+/**
+ * Inflates `entry`'s data from `offset` with a zlib stream, reading the compressed bytes as the
+ * stream asks for them. Errors of the source propagate unchanged; errors of the deflate data are
+ * `zip-invalid`.
+ */
+async function* inflatedChunks(
+  name: string,
+  entry: ZipEntry,
+  read: RangeReader,
+  offset: number,
+): AsyncGenerator<Uint8Array> {
+  const inflater = createInflateRaw({ chunkSize: CHUNK_INFLATE_SIZE });
+  const end = offset + entry.compressedSize;
+  const failed: { error?: unknown } = {};
+  const feed = async () => {
+    for (let at = offset; at < end && !inflater.destroyed; at += CHUNK_READ_SIZE) {
+      const bytes = await read({ offset: at, length: Math.min(CHUNK_READ_SIZE, end - at) });
+      if (!inflater.write(bytes)) await drained(inflater);
+    }
+    inflater.end();
+  };
+  feed().catch((error: unknown) => {
+    failed.error = error;
+    inflater.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    if ("error" in failed) throw failed.error;
+    throw invalid(name, `entry ${JSON.stringify(entry.name)} has corrupt deflate data`, error);
+  } finally {
+    inflater.destroy();
+  }
+}
+
+/** Resolves when `stream` wants more input, or is gone. */
+function drained(stream: InflateRaw): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
 }
 
 function runSync<T>(plan: Plan<T>, source: SyncZipSource, cached: Directory | undefined): T {
@@ -233,7 +359,8 @@ function invalid(name: string, reason: string, cause?: unknown): PuffinError {
   );
 }
 
-function* directoryPlan(name: string, size: number, tailSize: number): Plan<Directory> {
+function* directoryPlan(name: string, size: number, options: ZipOpenOptions): Plan<Directory> {
+  const tailSize = options.tailSize ?? ZIP_TAIL_SIZE;
   if (size < EOCD_SIZE) throw invalid(name, `it is only ${size} bytes long`);
   let tailRequest = planTailRead(size, tailSize);
   let tail = yield tailRequest;
@@ -315,8 +442,19 @@ function* directoryPlan(name: string, size: number, tailSize: number): Plan<Dire
   if (entryCount * CENTRAL_HEADER_SIZE > cdSize) {
     throw invalid(name, `${entryCount} entries cannot fit in a ${cdSize}-byte central directory`);
   }
+  const limits = options.limits;
+  if (limits !== undefined && entryCount > limits.maxEntries) {
+    throw archiveTooManyEntries(redactCredentials(name), limits.maxEntries, entryCount);
+  }
   const cd = yield* readRange(tail, tailOffset, cdOffset, cdSize);
   const directory = parseCentralDirectory(name, cd, entryCount, cdOffset);
+  if (limits !== undefined) {
+    let declared = 0;
+    for (const entry of directory.entries) declared += entry.uncompressedSize;
+    if (declared > limits.maxSize) {
+      throw archiveTooLarge(redactCredentials(name), limits.maxSize, declared);
+    }
+  }
   return { ...directory, comment, tail, tailOffset };
 }
 
@@ -431,28 +569,32 @@ function parseCentralDirectory(
   return { entries, layouts, byName };
 }
 
-function* entryPlan(
+/**
+ * Checks what the central directory says of an entry (encryption, method, sizes) and returns
+ * the read that starts it: its local header, and with `withData` its data too (one read for a
+ * whole entry).
+ */
+function headRequest(
   name: string,
   entry: ZipEntry,
   layout: EntryLayout,
-  maxSize: number,
-): Plan<Uint8Array> {
-  const what = `entry ${JSON.stringify(entry.name)} of ${redactCredentials(name)}`;
-  if (entry.encrypted) {
-    throw new PuffinError("zip-encrypted", `Cannot read ${what}: it is encrypted`);
-  }
+  options: ZipReadOptions,
+  withData: boolean,
+): ReadRequest {
+  const maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
+  if (entry.encrypted) throw encrypted(name, entry);
   if (entry.method !== 0 && entry.method !== 8) {
     const method = METHOD_NAMES.get(entry.method) ?? "unknown";
     throw new PuffinError(
       "zip-unsupported-method",
-      `Cannot read ${what}: compression method ${entry.method} (${method}) is not supported`,
+      `Cannot read ${describeEntry(name, entry)}: compression method ${entry.method} (${method}) is not supported`,
       { hint: "Puffin reads stored and deflate entries, as wheels use" },
     );
   }
   if (entry.uncompressedSize > maxSize) {
     throw new PuffinError(
       "zip-entry-too-large",
-      `Refusing to read ${what}: it declares ${entry.uncompressedSize} bytes, more than the limit of ${maxSize}`,
+      `Refusing to read ${describeEntry(name, entry)}: it declares ${entry.uncompressedSize} bytes, more than the limit of ${maxSize}`,
     );
   }
   if (entry.method === 0 && entry.compressedSize !== entry.uncompressedSize) {
@@ -466,11 +608,26 @@ function* entryPlan(
     LOCAL_HEADER_SIZE +
     layout.nameBytes.length +
     layout.centralExtraLength +
-    entry.compressedSize +
+    (withData ? entry.compressedSize : 0) +
     LOCAL_EXTRA_SLACK;
-  const head = yield { offset, length: Math.min(estimate, layout.limit - offset) };
-  const headView = view(head);
-  const local = readLocalHeader(headView, 0);
+  return { offset, length: Math.min(estimate, layout.limit - offset) };
+}
+
+function describeEntry(name: string, entry: ZipEntry): string {
+  return `entry ${JSON.stringify(entry.name)} of ${redactCredentials(name)}`;
+}
+
+function encrypted(name: string, entry: ZipEntry): PuffinError {
+  return new PuffinError(
+    "zip-encrypted",
+    `Cannot read ${describeEntry(name, entry)}: it is encrypted`,
+  );
+}
+
+/** Where an entry's data starts, and the data itself when `head` (read at the entry) holds it. */
+function locateData(name: string, entry: ZipEntry, layout: EntryLayout, head: Uint8Array) {
+  const offset = entry.headerOffset;
+  const local = readLocalHeader(view(head), 0);
   if (local === undefined) {
     throw invalid(
       name,
@@ -484,9 +641,7 @@ function* entryPlan(
       `the local header of entry ${JSON.stringify(entry.name)} names it ${JSON.stringify(Buffer.from(localName).toString("latin1"))}`,
     );
   }
-  if ((local.flags & FLAG_ENCRYPTED) !== 0) {
-    throw new PuffinError("zip-encrypted", `Cannot read ${what}: it is encrypted`);
-  }
+  if ((local.flags & FLAG_ENCRYPTED) !== 0) throw encrypted(name, entry);
   if (local.method !== entry.method) {
     throw invalid(
       name,
@@ -498,21 +653,45 @@ function* entryPlan(
   if (offset + dataEnd > layout.limit) {
     throw invalid(name, `the data of entry ${JSON.stringify(entry.name)} overlaps what follows it`);
   }
-  const data =
-    dataEnd <= head.length
-      ? head.subarray(dataStart, dataEnd)
-      : yield { offset: offset + dataStart, length: entry.compressedSize };
+  return {
+    offset: offset + dataStart,
+    data: dataEnd <= head.length ? head.subarray(dataStart, dataEnd) : undefined,
+  };
+}
+
+function* entryPlan(
+  name: string,
+  entry: ZipEntry,
+  layout: EntryLayout,
+  options: ZipReadOptions,
+): Plan<Uint8Array> {
+  const head = yield headRequest(name, entry, layout, options, true);
+  const located = locateData(name, entry, layout, head);
+  const data = located.data ?? (yield { offset: located.offset, length: entry.compressedSize });
   const output = entry.method === 0 ? data.slice() : inflate(name, entry, data);
-  if (output.length !== entry.uncompressedSize) {
+  checkOutput(name, entry, output.length, crc32(output));
+  return output;
+}
+
+/** The size and CRC-32 of an entry's output must be the ones its header gives. */
+function checkOutput(name: string, entry: ZipEntry, size: number, crc: number): void {
+  if (size !== entry.uncompressedSize) {
     throw invalid(
       name,
-      `entry ${JSON.stringify(entry.name)} has ${output.length} bytes, its header says ${entry.uncompressedSize}`,
+      `entry ${JSON.stringify(entry.name)} has ${size} bytes, its header says ${entry.uncompressedSize}`,
     );
   }
-  if (crc32(output) !== entry.crc32) {
+  if (crc !== entry.crc32) {
     throw invalid(name, `entry ${JSON.stringify(entry.name)} fails its CRC-32 check`);
   }
-  return output;
+}
+
+function inflatesPastSize(name: string, entry: ZipEntry, cause?: unknown): PuffinError {
+  return invalid(
+    name,
+    `entry ${JSON.stringify(entry.name)} inflates to more than the ${entry.uncompressedSize} bytes its header says`,
+    cause,
+  );
 }
 
 /** Inflates raw deflate data, never past the declared size (a zip bomb stops there). */
@@ -521,14 +700,8 @@ function inflate(name: string, entry: ZipEntry, data: Uint8Array): Uint8Array {
     // `maxOutputLength` must be at least 1; one byte more than declared is then a size mismatch.
     return inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
   } catch (error) {
-    const tooLarge = error instanceof RangeError;
-    throw invalid(
-      name,
-      tooLarge
-        ? `entry ${JSON.stringify(entry.name)} inflates to more than the ${entry.uncompressedSize} bytes its header says`
-        : `entry ${JSON.stringify(entry.name)} has corrupt deflate data`,
-      error,
-    );
+    if (error instanceof RangeError) throw inflatesPastSize(name, entry, error);
+    throw invalid(name, `entry ${JSON.stringify(entry.name)} has corrupt deflate data`, error);
   }
 }
 

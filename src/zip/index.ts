@@ -1,6 +1,7 @@
 export {
   planTailRead,
   type ReadRequest,
+  WHOLE_READ_LIMIT,
   ZIP_TAIL_SIZE,
   ZipArchive,
   type ZipEntry,
@@ -8,7 +9,13 @@ export {
   type ZipReadOptions,
 } from "./archive.ts";
 export { crc32 } from "./crc32.ts";
-export { BufferZipSource, FileZipSource, type SyncZipSource, type ZipSource } from "./source.ts";
+export {
+  BufferZipSource,
+  FileZipSource,
+  type FileZipSourceOptions,
+  type SyncZipSource,
+  type ZipSource,
+} from "./source.ts";
 export {
   findWheelMetadata,
   MAX_METADATA_SIZE,
@@ -17,3 +24,4 @@ export {
   type WheelMetadata,
   type WheelMetadataEntry,
 } from "./wheel-metadata.ts";
+export { type WriteEntryOptions, writeEntry } from "./write-entry.ts";

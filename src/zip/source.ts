@@ -44,6 +44,17 @@ export class BufferZipSource implements SyncZipSource {
   }
 }
 
+export interface FileZipSourceOptions {
+  /** What errors call the file (default: its path). */
+  readonly name?: string;
+  /**
+   * Serve small synchronous reads from windows of this many bytes, read ahead: reading every
+   * entry of an archive in order (unzipping) then costs one read per window instead of one per
+   * entry. Off by default: a reader of one entry (METADATA) wants no more than it asks for.
+   */
+  readonly readAhead?: number;
+}
+
 /**
  * A local file, opened synchronously (an `open` + `fstat`, a few microseconds) and read with
  * positional reads. Call `close()` when done (`using` works too).
@@ -52,19 +63,28 @@ export class FileZipSource implements SyncZipSource {
   readonly name: string;
   readonly size: number;
   readonly #fd: number;
+  readonly #readAhead: number;
+  /** The last window read ahead (never reused: views of it given out stay valid). */
+  #window: { offset: number; bytes: Uint8Array } | undefined;
   #closed = false;
 
-  private constructor(path: string, fd: number, size: number) {
-    this.name = path;
+  private constructor(name: string, fd: number, size: number, readAhead: number) {
+    this.name = name;
     this.#fd = fd;
     this.size = size;
+    this.#readAhead = readAhead;
   }
 
   /** Opens `path`; fs errors (ENOENT, EACCES, EISDIR…) propagate unchanged. */
-  static open(path: string): FileZipSource {
+  static open(path: string, options: FileZipSourceOptions = {}): FileZipSource {
     const fd = openSync(path, "r");
     try {
-      return new FileZipSource(path, fd, fstatSync(fd).size);
+      return new FileZipSource(
+        options.name ?? path,
+        fd,
+        fstatSync(fd).size,
+        options.readAhead ?? 0,
+      );
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -72,6 +92,21 @@ export class FileZipSource implements SyncZipSource {
   }
 
   readSync(offset: number, length: number): Uint8Array {
+    if (length * 2 > this.#readAhead) return this.#read(offset, length);
+    let window = this.#window;
+    if (
+      window === undefined ||
+      offset < window.offset ||
+      offset + length > window.offset + window.bytes.length
+    ) {
+      window = { offset, bytes: this.#read(offset, Math.min(this.#readAhead, this.size - offset)) };
+      this.#window = window;
+    }
+    const start = offset - window.offset;
+    return window.bytes.subarray(start, start + length);
+  }
+
+  #read(offset: number, length: number): Uint8Array {
     const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {

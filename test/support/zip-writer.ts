@@ -14,8 +14,21 @@ export interface ZipWriterEntry {
   readonly mode?: number;
   /** Write the name as code page 437 bytes without the UTF-8 flag (must then be ASCII or given raw). */
   readonly rawName?: Uint8Array;
+  /**
+   * Raw deflate data written as is instead of compressing `data` (which is then ignored): large
+   * generated members (see `deflatedZeros`) without holding their uncompressed bytes.
+   */
+  readonly deflated?: DeflatedData;
   /** Damage for hostile-archive tests; each field replaces what would be written. */
   readonly tamper?: ZipTamper;
+}
+
+export interface DeflatedData {
+  /** Raw deflate stream (method 8). */
+  readonly data: Uint8Array;
+  /** What it inflates to: byte count and CRC-32. */
+  readonly size: number;
+  readonly crc32: number;
 }
 
 export interface ZipTamper {
@@ -79,16 +92,18 @@ export function writeZip(
     offsets.push(out.length);
     const isDirectory = entry.name.endsWith("/");
     const data = bytesOf(entry.data);
-    const method = entry.method ?? (isDirectory ? "stored" : "deflate");
-    const compressed = method === "deflate" ? deflateRawSync(data) : data;
+    const method = entry.deflated
+      ? "deflate"
+      : (entry.method ?? (isDirectory ? "stored" : "deflate"));
+    const compressed = entry.deflated?.data ?? (method === "deflate" ? deflateRawSync(data) : data);
     const tamper = entry.tamper ?? {};
     const nameBytes = entry.rawName ?? Buffer.from(entry.name, "utf8");
     const utf8 = entry.rawName === undefined && nameBytes.length !== entry.name.length;
     const flags = tamper.flags ?? (utf8 ? UTF8_FLAG : 0);
     const methodCode = tamper.method ?? (method === "deflate" ? 8 : 0);
-    const crc = tamper.crc32 ?? crc32(data);
+    const crc = tamper.crc32 ?? entry.deflated?.crc32 ?? crc32(data);
     const compressedSize = tamper.compressedSize ?? compressed.length;
-    const uncompressedSize = tamper.uncompressedSize ?? data.length;
+    const uncompressedSize = tamper.uncompressedSize ?? entry.deflated?.size ?? data.length;
     const mode = entry.mode ?? (isDirectory ? S_IFDIR | 0o755 : S_IFREG | 0o644);
 
     const localName = tamper.localName === undefined ? nameBytes : Buffer.from(tamper.localName);

@@ -51,6 +51,13 @@ function code(expected: string, message?: RegExp) {
   };
 }
 
+/** Every chunk of an iteration, concatenated. */
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
 const SAMPLE: ZipWriterEntry[] = [
   { name: "pkg/", mode: 0o040755 },
   { name: "pkg/__init__.py", data: "print('hi')\n".repeat(50) },
@@ -106,6 +113,33 @@ describe("ZipArchive: reading what a writer wrote", () => {
           expected[entry.name],
         );
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a file source with read-ahead serves small reads from windows, views staying valid", () => {
+    const bytes = Buffer.alloc(300_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 9)) & 0xff;
+    const dir = mkdtempSync(join(tmpdir(), "puffin-zip-"));
+    try {
+      const path = join(dir, "x.bin");
+      writeFileSync(path, bytes);
+      using file = FileZipSource.open(path, { name: "x.bin", readAhead: 64 * 1024 });
+      assert.equal(file.name, "x.bin");
+      const first = file.readSync(10, 100);
+      const reads: [number, number][] = [
+        [200, 1000], // in the first window
+        [65_000, 2000], // across its end: a new window
+        [5, 10], // before the current window
+        [100_000, 40_000], // more than half a window: read directly
+        [299_990, 10], // at the end of the file
+      ];
+      for (const [offset, length] of reads) {
+        const got = file.readSync(offset, length);
+        assert.ok(Buffer.from(got).equals(bytes.subarray(offset, offset + length)), `${offset}`);
+      }
+      assert.ok(Buffer.from(first).equals(bytes.subarray(10, 110)), "an earlier view is intact");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -315,6 +349,13 @@ describe("ZipArchive: refusing broken and hostile archives", () => {
     it(`refuses ${what} when reading`, () => {
       assert.throws(() => readFirst(bytes), code(expected, message));
     });
+    it(`refuses ${what} when reading in chunks`, async () => {
+      const archive = openBytes(bytes);
+      await assert.rejects(
+        collect(archive.readChunks(archive.entries[0]!)),
+        code(expected, message),
+      );
+    });
   }
 
   it("refuses an entry above the caller's size limit before reading it", () => {
@@ -378,5 +419,135 @@ describe("ZipArchive: refusing broken and hostile archives", () => {
       ZipArchive.open(short),
       code("zip-invalid", /asked for \d+ bytes at offset 0, got 3/),
     );
+  });
+});
+
+describe("ZipArchive: reading large entries in chunks", () => {
+  // 3 MiB of pseudo-random bytes (barely compressible): several read and inflate chunks.
+  const big = Buffer.alloc(3 * 1024 * 1024 + 17);
+  let seed = 1;
+  for (let i = 0; i < big.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    big[i] = seed >>> 24;
+  }
+
+  for (const method of ["deflate", "stored"] as const) {
+    it(`yields a ${method} entry's bytes in bounded chunks, from a file`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "puffin-zip-chunks-"));
+      try {
+        const path = join(dir, "big.zip");
+        writeFileSync(path, writeZip([{ name: "big.bin", data: big, method }, ...SAMPLE]));
+        const source = FileZipSource.open(path, { name: "big.zip", readAhead: 64 * 1024 });
+        try {
+          const archive = ZipArchive.openSync(source);
+          const sizes: number[] = [];
+          const parts: Uint8Array[] = [];
+          for await (const chunk of archive.readChunks(archive.entries[0]!)) {
+            sizes.push(chunk.length);
+            parts.push(chunk);
+          }
+          assert.ok(sizes.length > 1 && Math.max(...sizes) <= 1024 * 1024, String(sizes));
+          assert.ok(Buffer.concat(parts).equals(big));
+          // A small entry too, after the large one.
+          const small = archive.findEntry("pkg/__init__.py")!;
+          assert.equal(text(await collect(archive.readChunks(small))), "print('hi')\n".repeat(50));
+        } finally {
+          source.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("stops a bomb at its declared size, without inflating the rest", async () => {
+    // 64 MiB of zeros declared as 2 MiB: the iteration fails right after the declared size.
+    const bomb = deflateRawSync(new Uint8Array(64 * 1024 * 1024));
+    const bytes = writeZip([
+      {
+        name: "bomb",
+        data: bomb,
+        method: "stored",
+        tamper: { method: 8, uncompressedSize: 2 * 1024 * 1024, crc32: 0 },
+      },
+    ]);
+    const archive = openBytes(bytes);
+    let seen = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of archive.readChunks(archive.entries[0]!)) seen += chunk.length;
+      })(),
+      code("zip-invalid", /"bomb" inflates to more than the 2097152 bytes its header says/),
+    );
+    assert.ok(seen <= 2 * 1024 * 1024, `${seen} bytes yielded`);
+  });
+
+  it("refuses corrupt deflate data in a large entry", async () => {
+    const data = Buffer.from(deflateRawSync(big));
+    data.fill(0xff, 1000, 5000);
+    const bytes = writeZip([
+      { name: "bad", data, method: "stored", tamper: { method: 8, uncompressedSize: big.length } },
+    ]);
+    const archive = openBytes(bytes);
+    await assert.rejects(
+      collect(archive.readChunks(archive.entries[0]!)),
+      code("zip-invalid", /"bad" has corrupt deflate data|fails its CRC-32/),
+    );
+  });
+
+  it("passes errors of the source on unchanged", async () => {
+    const bytes = writeZip([{ name: "big.bin", data: big }]);
+    const failing: ZipSource = {
+      name: "flaky",
+      size: bytes.length,
+      read: async (offset, length) => {
+        if (offset > 0 && offset < bytes.length - 1024) {
+          throw new Error("connection reset");
+        }
+        return bytes.subarray(offset, offset + length);
+      },
+    };
+    const archive = await ZipArchive.open(failing, { tailSize: 1024 });
+    await assert.rejects(collect(archive.readChunks(archive.entries[0]!)), /connection reset/);
+  });
+});
+
+describe("ZipArchive: archive limits when opening", () => {
+  const entries: ZipWriterEntry[] = [
+    { name: "a.txt", data: "a".repeat(600) },
+    { name: "b.txt", data: "b".repeat(500) },
+    { name: "c/", mode: 0o040755 },
+  ];
+
+  it("refuses more entries than the limit, from the end record", () => {
+    const source = new CountingSource(writeZip(entries), "test.zip");
+    assert.throws(
+      () => ZipArchive.openSync(source, { limits: { maxSize: 1 << 30, maxEntries: 2 } }),
+      code(
+        "archive-too-many-entries",
+        /Refusing to extract test\.zip: it holds 3 members, more than the limit of 2/,
+      ),
+    );
+    assert.equal(source.reads.length, 1, "only the tail was read");
+  });
+
+  it("refuses declared sizes above the limit in all", () => {
+    assert.throws(
+      () =>
+        ZipArchive.openSync(new BufferZipSource(writeZip(entries), "https://u:secret@host/p.zip"), {
+          limits: { maxSize: 1099, maxEntries: 3 },
+        }),
+      code(
+        "archive-too-large",
+        /^Refusing to extract https:\/\/u:\*\*\*\*@host\/p\.zip: its members declare 1100 bytes in all, more than the limit of 1099$/,
+      ),
+    );
+  });
+
+  it("opens an archive at the limits", () => {
+    const archive = ZipArchive.openSync(new BufferZipSource(writeZip(entries)), {
+      limits: { maxSize: 1100, maxEntries: 3 },
+    });
+    assert.equal(archive.entries.length, 3);
   });
 });

@@ -119,8 +119,8 @@ async function pipSync(
           client: opened.session.client,
           target: targetFromInterpreter(interpreter),
         });
-        const { cache, http } = opened.session;
-        return { cache, http, provider, builds: opened.builds };
+        const { cache, http, archiveLimits } = opened.session;
+        return { cache, http, provider, builds: opened.builds, archiveLimits };
       },
       removeExtraneous: true,
       reinstall: options.reinstall === true,
