@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { type Refresh, refreshFromArgs } from "../cache/index.ts";
-import { IndexLocations } from "../client/index.ts";
+import { IndexLocations } from "../distribution-types/index.ts";
 import { PackageName } from "../normalize/index.ts";
 import { repeatable } from "./repeatable.ts";
 

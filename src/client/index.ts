@@ -16,29 +16,13 @@ export {
   timeoutFromEnv,
 } from "./http-client.ts";
 export { type ByteRange, HttpError, type HttpResponse, rangeHeader } from "./http-response.ts";
-export {
-  DEFAULT_INDEX_URL,
-  describeFindLinks,
-  type FindLinksLocation,
-  type IndexArgs,
-  IndexLocations,
-  type IndexLocationsSettings,
-  IndexUrl,
-  parseFindLinks,
-} from "./index-urls.ts";
 export { loadNetrc, Netrc, type NetrcEntry, netrcPath, parseNetrc } from "./netrc.ts";
 export { caCertificates, type ProxySettings, proxySettings } from "./network-agent.ts";
 export {
   type PackageFiles,
   RegistryClient,
   type RegistryClientOptions,
-  type RegistryFile,
 } from "./registry-client.ts";
 export { openRemoteZip } from "./remote-zip-source.ts";
 export { backoffMs, isRetryableStatus, retryAfterMs } from "./retry.ts";
-export {
-  describeOrigin,
-  type FileOrigin,
-  WheelMetadataClient,
-  type WheelMetadataClientOptions,
-} from "./wheel-metadata.ts";
+export { WheelMetadataClient, type WheelMetadataClientOptions } from "./wheel-metadata.ts";

@@ -2,6 +2,14 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Cache, CacheBucket, urlDigest } from "../cache/index.ts";
+import {
+  describeFindLinks,
+  type FileOrigin,
+  type FindLinksLocation,
+  type IndexLocations,
+  type IndexUrl,
+  type RegistryFile,
+} from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import {
   type FlatIndex,
@@ -11,7 +19,6 @@ import {
   parseSimpleJsonProject,
   readFlatIndexDirectory,
   SIMPLE_API_ACCEPT,
-  type SimpleFile,
   type SimpleProject,
   simpleResponseFormat,
 } from "../pypi-types/index.ts";
@@ -20,24 +27,12 @@ import { CachedClient } from "./cached-client.ts";
 import type { HttpClient } from "./http-client.ts";
 import { HttpError, type HttpResponse } from "./http-response.ts";
 import {
-  describeFindLinks,
-  type FindLinksLocation,
-  type IndexLocations,
-  type IndexUrl,
-} from "./index-urls.ts";
-import {
   deserializeFlatIndex,
   deserializeSimpleProject,
   serializeFlatIndex,
   serializeSimpleProject,
 } from "./simple-page-entry.ts";
-import { type FileOrigin, WheelMetadataClient } from "./wheel-metadata.ts";
-
-/** A file a package may be installed from, with where it was listed. */
-export interface RegistryFile {
-  readonly file: SimpleFile;
-  readonly origin: FileOrigin;
-}
+import { WheelMetadataClient } from "./wheel-metadata.ts";
 
 /** Everything the configured locations offer for one package. */
 export interface PackageFiles {

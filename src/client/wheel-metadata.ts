@@ -12,6 +12,7 @@ import {
   readJsonEntry,
   writeJsonEntry,
 } from "../cache/index.ts";
+import { describeOrigin, type FileOrigin } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import {
@@ -26,17 +27,7 @@ import { OnceMap, PuffinError, redactCredentials } from "../support/index.ts";
 import { FileZipSource, readWheelMetadata, readWheelMetadataSync } from "../zip/index.ts";
 import type { HttpClient } from "./http-client.ts";
 import { HttpError } from "./http-response.ts";
-import { describeFindLinks, type FindLinksLocation, type IndexUrl } from "./index-urls.ts";
 import { openRemoteZip } from "./remote-zip-source.ts";
-
-/** Where a file was listed: an index page, or a find-links location. */
-export type FileOrigin =
-  | { readonly kind: "index"; readonly index: IndexUrl }
-  | { readonly kind: "find-links"; readonly location: FindLinksLocation };
-
-export function describeOrigin(origin: FileOrigin): string {
-  return origin.kind === "index" ? origin.index.redacted : describeFindLinks(origin.location);
-}
 
 /**
  * Why a cached METADATA is still the wheel's:

@@ -1,8 +1,7 @@
 import { basename } from "node:path";
 import type { ConfigSettings } from "../build-context/index.ts";
-import type { RegistryFile } from "../client/index.ts";
 import { assertHashable, type DirectSource, directDistSource } from "../distribution/index.ts";
-import type { DesiredDist } from "../distribution-types/index.ts";
+import type { DesiredDist, RegistryFile } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import type { WheelRequest } from "../installer/index.ts";
 import type { PackageName } from "../normalize/index.ts";

@@ -11,13 +11,8 @@ import {
 } from "../build/index.ts";
 import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
-import {
-  describeOrigin,
-  HashingFileSink,
-  type HttpClient,
-  type RegistryFile,
-} from "../client/index.ts";
-import type { DistSource } from "../distribution-types/index.ts";
+import { HashingFileSink, type HttpClient } from "../client/index.ts";
+import { type DistSource, describeOrigin, type RegistryFile } from "../distribution-types/index.ts";
 import { SourceDistFilename } from "../filenames/index.ts";
 import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
 import type { PackageName } from "../normalize/index.ts";

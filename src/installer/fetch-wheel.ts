@@ -13,13 +13,8 @@ import {
   readJsonEntry,
   writeJsonEntry,
 } from "../cache/index.ts";
-import {
-  describeOrigin,
-  HashingFileSink,
-  type HttpClient,
-  type RegistryFile,
-} from "../client/index.ts";
-import type { CachedDist } from "../distribution-types/index.ts";
+import { HashingFileSink, type HttpClient } from "../client/index.ts";
+import { type CachedDist, describeOrigin, type RegistryFile } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
   type AllowedHashes,

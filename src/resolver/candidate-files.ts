@@ -1,4 +1,4 @@
-import type { RegistryFile } from "../client/index.ts";
+import type { RegistryFile } from "../distribution-types/index.ts";
 import type { WheelFilename } from "../filenames/index.ts";
 import { compareVersions, type Version } from "../pep440/index.ts";
 import { formatTag, type Tags } from "../platform-tags/index.ts";

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RegistryClient, RegistryFile } from "../client/index.ts";
+import type { RegistryClient } from "../client/index.ts";
+import type { RegistryFile } from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";

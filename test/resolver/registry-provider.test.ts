@@ -8,13 +8,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { Cache } from "../../src/cache/index.ts";
-import {
-  HttpClient,
-  IndexLocations,
-  IndexUrl,
-  RegistryClient,
-  type RegistryFile,
-} from "../../src/client/index.ts";
+import { HttpClient, RegistryClient } from "../../src/client/index.ts";
+import { IndexLocations, IndexUrl, type RegistryFile } from "../../src/distribution-types/index.ts";
 import { Interpreter, infoFromProbe } from "../../src/interpreter/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";

@@ -1,13 +1,8 @@
 // Builds a RegistryClient for tests: explicit index URLs (no environment), a cache directory,
 // and an HTTP client without retry delays.
 import { Cache, type Refresh } from "../../src/cache/index.ts";
-import {
-  HttpClient,
-  IndexLocations,
-  IndexUrl,
-  parseFindLinks,
-  RegistryClient,
-} from "../../src/client/index.ts";
+import { HttpClient, RegistryClient } from "../../src/client/index.ts";
+import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/distribution-types/index.ts";
 
 export interface TestRegistryOptions {
   /** Cache root. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/client/index.ts";
+import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/distribution-types/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 
 const urls = (locations: IndexLocations) => locations.indexes().map((index) => index.url);
