@@ -22,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["distribution"],
   ["resolver", "installer"],
   ["dispatch"],
+  ["operations"],
   ["cli"],
 ];
 

@@ -19,6 +19,7 @@ export {
   type BuiltWheel,
   buildEditable,
   builtWheel,
+  cachedBuiltWheel,
   type EditableBuildOptions,
   type SourceMetadata,
   sourceMetadata,

@@ -64,6 +64,19 @@ export async function builtWheel(context: BuildContext, source: BuildSource): Pr
 }
 
 /**
+ * The wheel of `source` the built-wheel cache holds for its current revision, if any: what
+ * `builtWheel` would return without building. For planning, which must not build.
+ */
+export async function cachedBuiltWheel(
+  context: BuildContext,
+  source: BuildSource,
+): Promise<string | undefined> {
+  const { entry } = await openEntry(context, source);
+  if (!(await entry.isCurrent())) return undefined;
+  return (await entry.wheels(context.interpreter.tags()))[0];
+}
+
+/**
  * The core metadata of `source` with as little work as possible: the cached metadata file; the
  * METADATA of a cached wheel; static metadata (PKG-INFO 2.2+, or a static `[project]` table:
  * no Python runs); the backend's `prepare_metadata_for_build_wheel`; or, for a backend without

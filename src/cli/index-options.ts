@@ -1,34 +1,11 @@
 import type { Command } from "commander";
-import { type Refresh, refreshFromArgs } from "../cache/index.ts";
-import { IndexLocations } from "../distribution-types/index.ts";
-import { PackageName } from "../normalize/index.ts";
 import { repeatable } from "./repeatable.ts";
 
 /**
  * The index and network options every command that reads packages takes (`pip compile`,
  * `pip install`, `pip sync`…), with uv's names and environment variables. Register them with
- * `addIndexOptions(command)`, read them back with `registrySettings(command.opts(), context)`.
+ * `addIndexOptions(command)`; `indexSettings` (`settings.ts`) reads them back.
  */
-export interface IndexOptionValues {
-  indexUrl?: string;
-  extraIndexUrl?: string[];
-  findLinks?: string[];
-  /** Commander's name for `--no-index`: `false` when given (it defaults to `true`). */
-  index?: boolean;
-  offline?: boolean;
-  refresh?: boolean;
-  refreshPackage?: string[];
-}
-
-/** What the options mean for the registry client. */
-export interface RegistrySettings {
-  readonly locations: IndexLocations;
-  /** `--offline` or `PUFFIN_OFFLINE`: no network access; the cache is used even when stale. */
-  readonly offline: boolean;
-  /** `--refresh` / `--refresh-package`, for `Cache.fromSettings`. */
-  readonly refresh: Refresh;
-}
-
 export function addIndexOptions(command: Command): Command {
   return command
     .option(
@@ -59,75 +36,4 @@ export function addIndexOptions(command: Command): Command {
       "Refresh the cached data of a specific package (repeatable)",
       repeatable,
     );
-}
-
-/** The index options found inside requirements files. */
-export interface FileIndexOptions {
-  /** The last `--index-url` of the files. */
-  readonly indexUrl: string | undefined;
-  readonly extraIndexUrls: readonly string[];
-  readonly findLinks: readonly string[];
-  readonly noIndex: boolean;
-}
-
-/**
- * Index options from requirements files join the command line's, as in pip and uv: the command
- * line's (or the environment's) `--index-url` wins over a file's; extra indexes and find-links
- * add up, the command line's first; `--no-index` anywhere applies. For a command registered with
- * `addIndexOptions`, before `registrySettings` reads the values back.
- */
-export function mergeFileIndexOptions(
-  command: Command,
-  files: FileIndexOptions,
-  env: NodeJS.ProcessEnv,
-): void {
-  const given = command.opts<IndexOptionValues>();
-  if (
-    given.indexUrl === undefined &&
-    env["PUFFIN_INDEX_URL"] === undefined &&
-    files.indexUrl !== undefined
-  ) {
-    command.setOptionValue("indexUrl", files.indexUrl);
-  }
-  if (files.extraIndexUrls.length > 0) {
-    command.setOptionValue("extraIndexUrl", [
-      ...(given.extraIndexUrl ?? []),
-      ...files.extraIndexUrls,
-    ]);
-  }
-  if (files.findLinks.length > 0) {
-    command.setOptionValue("findLinks", [...(given.findLinks ?? []), ...files.findLinks]);
-  }
-  if (files.noIndex) command.setOptionValue("index", false);
-}
-
-/** Reads back the values `addIndexOptions` registered, with the environment as fallback. */
-export function registrySettings(
-  options: IndexOptionValues,
-  context: { env: NodeJS.ProcessEnv; cwd?: string; now?: number },
-): RegistrySettings {
-  const locations = IndexLocations.fromSettings({
-    indexUrl: options.indexUrl,
-    extraIndexUrls: options.extraIndexUrl,
-    findLinks: options.findLinks,
-    noIndex: options.index === false,
-    env: context.env,
-    ...(context.cwd === undefined ? {} : { cwd: context.cwd }),
-  });
-  const refresh = refreshFromArgs(
-    {
-      refresh: options.refresh === true,
-      refreshPackages: (options.refreshPackage ?? []).map((name) => PackageName.parse(name)),
-    },
-    context.now,
-  );
-  return {
-    locations,
-    offline: options.offline === true || isTruthy(context.env["PUFFIN_OFFLINE"]),
-    refresh,
-  };
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
 }

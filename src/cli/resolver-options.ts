@@ -1,6 +1,4 @@
 import { type Command, Option } from "commander";
-import type { PackageName } from "../normalize/index.ts";
-import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
 import { repeatable } from "./repeatable.ts";
 
@@ -9,15 +7,6 @@ import { repeatable } from "./repeatable.ts";
  * names: `--resolution`, `--prerelease`, `--exclude-newer`, `--no-binary`, `--only-binary`.
  * Register them with `addResolverOptions(command)`.
  */
-export interface ResolverOptionValues {
-  resolution: ResolutionMode;
-  prerelease?: PrereleaseMode;
-  excludeNewer?: string;
-  /** `--no-binary` values; commander's default for the negated name is `true`. */
-  binary: string[] | true;
-  onlyBinary?: string[];
-}
-
 export function addResolverOptions(command: Command): Command {
   return command
     .addOption(
@@ -45,14 +34,6 @@ export function addResolverOptions(command: Command): Command {
       "Only use wheels for these packages (`:all:` for every package; repeatable)",
       repeatable,
     );
-}
-
-/** `--no-binary` / `--only-binary` values as package names, or `:all:`. */
-export async function binarySelections(
-  values: readonly string[] | undefined,
-): Promise<(PackageName | ":all:")[]> {
-  const { PackageName } = await import("../normalize/index.ts");
-  return (values ?? []).map((value) => (value === ":all:" ? ":all:" : PackageName.parse(value)));
 }
 
 /**

@@ -1,5 +1,17 @@
 export type { CachedDist } from "./cached-dist.ts";
-export type { DesiredDist, DistSource } from "./dist-source.ts";
+export {
+  type DirectDist,
+  type DirectSource,
+  type Dist,
+  directoryUrl,
+  directUrlOf,
+  type GitCheckout,
+  isBuiltDist,
+  isEditable,
+  type RegistryDist,
+  shownUrl,
+  statedHashes,
+} from "./dist.ts";
 export {
   DEFAULT_INDEX_URL,
   describeFindLinks,
@@ -10,10 +22,7 @@ export {
   IndexUrl,
   parseFindLinks,
 } from "./index-url.ts";
-export {
-  type InstalledDist,
-  type InstalledDistKind,
-  installedDistLabel,
-} from "./installed-dist.ts";
+export type { InstalledDist, InstalledDistKind } from "./installed-dist.ts";
 export type { CachedInstall, Plan, Reinstall, ReinstallReason } from "./plan.ts";
 export { describeOrigin, type FileOrigin, type RegistryFile } from "./registry-file.ts";
+export { Resolution, type ResolvedDist } from "./resolution.ts";

@@ -30,8 +30,3 @@ export interface InstalledDist {
    */
   readonly installedAtMs: number;
 }
-
-/** `name==version`, the form summary lines print. */
-export function installedDistLabel(dist: { name: PackageName; version: Version }): string {
-  return `${dist.name}==${dist.version.toString()}`;
-}

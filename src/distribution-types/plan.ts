@@ -1,10 +1,10 @@
 import type { CachedDist } from "./cached-dist.ts";
-import type { DesiredDist } from "./dist-source.ts";
 import type { InstalledDist } from "./installed-dist.ts";
+import type { ResolvedDist } from "./resolution.ts";
 
-/** A desired distribution whose wheel is already unzipped in the cache. */
+/** A distribution to install whose wheel is already unzipped in the cache. */
 export interface CachedInstall {
-  readonly dist: DesiredDist;
+  readonly resolved: ResolvedDist;
   readonly cached: CachedDist;
 }
 
@@ -25,19 +25,20 @@ export interface Reinstall {
 }
 
 /**
- * What the installer will do, as pure data (printable for `--dry-run`, comparable in tests):
- * the environment as it is → the desired set → these five lists.
+ * What the installer will do, as pure data (printed by `--dry-run`, compared in tests): the
+ * environment as it is → the resolution → these five lists.
  *
  * - `cached`: to install from wheels already unzipped in the cache;
  * - `remote`: to download or build first;
- * - `reinstalls`: installed distributions to uninstall because a desired one replaces them
+ * - `reinstalls`: installed distributions to remove because a resolved one replaces them
  *   (their replacement is in `cached` or `remote`);
- * - `extraneous`: installed distributions nobody asked for (only `sync` removes them);
+ * - `extraneous`: installed distributions the resolution does not name (removed by `sync`
+ *   only: `pip install` leaves them);
  * - `unchanged`: installed distributions that already match.
  */
 export interface Plan {
   readonly cached: readonly CachedInstall[];
-  readonly remote: readonly DesiredDist[];
+  readonly remote: readonly ResolvedDist[];
   readonly reinstalls: readonly Reinstall[];
   readonly extraneous: readonly InstalledDist[];
   readonly unchanged: readonly InstalledDist[];

@@ -1,36 +1,25 @@
+export { compileBytecode } from "./compile-bytecode.ts";
 export {
   checkEnvironment,
   type EnvironmentDiagnostic,
   installedRequirements,
 } from "./environment-check.ts";
+export { lockEnvironment } from "./environment-lock.ts";
 export {
-  type FetchedWheel,
-  WheelFetcher,
-  type WheelFetcherOptions,
-  type WheelRequest,
-  type WheelSource,
-} from "./fetch-wheel.ts";
-export { InstallJournal } from "./install-journal.ts";
+  type InstallOptions,
+  type InstallOutcome,
+  type InstallReporter,
+  type InstallRequest,
+  type InstallTimings,
+  install,
+} from "./install.ts";
 export { environmentLockPath, type InstallLayout, layoutFor } from "./install-layout.ts";
-export {
-  type InstalledWheel,
-  installWheel,
-  type WheelInstall,
-  type WheelInstallContext,
-} from "./install-wheel.ts";
-export { type InstallWheelsOptions, installWheels, lockEnvironment } from "./install-wheels.ts";
+export type { InstalledWheel, WheelInstall } from "./install-wheel.ts";
 export { LINK_MODES, Linker, type LinkMode, parseLinkMode } from "./link-mode.ts";
-export { type PlanOptions, plan } from "./plan.ts";
+export { diffEnvironment, type EnvironmentDiff, type PlanOptions, plan } from "./plan.ts";
+export { type PrepareReporter, Preparer } from "./preparer.ts";
 export { protectedPathReason } from "./protected-paths.ts";
-export {
-  formatRecordRow,
-  invalidRecordFields,
-  parseCsvRows,
-  parseRecord,
-  type RecordEntry,
-  recordHash,
-  recordMismatch,
-} from "./record.ts";
+export { type Reified, type ReifyOptions, reify } from "./reify.ts";
 export { launcherScript, rewriteShebang, shebangFor } from "./scripts.ts";
 export {
   type InstalledFile,
@@ -38,8 +27,8 @@ export {
   installedMetadata,
   SitePackages,
 } from "./site-packages.ts";
+export { EnvironmentTransaction, recoverEnvironment, transactionPath } from "./transaction.ts";
 export { type Uninstalled, type UninstallOptions, uninstall } from "./uninstall.ts";
-export { type UnzipWheelOptions, unzipWheel } from "./unzip-wheel.ts";
 export {
   parseScriptEntryPoints,
   parseWheelInfo,

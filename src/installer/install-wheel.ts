@@ -1,7 +1,6 @@
 import {
   closeSync,
   fstatSync,
-  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -10,22 +9,28 @@ import {
   renameSync,
   writeFileSync,
 } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { PackageName } from "../normalize/index.ts";
-import { type DirectUrl, serializeDirectUrl } from "../pypi-types/index.ts";
+import {
+  type DirectUrl,
+  formatRecordRow,
+  parseRecord,
+  type RecordEntry,
+  recordHash,
+  serializeDirectUrl,
+} from "../pypi-types/index.ts";
 import { PuffinError, tempName } from "../support/index.ts";
-import type { InstallJournal } from "./install-journal.ts";
 import type { InstallLayout } from "./install-layout.ts";
 import type { Linker } from "./link-mode.ts";
 import { checkNotProtected } from "./protected-paths.ts";
-import { formatRecordRow, parseRecord, type RecordEntry, recordHash } from "./record.ts";
 import {
   hasPythonShebang,
   launcherScript,
   PYTHON_SHEBANG_LENGTH,
   rewriteShebang,
 } from "./scripts.ts";
+import type { EnvironmentTransaction } from "./transaction.ts";
 import { parseScriptEntryPoints, parseWheelInfo } from "./wheel-info.ts";
 
 /** One wheel to install. */
@@ -40,7 +45,8 @@ export interface WheelInstall {
 export interface WheelInstallContext {
   readonly layout: InstallLayout;
   readonly linker: Linker;
-  readonly journal: InstallJournal;
+  /** The change this install is part of: it makes room for the files and can undo them. */
+  readonly transaction: EnvironmentTransaction;
   /** The `INSTALLER` file's content (PEP 376), without the newline. */
   readonly installer: string;
 }
@@ -90,27 +96,19 @@ interface Operation {
  * The `.dist-info` directory is assembled under a temp name next to its destination, with
  * `INSTALLER`, `REQUESTED`, `direct_url.json` and a `RECORD` listing every installed and
  * generated file with its hash, and renamed into place last: a distribution whose `.dist-info`
- * exists is complete. Everything created is recorded in the journal, for rollback.
- */
-export async function installWheel(
-  wheel: WheelInstall,
-  context: WheelInstallContext,
-): Promise<InstalledWheel> {
-  return installWheelSync(wheel, context);
-}
-
-/**
- * `installWheel` with blocking calls: the work is tens of thousands of syscalls that take
- * microseconds each (`link(2)`, `mkdir(2)`), for which a promise costs more than the call.
- * Files are placed from the unzipped tree's listing; directories are created once each, parents
- * first; RECORD rows of linked files reuse the hashes of the wheel's RECORD (verified when the
- * wheel was unzipped), so only generated or rewritten files are hashed.
+ * exists is complete. The transaction records what the install creates before it is written,
+ * and moves out of the way whatever occupies its paths, so the install can be undone.
+ *
+ * Blocking calls: the work is tens of thousands of syscalls that take microseconds each
+ * (`link(2)`, `mkdir(2)`), for which a promise costs more than the call. Files are placed from
+ * the unzipped tree's listing; RECORD rows of linked files reuse the hashes of the wheel's RECORD
+ * (verified when the wheel was unzipped), so only generated or rewritten files are hashed.
  */
 export function installWheelSync(
   wheel: WheelInstall,
   context: WheelInstallContext,
 ): InstalledWheel {
-  const { layout, linker, journal } = context;
+  const { layout, linker } = context;
   const root = wheel.cached.path;
   const display = wheel.cached.filename.toString();
   const tree = listTree(root);
@@ -205,19 +203,31 @@ export function installWheelSync(
     }
   }
 
-  // Directories: each destination once (with missing parents), then the wheel's own
-  // subdirectories, parents first (a parent sorts before its children).
+  // Room for everything, recorded before anything is written: the destinations (with missing
+  // parents inside the environment), the wheel's own subdirectories parents first (a parent
+  // sorts before its children), every file and launcher, and the `.dist-info` directory.
+  if (scripts.length > 0) destination("scripts");
+  const distInfo = join(site, distInfoName);
+  const staging = join(site, tempName());
+  const directories: string[] = [];
   for (const to of destinations.values()) {
-    journal.ensureDir(to.dir);
-    for (const dir of [...to.parents].sort()) journal.makeDir(under(to.dir, dir));
+    directories.push(...ancestorsInside(layout.prefix, to.dir), to.dir);
+    for (const dir of [...to.parents].sort()) directories.push(under(to.dir, dir));
   }
+  const targets = operations.map(({ to, rel }) => under(to.dir, rel));
+  if (scripts.length > 0) {
+    const dir = destination("scripts").dir;
+    for (const script of scripts) targets.push(under(dir, script.name));
+  }
+  targets.push(distInfo);
+  context.transaction.place({ distInfo, targets, directories, staging });
 
   const rows: RecordEntry[] = [];
   for (const { kind, source, to, rel, wheelPath } of operations) {
     const target = under(to.dir, rel);
     const path = to.recordPrefix + rel;
     if (kind === "link" || isPlainExecutable(source)) {
-      journal.place(target, () => linker.place(source, target));
+      linker.place(source, target);
       const known = wheelRecord.get(wheelPath);
       if (known?.hash !== undefined && known.size !== undefined) {
         rows.push({ path, hash: known.hash, size: known.size });
@@ -228,17 +238,16 @@ export function installWheelSync(
     } else {
       const original = readFileSync(source);
       const content = rewriteShebang(original, layout.python) ?? original;
-      writeNew(journal, target, content, 0o755);
+      writeFileSync(target, content, { flag: "wx", mode: 0o755 });
       rows.push({ path, hash: recordHash(content), size: content.length });
     }
   }
 
   if (scripts.length > 0) {
     const to = destination("scripts");
-    journal.ensureDir(to.dir);
     for (const script of scripts) {
       const content = encoder.encode(launcherScript(script, layout.python));
-      writeNew(journal, under(to.dir, script.name), content, 0o755);
+      writeFileSync(under(to.dir, script.name), content, { flag: "wx", mode: 0o755 });
       rows.push({
         path: to.recordPrefix + script.name,
         hash: recordHash(content),
@@ -248,14 +257,10 @@ export function installWheelSync(
   }
 
   // The .dist-info directory: assembled under a temp name, renamed into place last.
-  const distInfo = join(site, distInfoName);
-  journal.ensureDir(site);
-  const staging = join(site, tempName());
   mkdirSync(staging);
-  journal.recordCreated(staging);
   const stagedDirs = new Set<string>();
   for (const name of distInfoFiles) addParents(stagedDirs, name);
-  for (const dir of [...stagedDirs].sort()) journal.makeDir(under(staging, dir));
+  for (const dir of [...stagedDirs].sort()) mkdirSync(under(staging, dir));
   const stagedRows: RecordEntry[] = [];
   const stage = (name: string, content: Uint8Array | undefined) => {
     const target = under(staging, name);
@@ -293,7 +298,7 @@ export function installWheelSync(
     flag: "wx",
     mode: 0o644,
   });
-  journal.place(distInfo, () => renameNoReplace(staging, distInfo));
+  renameSync(staging, distInfo);
   return { cached: wheel.cached, distInfo, record };
 }
 
@@ -404,23 +409,14 @@ function schemeDir(layout: InstallLayout, scheme: string, projectName: string): 
   }
 }
 
-function writeNew(
-  journal: InstallJournal,
-  target: string,
-  content: Uint8Array,
-  mode: number,
-): void {
-  journal.place(target, () => writeFileSync(target, content, { flag: "wx", mode }));
-}
-
 /**
- * Renames a directory into a place that must be free: `rename(2)` would silently replace an
- * empty directory, and fails with `ENOTEMPTY` for a full one; both are reported as `EEXIST` so
- * the journal moves the old one aside.
+ * The directories between the environment's prefix (excluded) and `dir` (excluded), outermost
+ * first: what `mkdir -p dir` would create, confined to the environment.
  */
-function renameNoReplace(source: string, target: string): void {
-  if (lstatSync(target, { throwIfNoEntry: false }) !== undefined) {
-    throw Object.assign(new Error(`${target} exists`), { code: "EEXIST" });
+function ancestorsInside(prefix: string, dir: string): string[] {
+  const ancestors: string[] = [];
+  for (let at = dirname(dir); at.startsWith(`${prefix}${sep}`); at = dirname(at)) {
+    ancestors.unshift(at);
   }
-  renameSync(source, target);
+  return ancestors;
 }

@@ -1,10 +1,11 @@
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
+import { lstatSync, readdirSync, rmdirSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { InstalledDist } from "../distribution-types/index.ts";
-import { describeSystemError, log, PuffinError, removeTree } from "../support/index.ts";
+import { describeSystemError, log, PuffinError } from "../support/index.ts";
+import { lockEnvironment } from "./environment-lock.ts";
 import type { InstallLayout } from "./install-layout.ts";
-import { lockEnvironment } from "./install-wheels.ts";
 import { installedFiles } from "./site-packages.ts";
+import { EnvironmentTransaction, recoverEnvironment } from "./transaction.ts";
 
 /** What uninstalling one distribution removed (absolute paths, sorted). */
 export interface Uninstalled {
@@ -15,45 +16,66 @@ export interface Uninstalled {
 
 export interface UninstallOptions {
   readonly layout: InstallLayout;
-  /** The caller already holds the environment lock (`lockEnvironment`). */
-  readonly lockHeld?: boolean;
 }
 
 /**
- * Removes distributions: every file their RECORD (or `installed-files.txt`) lists, the bytecode
- * compiled from listed `.py` files (`__pycache__/<module>.*.pyc`), their metadata directory or
- * file, and the directories this leaves empty — never the environment's scheme directories or
- * their parents, and never anything outside the environment (such rows are skipped with a
- * warning). Files already gone are skipped.
+ * Uninstalls distributions as one change of the environment (`pip uninstall`): under the
+ * environment's lock, after rolling back an interrupted change, every removal goes through one
+ * transaction, so a failure or a kill leaves every distribution installed.
  */
 export async function uninstall(
   dists: readonly InstalledDist[],
   options: UninstallOptions,
 ): Promise<Uninstalled[]> {
-  const lock = options.lockHeld ? undefined : await lockEnvironment(options.layout);
+  const lock = await lockEnvironment(options.layout);
   try {
-    const results: Uninstalled[] = [];
-    for (const dist of dists) {
-      try {
-        results.push(await uninstallOne(dist, options.layout));
-      } catch (error) {
-        // A read-only or foreign-owned environment: say where, and what to do.
-        const fault = describeSystemError(error, { area: "environment", path: dist.path });
-        if (fault === undefined) throw error;
-        throw new PuffinError(
-          "uninstall-failed",
-          `Failed to uninstall \`${dist.name}==${dist.version}\``,
-          { cause: fault },
-        );
-      }
+    await recoverEnvironment(options.layout);
+    const transaction = EnvironmentTransaction.begin(options.layout);
+    try {
+      const results: Uninstalled[] = [];
+      for (const dist of dists)
+        results.push(await removeDistribution(transaction, dist, options.layout));
+      await transaction.commit();
+      return results;
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
     }
-    return results;
   } finally {
-    await lock?.release();
+    await lock.release();
   }
 }
 
-async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise<Uninstalled> {
+/**
+ * Removes one distribution within `transaction`: every file its RECORD (or
+ * `installed-files.txt`) lists, the bytecode compiled from listed `.py` files
+ * (`__pycache__/<module>.*.pyc`), its metadata directory or file (moved to the transaction's
+ * trash, so the change can be undone), and then the directories this leaves empty — never the
+ * environment's scheme directories or their parents, and never anything outside the
+ * environment (such rows are skipped with a warning). Files already gone are skipped.
+ */
+export async function removeDistribution(
+  transaction: EnvironmentTransaction,
+  dist: InstalledDist,
+  layout: InstallLayout,
+): Promise<Uninstalled> {
+  try {
+    return await uninstallOne(transaction, dist, layout);
+  } catch (error) {
+    // A read-only or foreign-owned environment: say which distribution, where, what to do.
+    throw new PuffinError(
+      "uninstall-failed",
+      `Failed to uninstall \`${dist.name}==${dist.version}\``,
+      { cause: describeSystemError(error, { area: "environment", path: dist.path }) ?? error },
+    );
+  }
+}
+
+async function uninstallOne(
+  transaction: EnvironmentTransaction,
+  dist: InstalledDist,
+  layout: InstallLayout,
+): Promise<Uninstalled> {
   const prefix = resolve(layout.prefix);
   const inside = (path: string) => {
     const rel = relative(prefix, path);
@@ -70,6 +92,18 @@ async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise
   const dirs: string[] = [];
   const touched = new Set<string>();
   const pycacheStems = new Map<string, Set<string>>();
+  const seen = new Set<string>();
+  const take = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return;
+    if (stats.isDirectory()) {
+      log.warn(`Not removing ${path} (listed by ${dist.path}): it is a directory`);
+      return;
+    }
+    files.push(path);
+  };
 
   for (const file of await installedFiles(dist)) {
     const path = resolve(file.absolute);
@@ -77,7 +111,7 @@ async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise
       log.warn(`Not removing ${path} (listed by ${dist.path}): it is outside ${prefix}`);
       continue;
     }
-    if (removeFile(path)) files.push(path);
+    take(path);
     touched.add(dirname(path));
     if (extname(path) === ".py") {
       const dir = dirname(path);
@@ -96,23 +130,26 @@ async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise
     }
     for (const name of names) {
       const dot = name.indexOf(".");
-      if (dot > 0 && stems.has(name.slice(0, dot)) && name.endsWith(".pyc")) {
-        const path = join(cache, name);
-        if (removeFile(path)) files.push(path);
-      }
+      if (dot > 0 && stems.has(name.slice(0, dot)) && name.endsWith(".pyc"))
+        take(join(cache, name));
     }
     touched.add(cache);
   }
-  // The metadata itself, with anything in it that RECORD did not list.
-  if (inside(resolve(dist.path))) {
-    const stats = lstatSync(dist.path, { throwIfNoEntry: false });
-    if (stats?.isDirectory()) {
-      const removal = await removeTree(dist.path);
-      if (removal.dirs > 0) dirs.push(resolve(dist.path));
-    } else if (stats !== undefined && removeFile(dist.path)) {
-      files.push(resolve(dist.path));
+  // The metadata itself, with anything in it that RECORD did not list: moved as a whole.
+  const metadata = resolve(dist.path);
+  const moved = [...files];
+  if (inside(metadata)) {
+    const stats = lstatSync(metadata, { throwIfNoEntry: false });
+    if (stats !== undefined) {
+      const under = `${metadata}${sep}`;
+      // Files RECORD lists inside the metadata directory move with it.
+      const outside = moved.filter((path) => !path.startsWith(under));
+      moved.length = 0;
+      moved.push(...outside, metadata);
+      if (stats.isDirectory()) dirs.push(metadata);
+      else files.push(metadata);
     }
-    touched.add(dirname(resolve(dist.path)));
+    touched.add(dirname(metadata));
   }
   // Emptied directories: every touched directory and its ancestors up to (not including) a
   // protected one, each tried once, deepest first, so a directory is tried after all of its
@@ -126,31 +163,12 @@ async function uninstallOne(dist: InstalledDist, layout: InstallLayout): Promise
     }
   }
   const depth = (path: string) => path.split(sep).length;
-  for (const dir of [...candidates].sort((a, b) => depth(b) - depth(a))) {
-    if (removeEmptyDir(dir)) dirs.push(dir);
-  }
-  return { dist, files: files.sort(), dirs: dirs.sort() };
-}
-
-/**
- * Removes one file. Blocking, as the whole removal loop: an `unlink(2)` takes microseconds and a
- * distribution has up to thousands of files, where a promise per call costs more than the call.
- */
-function removeFile(path: string): boolean {
-  try {
-    unlinkSync(path);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return false;
-    // Linux says EISDIR for a directory, macOS EPERM; an EPERM on anything else (an immutable
-    // file, a sticky directory) is a refusal to report.
-    if (code === "EISDIR" || (code === "EPERM" && isDirectory(path))) {
-      log.warn(`Not removing ${path}: it is a directory`);
-      return false;
+  transaction.remove(dist.path, moved, () => {
+    for (const dir of [...candidates].sort((a, b) => depth(b) - depth(a))) {
+      if (removeEmptyDir(dir)) dirs.push(dir);
     }
-    throw error;
-  }
+  });
+  return { dist, files: files.sort(), dirs: dirs.sort() };
 }
 
 /**
@@ -174,10 +192,6 @@ function removeEmptyDir(dir: string): boolean {
     if (isNotEmpty(error)) return false;
     return ignoreGone(error);
   }
-}
-
-function isDirectory(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function isNotEmpty(error: unknown): boolean {

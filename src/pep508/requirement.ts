@@ -46,6 +46,18 @@ export class Requirement {
     return new Requirement(parseRequirement(new Cursor(s, "invalid-requirement"), options));
   }
 
+  /** The same requirement with no marker (one already evaluated by the caller). */
+  withoutMarker(): Requirement {
+    if (this.marker === undefined) return this;
+    return new Requirement({
+      name: this.name,
+      extras: this.extras,
+      version: this.version,
+      marker: undefined,
+      written: this.#written,
+    });
+  }
+
   /**
    * Equal after normalization, as packaging defines it: same normalized name and extras, same
    * set of specifiers (normalized), same URL as given, same normalized marker.

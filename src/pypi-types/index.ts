@@ -40,6 +40,16 @@ export {
 } from "./lenient-requirement.ts";
 export { MetadataHeaders } from "./metadata-headers.ts";
 export {
+  formatRecordRow,
+  invalidRecordFields,
+  parseCsvRows,
+  parseRecord,
+  RecordCheck,
+  type RecordEntry,
+  recordHash,
+  recordMismatch,
+} from "./record.ts";
+export {
   type CoreMetadata,
   checkApiVersion,
   type FileHashes,

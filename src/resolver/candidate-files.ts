@@ -15,8 +15,6 @@ export interface FilePolicy {
   readonly noBinary: boolean;
   /** `--only-binary` names this package (or `:all:`): its sdists are left out. */
   readonly onlyBinary: boolean;
-  /** Whether an sdist's metadata can be read (a builder is plugged in). */
-  readonly readsSources: boolean;
 }
 
 /** The files of one version, judged for the target. */
@@ -136,15 +134,8 @@ function judgeVersion(
   const yanked = (candidates.length > 0 ? candidates : files).every(isYanked);
   const usable = yanked ? candidates : candidates.filter((file) => !isYanked(file));
   let unavailable: string | undefined;
-  if (wheels.length === 0 && (sdists.length === 0 || !policy.readsSources)) {
-    unavailable = unavailableReason({
-      policy,
-      allWheels,
-      allSdists,
-      incompatible,
-      pythonExcluded,
-      buildableSdists: sdists.length > 0,
-    });
+  if (wheels.length === 0 && sdists.length === 0) {
+    unavailable = unavailableReason({ policy, allWheels, allSdists, incompatible, pythonExcluded });
   }
   return { version, usable, yanked, unavailable };
 }
@@ -155,17 +146,15 @@ function unavailableReason(facts: {
   allSdists: number;
   incompatible: readonly WheelFilename[];
   pythonExcluded: readonly RegistryFile[];
-  buildableSdists: boolean;
 }): string {
   const { policy, allWheels, allSdists, incompatible, pythonExcluded } = facts;
-  const noBuild = "building source distributions is not supported yet";
   if (policy.noBinary && allSdists === 0) {
     return "has no source distribution, and --no-binary excludes its wheels";
   }
   if (policy.onlyBinary && allWheels === 0) {
     return "has no wheel, and --only-binary excludes its source distributions";
   }
-  if (pythonExcluded.length > 0 && !facts.buildableSdists) {
+  if (pythonExcluded.length > 0) {
     const specifiers = pythonExcluded[0]!.file.requiresPython;
     return `requires Python ${specifiers} (the target is Python ${policy.pythonVersion})`;
   }
@@ -174,11 +163,12 @@ function unavailableReason(facts: {
     const more = incompatible.length > SHOWN_TAG_SETS ? ", …" : "";
     const best = policy.tags.tags[0];
     const target = best === undefined ? "this platform" : formatTag(best);
-    const wheels = `has no wheel for ${target} (only ${shown}${more})`;
-    return facts.buildableSdists ? `${wheels} and ${noBuild}` : wheels;
+    return `has no wheel for ${target} (only ${shown}${more})`;
   }
-  if (policy.noBinary) return `can only be installed from source (--no-binary), and ${noBuild}`;
-  return `has no wheel for this platform and ${noBuild}`;
+  if (policy.noBinary) {
+    return "can only be installed from source (--no-binary), and has no usable source distribution";
+  }
+  return "has no usable wheel or source distribution";
 }
 
 /** `cp39-cp39-win_amd64`, `py2.py3-none-any`: a wheel's compressed tag set. */

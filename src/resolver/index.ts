@@ -17,5 +17,5 @@ export type {
 export { RegistryProvider, type RegistryProviderOptions } from "./registry-provider.ts";
 export { formatRange, NoSolutionError, type ReportContext } from "./report.ts";
 export { type ResolverTarget, targetFromInterpreter } from "./resolver-target.ts";
-export { type Resolution, type ResolvedPackage, resolve } from "./solver.ts";
+export { resolve, type SolvedPackage, type SolverResult } from "./solver.ts";
 export { Term } from "./term.ts";

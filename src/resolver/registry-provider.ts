@@ -1,12 +1,18 @@
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RegistryClient } from "../client/index.ts";
-import type { RegistryFile } from "../distribution-types/index.ts";
+import type { DistributionDatabase } from "../distribution/index.ts";
+import {
+  type DirectDist,
+  type Dist,
+  type RegistryDist,
+  type RegistryFile,
+  Resolution,
+  type ResolvedDist,
+} from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import { formatTag } from "../platform-tags/index.ts";
-import { type Metadata, simpleFileFromLink } from "../pypi-types/index.ts";
+import type { Metadata } from "../pypi-types/index.ts";
 import { PuffinError, redactCredentials, Semaphore } from "../support/index.ts";
 import { type FilePolicy, groupVersionFiles, type VersionFiles } from "./candidate-files.ts";
 import type {
@@ -16,6 +22,7 @@ import type {
   VersionsResult,
 } from "./provider.ts";
 import type { ResolverTarget } from "./resolver-target.ts";
+import type { SolverResult } from "./solver.ts";
 
 export interface RegistryProviderOptions {
   readonly client: RegistryClient;
@@ -25,19 +32,10 @@ export interface RegistryProviderOptions {
   /** `--no-binary` / `--only-binary`: `":all:"` or package names; default none. */
   readonly noBinary?: readonly (PackageName | ":all:")[];
   readonly onlyBinary?: readonly (PackageName | ":all:")[];
-  /**
-   * How to read an sdist's metadata (the build issue plugs a builder in). Absent: a version
-   * whose only usable files are sdists is `unavailable` ("… building source distributions is
-   * not supported yet"), and so is a URL requirement on an sdist.
-   */
-  readonly sourceMetadata?: (file: RegistryFile) => Promise<Metadata>;
-  /**
-   * How to read the metadata of a URL requirement that names no wheel: an sdist URL or path, a
-   * project directory, a git repository (the distribution layer builds or reads them). Absent:
-   * such a requirement is `unavailable` ("… not supported yet"), as is an sdist URL without
-   * `sourceMetadata`.
-   */
-  readonly sourceUrlMetadata?: (name: PackageName, url: VerbatimUrl) => Promise<Metadata>;
+  /** Reads every candidate's metadata: wheels from the index, sources through builds. */
+  readonly database: DistributionDatabase;
+  /** The packages requested as editable (`-e`): their URL requirements are located so. */
+  readonly editables?: ReadonlySet<PackageName> | undefined;
   /** Index pages and METADATA reads in flight at once; default 50. */
   readonly concurrency?: number;
 }
@@ -60,8 +58,12 @@ const BROKEN_WHEEL_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The `DependencyProvider` over a `RegistryClient`: versions from the simple API (and
- * find-links), dependencies from the METADATA of each version's most preferred file.
+ * The `DependencyProvider` over a `RegistryClient` and the `DistributionDatabase`: versions from
+ * the simple API (and find-links), dependencies from the metadata of each version's most
+ * preferred file (a wheel's from the index, an sdist's through the database's builds), URL
+ * requirements located and read through the database. After a solve, `resolution` turns the
+ * chosen versions into the `Resolution` the installer takes: each package with the file chosen
+ * for the target.
  *
  * Prefetching: the solver calls `listVersions` and `getDependencies` ahead of need, so each call
  * starts its fetch at once; index pages and METADATA reads share one `Semaphore` that keeps up
@@ -76,6 +78,8 @@ export class RegistryProvider implements DependencyProvider {
   readonly #limit: Semaphore;
   readonly #versions = new Map<PackageName, Promise<VersionFiles[] | undefined>>();
   readonly #dependencies = new Map<string, Promise<DependenciesResult>>();
+  /** URL requirements, located and named, by package and URL. */
+  readonly #urlDists = new Map<string, Promise<DirectDist>>();
 
   constructor(options: RegistryProviderOptions) {
     this.#client = options.client;
@@ -127,70 +131,77 @@ export class RegistryProvider implements DependencyProvider {
   }
 
   async getUrlMetadata(name: PackageName, url: VerbatimUrl): Promise<UrlMetadataResult> {
-    const shown = url.redacted();
-    const protocol = url.url.protocol;
-    const sourceUrlMetadata = this.#options.sourceUrlMetadata;
-    if (sourceUrlMetadata !== undefined && !isWheelUrl(url)) {
-      const metadata = await sourceUrlMetadata(name, url);
-      return { kind: "found", version: metadata.version, dependencies: dependenciesOf(metadata) };
-    }
-    if (protocol !== "http:" && protocol !== "https:" && protocol !== "file:") {
-      return {
-        kind: "unavailable",
-        reason: `is given as ${shown}, and building from version control is not supported yet`,
-      };
-    }
-    const file = urlFile(url, name);
-    if (file === undefined) {
-      return {
-        kind: "unavailable",
-        reason: `is given as ${shown}, which is not a wheel or source distribution of ${name}; building source trees is not supported yet`,
-      };
-    }
-    const dist = file.file.distFilename;
-    if (dist.kind !== "wheel" && dist.kind !== "sdist") {
-      return {
-        kind: "unavailable",
-        reason: `is given as ${shown}, a format Puffin cannot install`,
-      };
-    }
-    if (dist.filename.name !== name) {
-      return {
-        kind: "unavailable",
-        reason: `is given as ${shown}, which is a distribution of ${dist.filename.name}`,
-      };
-    }
-    if (dist.kind === "wheel" && !dist.filename.isCompatible(this.#target.tags)) {
-      const best = this.#target.tags.tags[0];
-      const target = best === undefined ? "this platform" : formatTag(best);
-      return {
-        kind: "unavailable",
-        reason: `is given as the wheel ${shown}, which is not compatible with ${target}`,
-      };
-    }
-    const read = await this.#readMetadata(file, async () => {
-      try {
-        return await (protocol === "file:"
-          ? this.#client.localWheelMetadata(fileURLToPath(url.url))
-          : this.#client.wheelMetadata(file));
-      } catch (error) {
-        // The one file the user pointed at is broken: nothing else can stand in for it, and
-        // "not found in the package registry" would send them looking in the wrong place.
-        if (error instanceof PuffinError && isBrokenWheel(error)) {
-          throw new PuffinError("invalid-wheel", `\`${name} @ ${shown}\` is not a valid wheel`, {
-            cause: error,
-            hint: "Rebuild the wheel, or point at another file",
-          });
-        }
-        throw error;
+    const dist = await this.#urlDist(name, url);
+    if (dist.kind === "url-wheel" || dist.kind === "path-wheel") {
+      if (dist.filename.name !== name) {
+        return {
+          kind: "unavailable",
+          reason: `is given as ${url.redacted()}, which is a wheel of ${dist.filename.name}`,
+        };
       }
-    });
+      if (!dist.filename.isCompatible(this.#target.tags)) {
+        const best = this.#target.tags.tags[0];
+        const target = best === undefined ? "this platform" : formatTag(best);
+        return {
+          kind: "unavailable",
+          reason: `is given as the wheel ${url.redacted()}, which is not compatible with ${target}`,
+        };
+      }
+    }
+    const read = await this.#readMetadata(dist);
     if (read.kind === "unavailable") return read;
     return {
       kind: "found",
       version: read.metadata.version,
       dependencies: dependenciesOf(read.metadata),
     };
+  }
+
+  /**
+   * The solved packages as the installer's `Resolution`: a registry version with its most
+   * preferred usable file for the target, a URL requirement as located.
+   */
+  async resolution(solved: SolverResult): Promise<Resolution> {
+    const dists = await Promise.all(
+      solved.packages.map(async (p): Promise<ResolvedDist> => {
+        const dist: Dist =
+          p.url === undefined
+            ? await this.registryDist(p.name, p.version)
+            : await this.#urlDist(p.name, p.url);
+        return {
+          dist,
+          version: p.version,
+          requested: p.direct,
+          extras: p.extras,
+          dependents: p.dependents,
+        };
+      }),
+    );
+    return new Resolution(dists);
+  }
+
+  #urlDist(name: PackageName, url: VerbatimUrl): Promise<DirectDist> {
+    const key = `${name}\0${url.given}`;
+    let located = this.#urlDists.get(key);
+    if (located === undefined) {
+      const { database } = this.#options;
+      const editable = this.#options.editables?.has(name) === true;
+      located = database.locate(url, { editable }).then((source) => database.named(source, name));
+      this.#urlDists.set(key, located);
+    }
+    return located;
+  }
+
+  /** The distribution of a listed version: its most preferred usable file for the target. */
+  async registryDist(name: PackageName, version: Version): Promise<RegistryDist> {
+    const file = await this.bestFile(name, version);
+    if (file === undefined) {
+      throw new PuffinError(
+        "no-matching-distribution",
+        `No file of \`${name}==${version}\` that this environment can install was found`,
+      );
+    }
+    return registryDist(name, file);
   }
 
   /**
@@ -241,7 +252,6 @@ export class RegistryProvider implements DependencyProvider {
       noBinary: names(this.#options.noBinary),
       // pip: a name in both lists is `--no-binary`'s when named explicitly in it.
       onlyBinary: names(this.#options.onlyBinary) && !this.#options.noBinary?.includes(name),
-      readsSources: this.#options.sourceMetadata !== undefined,
     };
   }
 
@@ -267,49 +277,61 @@ export class RegistryProvider implements DependencyProvider {
     if (versionFiles.unavailable !== undefined) {
       return { kind: "unavailable", reason: versionFiles.unavailable };
     }
-    // The most preferred file whose metadata can be read: a wheel, else (with a builder) an sdist.
-    const file = versionFiles.usable.find(
-      (f) => f.file.distFilename.kind === "wheel" || this.#options.sourceMetadata !== undefined,
-    );
+    const file = versionFiles.usable[0];
     if (file === undefined) {
       return { kind: "unavailable", reason: "has no usable file" };
     }
-    const read = await this.#readMetadata(file, () => this.#client.wheelMetadata(file));
+    const read = await this.#readMetadata(registryDist(name, file));
     if (read.kind === "unavailable") return read;
     return dependenciesOf(read.metadata);
   }
 
   /**
-   * The metadata of `file`: a wheel's through `readWheel` under the concurrency limit, an
-   * sdist's through `sourceMetadata` (outside the limit: a build may resolve and fetch itself).
-   * A broken wheel is an `unavailable` answer naming the problem; other failures reject.
+   * The metadata of a candidate through the database: a wheel's under the concurrency limit,
+   * a source's outside it (a build may resolve and fetch itself). A broken wheel is an
+   * `unavailable` answer naming the problem; other failures reject.
    */
   async #readMetadata(
-    file: RegistryFile,
-    readWheel: () => Promise<Metadata>,
+    dist: Dist,
   ): Promise<{ kind: "read"; metadata: Metadata } | { kind: "unavailable"; reason: string }> {
-    if (file.file.distFilename.kind !== "wheel") {
-      const sourceMetadata = this.#options.sourceMetadata;
-      if (sourceMetadata === undefined) {
-        return {
-          kind: "unavailable",
-          reason: `is only available as the source distribution ${file.file.filename}, and building source distributions is not supported yet`,
-        };
-      }
-      return { kind: "read", metadata: await sourceMetadata(file) };
-    }
+    const { database } = this.#options;
+    const isWheel =
+      dist.kind === "registry-wheel" || dist.kind === "url-wheel" || dist.kind === "path-wheel";
+    if (!isWheel) return { kind: "read", metadata: await database.metadata(dist) };
     try {
-      return { kind: "read", metadata: await this.#limit.run(readWheel) };
+      return { kind: "read", metadata: await this.#limit.run(() => database.metadata(dist)) };
     } catch (error) {
       if (error instanceof PuffinError && isBrokenWheel(error)) {
+        if (dist.kind !== "registry-wheel") {
+          // The one file the user pointed at is broken: nothing else can stand in for it, and
+          // "not found in the package registry" would send them looking in the wrong place.
+          throw new PuffinError(
+            "invalid-wheel",
+            `\`${dist.name} @ ${dist.url.redacted()}\` is not a valid wheel`,
+            { cause: error },
+          );
+        }
         return {
           kind: "unavailable",
-          reason: `has unusable metadata in ${file.file.filename}: ${brokenReason(error)}`,
+          reason: `has unusable metadata in ${dist.file.file.filename}: ${brokenReason(error)}`,
         };
       }
       throw error;
     }
   }
+}
+
+/** A listed file as the distribution the installer takes. */
+function registryDist(name: PackageName, file: RegistryFile): RegistryDist {
+  const parsed = file.file.distFilename;
+  if (parsed.kind === "wheel")
+    return { kind: "registry-wheel", name, file, filename: parsed.filename };
+  if (parsed.kind === "sdist")
+    return { kind: "registry-sdist", name, file, filename: parsed.filename };
+  throw new PuffinError(
+    "not-a-distribution",
+    `${file.file.filename} is a legacy format Puffin cannot install`,
+  );
 }
 
 function dependenciesOf(metadata: Metadata): DependenciesResult {
@@ -318,11 +340,6 @@ function dependenciesOf(metadata: Metadata): DependenciesResult {
     requirements: metadata.requiresDist,
     requiresPython: metadata.requiresPython,
   };
-}
-
-/** Whether a URL requirement names a wheel file (not git, not a directory or an sdist). */
-function isWheelUrl(url: VerbatimUrl): boolean {
-  return !url.given.startsWith("git+") && url.url.pathname.endsWith(".whl");
 }
 
 function isBrokenWheel(error: PuffinError): boolean {
@@ -338,35 +355,4 @@ function brokenReason(error: PuffinError): string {
     current = current.cause;
   }
   return messages.join(": ");
-}
-
-/**
- * A URL requirement's file as a listed file, so the registry client can read it (and cache its
- * metadata under the URL). Undefined when the URL does not name a wheel or sdist file.
- */
-function urlFile(url: VerbatimUrl, name: PackageName): RegistryFile | undefined {
-  let file: ReturnType<typeof simpleFileFromLink>;
-  try {
-    file = simpleFileFromLink(
-      { url: url.url.href, attributes: new Map(), text: "" },
-      name,
-      `the requirement \`${name}\``,
-    );
-  } catch (error) {
-    if (error instanceof PuffinError && error.code !== "unsafe-filename") return undefined;
-    throw error;
-  }
-  if (file === undefined) return undefined;
-  if (url.url.protocol === "file:") {
-    const path = dirname(fileURLToPath(file.url));
-    return { file, origin: { kind: "find-links", location: { kind: "path", path } } };
-  }
-  const directory = new URL(".", file.url).href;
-  return {
-    file,
-    origin: {
-      kind: "find-links",
-      location: { kind: "url", url: directory, redacted: redactCredentials(directory) },
-    },
-  };
 }

@@ -17,8 +17,8 @@ import { NoSolutionError, type ReportContext } from "./report.ts";
 import { pythonRange } from "./requires-python.ts";
 import { Term } from "./term.ts";
 
-/** One package of a resolution. */
-export type ResolvedPackage = {
+/** One package of a solution. */
+export type SolvedPackage = {
   readonly name: PackageName;
   readonly version: Version;
   /** Set when the user declared the package by URL. */
@@ -31,8 +31,11 @@ export type ResolvedPackage = {
   readonly dependents: readonly PackageName[];
 };
 
-/** A solution: one version per package, sorted by name. */
-export type Resolution = { readonly packages: readonly ResolvedPackage[] };
+/**
+ * A solution: one version per package, sorted by name (a `RegistryProvider` turns it into the
+ * installer's `Resolution`, with files).
+ */
+export type SolverResult = { readonly packages: readonly SolvedPackage[] };
 
 /**
  * Finds versions for the requirements in `options` with the PubGrub algorithm, or throws a
@@ -44,7 +47,7 @@ export type Resolution = { readonly packages: readonly ResolvedPackage[] };
 export async function resolve(
   provider: DependencyProvider,
   options: ResolveOptions,
-): Promise<Resolution> {
+): Promise<SolverResult> {
   return new Solver(provider, options).solve();
 }
 
@@ -127,7 +130,7 @@ class Solver {
     this.#solution = new PartialSolution((p) => this.#priority(p));
   }
 
-  async solve(): Promise<Resolution> {
+  async solve(): Promise<SolverResult> {
     const root = this.#table.root;
     this.#addIncompatibility(Incompatibility.notRoot(root, VersionRange.singleton(ROOT_VERSION)));
     let next: ResolverPackage | undefined = root;
@@ -498,7 +501,7 @@ class Solver {
   // -------------------------------------------------------------------------------------------
   // Results
 
-  #resolution(): Resolution {
+  #resolution(): SolverResult {
     const decisions = this.#solution.decisions();
     const extras = new Map<PackageName, ExtraName[]>();
     const dependents = new Map<PackageName, Set<PackageName>>();
@@ -521,7 +524,7 @@ class Solver {
         set.add(from);
       }
     }
-    const packages: ResolvedPackage[] = [];
+    const packages: SolvedPackage[] = [];
     for (const [p, version] of decisions) {
       if (p.kind !== "package") continue;
       packages.push({

@@ -1,8 +1,39 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { buildOptions, parseConfigSettings } from "../../src/cli/build-options.ts";
+import { parseConfigSettings } from "../../src/cli/build-options.ts";
+import { type BuildOptionValues, buildSettings } from "../../src/cli/settings.ts";
 import { PackageName } from "../../src/normalize/index.ts";
+import { type BinarySelection, Session } from "../../src/operations/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
+import { fakeInterpreter } from "../support/fake-venv.ts";
+import { testDirectory } from "../support/temp-dir.ts";
+
+const root = testDirectory("build-options");
+
+/** The build options a command's builds get from its flags and its binary selections. */
+async function buildOptions(
+  values: BuildOptionValues,
+  binaries: { noBinary: BinarySelection[]; onlyBinary: BinarySelection[] },
+) {
+  const session = await Session.open({
+    invocation: { cwd: root, env: {} },
+    cache: { cacheDir: root, env: {} },
+    index: {
+      indexUrl: undefined,
+      extraIndexUrls: [],
+      findLinks: [],
+      noIndex: true,
+      offline: true,
+      refresh: { kind: "none" },
+    },
+  });
+  const builds = session.builds(fakeInterpreter(root), buildSettings(values, {}), {
+    ...binaries,
+    puffinVersion: "0.0.0-test",
+  });
+  const { noBuild, noBinary, configSettings } = builds.options;
+  return { noBuild, noBinary, configSettings };
+}
 
 describe("build options", () => {
   test("--config-setting: one value per key, repeated keys become lists (as pip passes them)", () => {
@@ -26,7 +57,11 @@ describe("build options", () => {
   }
 
   const foo = PackageName.parse("foo");
-  const table: [string, Parameters<typeof buildOptions>, ReturnType<typeof buildOptions>][] = [
+  const table: [
+    string,
+    Parameters<typeof buildOptions>,
+    Awaited<ReturnType<typeof buildOptions>>,
+  ][] = [
     [
       "defaults: build everything, use every wheel",
       [{}, { noBinary: [], onlyBinary: [] }],
@@ -48,6 +83,6 @@ describe("build options", () => {
     ],
   ];
   for (const [name, args, expected] of table) {
-    test(name, () => assert.deepEqual(buildOptions(...args), expected));
+    test(name, async () => assert.deepEqual(await buildOptions(...args), expected));
   }
 });

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Command } from "commander";
-import { type CommandContext, openRegistrySession } from "../../src/cli/command-context.ts";
+import type { CommandContext } from "../../src/cli/command-context.ts";
 import { addIndexOptions } from "../../src/cli/index-options.ts";
 import { Printer } from "../../src/cli/printer.ts";
+import { sessionSettings } from "../../src/cli/settings.ts";
 import { PackageName } from "../../src/normalize/index.ts";
+import { Session } from "../../src/operations/index.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
@@ -25,7 +27,12 @@ function parsed(args: string[]): Command {
   return command;
 }
 
-describe("openRegistrySession", () => {
+/** The session a command opens from its options. */
+function openRegistrySession(command: Command, context: CommandContext): Promise<Session> {
+  return Session.open(sessionSettings(command, context));
+}
+
+describe("a command's session", () => {
   it("reads packages from the index the options name, through the cache they name", async () => {
     const server = await IndexServer.start({
       files: [buildWheel({ name: "demo", version: "1.0" })],

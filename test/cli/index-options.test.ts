@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Command } from "commander";
-import {
-  addIndexOptions,
-  type IndexOptionValues,
-  registrySettings,
-} from "../../src/cli/index-options.ts";
+import { addIndexOptions } from "../../src/cli/index-options.ts";
+import { type IndexOptionValues, indexSettings } from "../../src/cli/settings.ts";
+import { IndexLocations } from "../../src/distribution-types/index.ts";
 
+/** The index settings of a command line, with the locations the session opens from them. */
 function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
   const command = addIndexOptions(new Command("test").exitOverride());
   command.parse(args, { from: "user" });
-  return registrySettings(command.opts<IndexOptionValues>(), { env, cwd: "/work", now: 1000 });
+  const settings = indexSettings(command.opts<IndexOptionValues>(), env, 1000);
+  const locations = IndexLocations.fromSettings({ ...settings, env: {}, cwd: "/work" });
+  return { ...settings, locations };
 }
 
 describe("addIndexOptions", () => {

@@ -2,8 +2,8 @@
 // index serves the real build-backend wheels (test/corpora/build-backends) and sdists the tests
 // build; `BuildDispatch` resolves and installs build requirements with Puffin's own resolver and
 // installer into real virtual environments of a pyenv Python 3.12; the resolver reads sdists'
-// metadata through `sourceProviderOptions`; what is built is installed into a real target venv
-// and imported by Python.
+// metadata through the dispatch's `DistributionDatabase`; what is built is installed into a real
+// target venv and imported by Python.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { statSync, utimesSync, writeFileSync } from "node:fs";
@@ -13,14 +13,13 @@ import { pathToFileURL } from "node:url";
 import type { BuildOptions } from "../../src/build-context/index.ts";
 import type { Cache } from "../../src/cache/index.ts";
 import type { HttpClient, RegistryClient } from "../../src/client/index.ts";
+import { BuildDispatch } from "../../src/dispatch/index.ts";
 import {
-  BuildDispatch,
-  directTarget,
-  pinnedUrl,
-  registryWheelRequest,
-  sourceProviderOptions,
-} from "../../src/dispatch/index.ts";
-import { installWheels, layoutFor } from "../../src/installer/index.ts";
+  type DirectDist,
+  directUrlOf,
+  type Resolution,
+} from "../../src/distribution-types/index.ts";
+import { layoutFor } from "../../src/installer/index.ts";
 import {
   findBaseInterpreter,
   type Interpreter,
@@ -31,7 +30,6 @@ import { Requirement, VerbatimUrl } from "../../src/pep508/index.ts";
 import {
   NoSolutionError,
   RegistryProvider,
-  type Resolution,
   resolve,
   targetFromInterpreter,
 } from "../../src/resolver/index.ts";
@@ -39,6 +37,7 @@ import { PuffinError } from "../../src/support/index.ts";
 import { createVenv } from "../../src/venv/index.ts";
 import { findGit, GitRepository } from "../support/git-repository.ts";
 import { IndexServer } from "../support/index-server.ts";
+import { installWheels } from "../support/install-wheels.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
 import { testRegistry } from "../support/registry.ts";
 import { runPuffin } from "../support/run-puffin.ts";
@@ -123,9 +122,9 @@ describe("source builds through dispatch", { skip }, () => {
   function provider(context: BuildDispatch, onlyBinary: (PackageName | ":all:")[] = []) {
     return new RegistryProvider({
       client,
+      database: context.database,
       target: targetFromInterpreter(interpreter),
       onlyBinary,
-      ...sourceProviderOptions(context),
     });
   }
 
@@ -136,12 +135,24 @@ describe("source builds through dispatch", { skip }, () => {
       requirements: requirements.map((r) => Requirement.parse(r)),
       environment: target.environment,
       pythonVersion: target.pythonVersion,
-    });
+    }).then((solved) => p.resolution(solved));
     return { provider: p, resolution };
   }
 
   const pins = (resolution: Resolution) =>
-    resolution.packages.map((p) => `${p.name}==${p.version}`).sort();
+    [...resolution].map((p) => `${p.dist.name}==${p.version}`).sort();
+
+  /** A direct reference located and named through the database, as a resolution does it. */
+  async function located(
+    context: BuildDispatch,
+    url: string,
+    options: { name?: PackageName; editable?: boolean } = {},
+  ): Promise<DirectDist> {
+    const source = await context.database.locate(VerbatimUrl.parse(url), {
+      editable: options.editable === true,
+    });
+    return context.database.named(source, options.name);
+  }
 
   async function targetVenv(): Promise<Interpreter> {
     counter += 1;
@@ -162,31 +173,23 @@ describe("source builds through dispatch", { skip }, () => {
 
   test("an sdist-only package resolves (static metadata, no build) and installs by building", async () => {
     const context = dispatch();
-    const { provider: p, resolution } = resolveFor(context, ["sdonly"]);
+    const { resolution } = resolveFor(context, ["sdonly"]);
     assert.deepEqual(pins(await resolution), ["sdonly==1.0", "tomli==2.0.1"]);
     const target = await targetVenv();
     const wheels = await Promise.all(
-      (await resolution).packages.map(async (pkg) => {
-        const file = (await p.bestFile(pkg.name, pkg.version))!;
-        const fetched = await context.fetcher.fetch(
-          await registryWheelRequest(context, file, undefined),
-        );
-        return { cached: fetched.cached, requested: pkg.direct };
-      }),
+      [...(await resolution)].map(async (pkg) => ({
+        cached: (await context.database.wheel(pkg.dist)).cached,
+        requested: pkg.requested,
+      })),
     );
     await installWheels(wheels, { layout: layoutFor(target) });
     assert.equal(run(target, "import sdonly, tomli; print(sdonly.__name__)"), "sdonly");
 
     // A second command building the same sdist finds it in the built-wheel cache.
     const again = dispatch();
-    const file = (await provider(again).bestFile(
-      name("sdonly"),
-      (
-        await resolution
-      ).packages[0]!.version,
-    ))!;
-    const hit = await again.sources.indexWheel(file);
-    assert.equal(hit.built, false);
+    const sdonly = (await resolveFor(again, ["sdonly"]).resolution).get(name("sdonly"))!;
+    assert.ok((await again.database.cachedWheel(sdonly.dist)) !== undefined);
+    assert.equal((await again.database.wheel(sdonly.dist)).how, "cache");
     await context.close();
     await again.close();
   });
@@ -202,15 +205,8 @@ describe("source builds through dispatch", { skip }, () => {
         return true;
       },
     );
-    const file = (
-      await provider(dispatch()).usableFiles(
-        name("sdonly"),
-        (
-          await resolveFor(dispatch(), ["sdonly==0.9"]).resolution
-        ).packages[0]!.version,
-      )
-    )[0]!;
-    await assert.rejects(context.sources.indexWheel(file), (error) => {
+    const old = (await resolveFor(dispatch(), ["sdonly==0.9"]).resolution).get(name("sdonly"))!;
+    await assert.rejects(context.database.wheel(old.dist), (error) => {
       assert.ok(error instanceof PuffinError);
       // 0.9 was never built, so the build is attempted and refused.
       assert.equal(error.code, "build-disabled");
@@ -226,28 +222,29 @@ describe("source builds through dispatch", { skip }, () => {
     const context = dispatch();
     const { resolution } = resolveFor(context, [`localproj @ ${url}`]);
     assert.deepEqual(pins(await resolution), ["localproj==2.5", "tomli==2.0.1"]);
-    assert.equal(await pinnedUrl(context, VerbatimUrl.parse(url)), url);
+    assert.equal((await resolution).get(name("localproj"))!.dist.kind, "directory");
 
-    const direct = (await directTarget(context, VerbatimUrl.parse(url), {
-      name: name("localproj"),
-    }))!;
-    assert.equal(direct.dist.source.kind, "path");
-    assert.deepEqual(direct.directUrl, { kind: "dir", url, editable: false });
-    const first = await context.sources.wheel(direct.source, name("localproj"));
-    const second = await context.sources.wheel(direct.source, name("localproj"));
-    assert.equal(first.built, true);
-    assert.equal(second.built, false);
+    const direct = await located(context, url, { name: name("localproj") });
+    assert.equal(direct.kind, "directory");
+    assert.deepEqual(directUrlOf(direct), { kind: "dir", url, editable: false });
+    const first = await context.database.wheel(direct);
+    const second = await context.database.wheel(direct);
+    assert.equal(first.how, "build");
+    assert.equal(second.how, "cache");
     const later = new Date(statSync(join(project, "pyproject.toml")).mtimeMs + 5_000);
     utimesSync(join(project, "pyproject.toml"), later, later);
-    assert.equal((await context.sources.wheel(direct.source, name("localproj"))).built, true);
+    assert.equal((await context.database.wheel(direct)).how, "build");
 
     const target = await targetVenv();
-    const fetched = await context.fetcher.fetch(await direct.wheel());
     await installWheels(
-      [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
-      {
-        layout: layoutFor(target),
-      },
+      [
+        {
+          cached: (await context.database.wheel(direct)).cached,
+          requested: true,
+          directUrl: directUrlOf(direct),
+        },
+      ],
+      { layout: layoutFor(target) },
     );
     assert.equal(run(target, "import localproj; print(localproj.VALUE)"), "2.5");
     await context.close();
@@ -257,16 +254,20 @@ describe("source builds through dispatch", { skip }, () => {
     const project = join(root, "editproj");
     writeProject(project, "editproj", "0.1");
     const context = dispatch();
-    const direct = (await directTarget(context, VerbatimUrl.parse(project), { editable: true }))!;
-    assert.equal(direct.dist.source.kind, "editable");
-    assert.equal(direct.dist.name, "editproj");
-    const fetched = await context.fetcher.fetch(await direct.wheel());
+    const direct = await located(context, project, { editable: true });
+    assert.equal(direct.kind, "directory");
+    assert.equal(direct.kind === "directory" && direct.editable, true);
+    assert.equal(direct.name, "editproj");
     const target = await targetVenv();
     await installWheels(
-      [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
-      {
-        layout: layoutFor(target),
-      },
+      [
+        {
+          cached: (await context.database.wheel(direct)).cached,
+          requested: true,
+          directUrl: directUrlOf(direct),
+        },
+      ],
+      { layout: layoutFor(target) },
     );
     assert.equal(run(target, "import editproj; print(editproj.VALUE)"), "0.1");
     writeFileSync(join(project, "editproj", "__init__.py"), 'VALUE = "changed"\n');
@@ -293,21 +294,20 @@ describe("source builds through dispatch", { skip }, () => {
       isolation: false,
       puffinVersion: "0.0.0-test",
     });
-    const direct = (await directTarget(bare, VerbatimUrl.parse(project), {}))!;
-    await assert.rejects(bare.sources.wheel(direct.source, name("noiso")), /setuptools/);
+    const direct = await located(bare, project);
+    await assert.rejects(bare.database.wheel(direct), /setuptools/);
     // Provide the build requirements in the target (setuptools 69 also needs `wheel` to build
     // wheels), installed through an isolated context's resolver; then it builds.
     const helper = dispatch();
-    const { provider: p, resolution } = resolveFor(helper, ["setuptools", "wheel"]);
+    const { resolution } = resolveFor(helper, ["setuptools", "wheel"]);
     const wheels = await Promise.all(
-      (await resolution).packages.map(async (pkg) => {
-        const file = (await p.bestFile(pkg.name, pkg.version))!;
-        const request = await registryWheelRequest(helper, file, undefined);
-        return { cached: (await helper.fetcher.fetch(request)).cached, requested: true };
-      }),
+      [...(await resolution)].map(async (pkg) => ({
+        cached: (await helper.database.wheel(pkg.dist)).cached,
+        requested: true,
+      })),
     );
     await installWheels(wheels, { layout: layoutFor(target) });
-    assert.equal((await bare.sources.wheel(direct.source, name("noiso"))).built, true);
+    assert.equal((await bare.database.wheel(direct)).how, "build");
   });
 
   test("git: branch, tag and commit resolve; the pin is the full commit", {
@@ -330,23 +330,23 @@ describe("source builds through dispatch", { skip }, () => {
     for (const [url, version, commit] of cases) {
       const { resolution } = resolveFor(context, [`gitproj @ ${url}`]);
       assert.deepEqual(pins(await resolution), [`gitproj==${version}`], url);
-      assert.equal(await pinnedUrl(context, VerbatimUrl.parse(url)), `${base}@${commit}`);
+      const dist = (await resolution).get(name("gitproj"))!.dist;
+      assert.equal(dist.kind === "git" && dist.git.pinnedUrl, `${base}@${commit}`);
     }
-    const direct = (await directTarget(context, VerbatimUrl.parse(`${base}@v1.0`), {
-      name: name("gitproj"),
-    }))!;
-    assert.deepEqual(direct.dist.source, {
-      kind: "git",
-      url: pathToFileURL(repository.path).href,
-      commit: first,
-    });
+    const direct = await located(context, `${base}@v1.0`, { name: name("gitproj") });
+    assert.equal(direct.kind, "git");
+    assert.equal(direct.kind === "git" && direct.git.commit, first);
+    assert.equal(directUrlOf(direct)?.url, pathToFileURL(repository.path).href);
     const target = await targetVenv();
-    const fetched = await context.fetcher.fetch(await direct.wheel());
     await installWheels(
-      [{ cached: fetched.cached, requested: true, directUrl: direct.directUrl }],
-      {
-        layout: layoutFor(target),
-      },
+      [
+        {
+          cached: (await context.database.wheel(direct)).cached,
+          requested: true,
+          directUrl: directUrlOf(direct),
+        },
+      ],
+      { layout: layoutFor(target) },
     );
     assert.equal(run(target, "import gitproj; print(gitproj.VALUE)"), "1.0");
     await context.close();

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { installWheels, unzipWheel } from "../../src/installer/index.ts";
+import { unzipWheel } from "../../src/distribution/index.ts";
 import { makeInstallTarget, snapshotTree } from "../support/install-target.ts";
+import { installWheels } from "../support/install-wheels.ts";
 
 const corpus = new URL("../corpora/installer/pip/", import.meta.url).pathname;
 const zipCorpus = new URL("../corpora/zip/pip/", import.meta.url).pathname;

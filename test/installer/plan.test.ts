@@ -1,22 +1,104 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type {
-  CachedDist,
-  DesiredDist,
-  DistSource,
-  InstalledDist,
+import {
+  type CachedDist,
+  type Dist,
+  IndexUrl,
+  type InstalledDist,
+  Resolution,
+  type ResolvedDist,
 } from "../../src/distribution-types/index.ts";
-import { WheelFilename } from "../../src/filenames/index.ts";
-import { plan } from "../../src/installer/index.ts";
+import { DistFilename, SourceDistFilename, WheelFilename } from "../../src/filenames/index.ts";
+import { diffEnvironment, type PlanOptions, plan } from "../../src/installer/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
+import { VerbatimUrl } from "../../src/pep508/index.ts";
 import type { DirectUrl } from "../../src/pypi-types/index.ts";
 
 const name = (text: string) => PackageName.parse(text);
 
-function desired(spec: string, source: DistSource = { kind: "registry" }): DesiredDist {
+/** Where a resolved distribution comes from, in the few words the table needs. */
+type Source =
+  | { kind: "registry" }
+  | { kind: "url"; url: string }
+  | { kind: "git"; url: string; commit: string }
+  | { kind: "path" | "editable"; url: string; modifiedMs: number };
+
+function desired(spec: string, source: Source = { kind: "registry" }): ResolvedDist {
   const [n, v] = spec.split("==") as [string, string];
-  return { name: name(n), version: Version.parse(v), source };
+  const version = Version.parse(v);
+  const pkg = name(n);
+  let dist: Dist;
+  switch (source.kind) {
+    case "registry": {
+      const filename = `${n}-${v}-py3-none-any.whl`;
+      dist = {
+        kind: "registry-wheel",
+        name: pkg,
+        filename: WheelFilename.parse(filename),
+        file: {
+          file: {
+            filename,
+            distFilename: DistFilename.parse(filename),
+            url: `https://index/files/${filename}`,
+            hashes: {},
+            requiresPython: undefined,
+            requiresPythonRaw: undefined,
+            yanked: undefined,
+            coreMetadata: undefined,
+            size: undefined,
+            uploadTime: undefined,
+          },
+          origin: { kind: "index", index: IndexUrl.parse("https://index/simple") },
+        },
+      };
+      break;
+    }
+    case "url":
+      dist = {
+        kind: "url-sdist",
+        name: pkg,
+        url: VerbatimUrl.parse(source.url),
+        filename: SourceDistFilename.parse(`${n}-${v}.tar.gz`),
+      };
+      break;
+    case "git":
+      dist = {
+        kind: "git",
+        name: pkg,
+        url: VerbatimUrl.parse(`git+${source.url}@${source.commit}`),
+        git: {
+          repository: source.url,
+          commit: source.commit,
+          subdirectory: undefined,
+          path: "/checkout",
+          pinnedUrl: `git+${source.url}@${source.commit}`,
+          directUrl: { kind: "vcs", url: source.url, vcs: "git", commitId: source.commit },
+        },
+      };
+      break;
+    case "path":
+    case "editable":
+      dist = {
+        kind: "directory",
+        name: pkg,
+        url: VerbatimUrl.parse(source.url),
+        path: "/src/app",
+        editable: source.kind === "editable",
+        modifiedMs: source.modifiedMs,
+      };
+      break;
+  }
+  return { dist, version, requested: true, extras: [], dependents: [] };
+}
+
+/** The whole pure planning: the diff, then the split by what the cache holds. */
+function planFor(
+  want: readonly ResolvedDist[],
+  have: readonly InstalledDist[],
+  options: PlanOptions & { cached?: Map<PackageName, CachedDist> },
+) {
+  return plan(diffEnvironment(new Resolution(want), have, options), options.cached ?? new Map());
 }
 
 function installed(spec: string, directUrl?: DirectUrl, installedAtMs = 1000): InstalledDist {
@@ -39,9 +121,10 @@ function cachedWheel(filename: string): CachedDist {
 /** The plan as `name==version` strings per list (reinstalls with their reason). */
 function summary(result: ReturnType<typeof plan>): Summary {
   const label = (d: { name: string; version: Version }) => `${d.name}==${d.version}`;
+  const resolved = (r: ResolvedDist) => `${r.dist.name}==${r.version}`;
   return {
-    cached: result.cached.map((c) => label(c.dist)),
-    remote: result.remote.map(label),
+    cached: result.cached.map((c) => resolved(c.resolved)),
+    remote: result.remote.map(resolved),
     reinstalls: result.reinstalls.map((r) => `${label(r.installed)} (${r.reason})`),
     extraneous: result.extraneous.map(label),
     unchanged: result.unchanged.map(label),
@@ -61,7 +144,13 @@ const vcsUrl: DirectUrl = {
 };
 
 describe("plan", () => {
-  const table: [string, DesiredDist[], InstalledDist[], object, Partial<Summary>][] = [
+  const table: [
+    string,
+    ResolvedDist[],
+    InstalledDist[],
+    PlanOptions & { cached?: Map<PackageName, CachedDist> },
+    Partial<Summary>,
+  ][] = [
     ["nothing to do", [], [], {}, {}],
     [
       "already installed",
@@ -91,7 +180,14 @@ describe("plan", () => {
       },
       { cached: ["a==1.0"], remote: ["b==2.0"] },
     ],
-    ["extraneous is only reported", [], [installed("x==1.0")], {}, { extraneous: ["x==1.0"] }],
+    ["extraneous: left alone", [], [installed("x==1.0")], {}, {}],
+    [
+      "extraneous: removed by sync",
+      [],
+      [installed("x==1.0")],
+      { removeExtraneous: true },
+      { extraneous: ["x==1.0"] },
+    ],
     [
       "--reinstall",
       [desired("a==1.0"), desired("b==1.0")],
@@ -193,12 +289,14 @@ describe("plan", () => {
   ];
   for (const [what, want, have, options, expected] of table) {
     test(what, () => {
-      assert.deepEqual(summary(plan(want, have, options)), { ...empty, ...expected });
+      assert.deepEqual(summary(planFor(want, have, options)), { ...empty, ...expected });
     });
   }
 
   test("the plan is plain data (JSON round-trip keeps every list)", () => {
-    const result = plan([desired("a==2.0")], [installed("a==1.0"), installed("z==1.0")]);
+    const result = planFor([desired("a==2.0")], [installed("a==1.0"), installed("z==1.0")], {
+      removeExtraneous: true,
+    });
     const copy = JSON.parse(JSON.stringify(result)) as Record<string, unknown[]>;
     assert.deepEqual(Object.keys(copy).sort(), [
       "cached",

@@ -5,13 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Cache } from "../../src/cache/index.ts";
-import {
-  type InstallLayout,
-  installWheels,
-  protectedPathReason,
-  unzipWheel,
-} from "../../src/installer/index.ts";
+import { unzipWheel } from "../../src/distribution/index.ts";
+import { type InstallLayout, protectedPathReason } from "../../src/installer/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
+import { installWheels } from "../support/install-wheels.ts";
 import { buildWheel, type WheelSpec } from "../support/wheel-builder.ts";
 
 const roots: string[] = [];

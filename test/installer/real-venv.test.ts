@@ -5,15 +5,11 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { Cache } from "../../src/cache/index.ts";
-import {
-  installWheels,
-  layoutFor,
-  SitePackages,
-  uninstall,
-  unzipWheel,
-} from "../../src/installer/index.ts";
+import { unzipWheel } from "../../src/distribution/index.ts";
+import { layoutFor, SitePackages, uninstall } from "../../src/installer/index.ts";
 import type { Interpreter } from "../../src/interpreter/index.ts";
 import { snapshotTree } from "../support/install-target.ts";
+import { installWheels } from "../support/install-wheels.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
 import { testDirectory } from "../support/temp-dir.ts";

@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { queryInterpreter } from "../../src/interpreter/index.ts";
+import { type Interpreter, queryInterpreter } from "../../src/interpreter/index.ts";
 import type { PackageName } from "../../src/normalize/index.ts";
 import type { Requirement } from "../../src/pep508/index.ts";
 import { parseRequirementsFile } from "../../src/requirements-txt/index.ts";
@@ -29,7 +29,7 @@ import {
 } from "../../src/resolver/index.ts";
 import { OFFLINE_INDEXES, presentOfflineIndexes } from "../support/offline-index.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";
-import { testRegistry } from "../support/registry.ts";
+import { testDatabase, testRegistry } from "../support/registry.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
 const corpus = new URL("../../bench/sets/", import.meta.url).pathname;
@@ -72,21 +72,23 @@ describe("RegistryProvider on the shared bench sets (offline index, CPython 3.11
 }, () => {
   const cacheDir = testDirectory("bench-resolve");
   let target: ResolverTarget;
+  let interpreter: Interpreter;
 
   test("finds the interpreter's target", async () => {
-    const interpreter = await queryInterpreter(python311!.executable, { cache: undefined });
+    interpreter = await queryInterpreter(python311!.executable, { cache: undefined });
     target = targetFromInterpreter(interpreter);
     assert.equal(target.environment.python_version, "3.11");
   });
 
   for (const set of SETS) {
     test(`${set}: pip's pins exactly (differences by design listed)`, async (t) => {
-      const { client } = testRegistry({
+      const registry = testRegistry({
         cacheDir,
         extraIndexUrls: OFFLINE_INDEXES.map((root) => pathToFileURL(root).href),
         findLinks: existsSync(FIND_LINKS) ? [FIND_LINKS] : [],
       });
-      const provider = new RegistryProvider({ client, target });
+      const database = testDatabase(registry, interpreter);
+      const provider = new RegistryProvider({ client: registry.client, database, target });
       const requirements = await requirementsOf(set);
       const start = performance.now();
       const resolution = await resolve(provider, {

@@ -14,7 +14,6 @@ import { Interpreter, infoFromProbe } from "../../src/interpreter/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { Requirement, VerbatimUrl } from "../../src/pep508/index.ts";
-import { parseCoreMetadata } from "../../src/pypi-types/index.ts";
 import {
   type DependenciesResult,
   NoSolutionError,
@@ -27,7 +26,7 @@ import {
 } from "../../src/resolver/index.ts";
 import { fakeProbeAnswer } from "../support/fake-python.ts";
 import { type IndexFile, IndexServer } from "../support/index-server.ts";
-import { testRegistry } from "../support/registry.ts";
+import { testDatabase, testRegistry } from "../support/registry.ts";
 import { buildSdist } from "../support/sdist-builder.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel, type WheelSpec, writeWheel } from "../support/wheel-builder.ts";
@@ -57,8 +56,13 @@ async function withServer(
 ): Promise<void> {
   const server = await IndexServer.start({ files, coreMetadata: false });
   try {
-    const { client } = testRegistry({ cacheDir: freshCache(), indexUrl: server.indexUrl });
-    await run(server, (options = {}) => new RegistryProvider({ client, target, ...options }));
+    const registry = testRegistry({ cacheDir: freshCache(), indexUrl: server.indexUrl });
+    const database = testDatabase(registry, interpreter);
+    await run(
+      server,
+      (options = {}) =>
+        new RegistryProvider({ client: registry.client, database, target, ...options }),
+    );
   } finally {
     await server.close();
   }
@@ -334,28 +338,11 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
     sdist({ name: "source-only", version: "1.0" }),
     wheel({ name: "wheel-only", version: "1.0" }),
   ];
-  /** Reads PKG-INFO out of the sdists served here: the seam a real builder plugs into. */
-  const pkgInfo = new Map(
-    [buildSdist({ name: "both", version: "1.0", dependencies: ["from-sdist"] })].map((s) => [
-      s.filename,
-      s.pkgInfo,
-    ]),
-  );
-  const sourceMetadata = async (file: RegistryFile) => {
-    const text = pkgInfo.get(file.file.filename);
-    assert.ok(text !== undefined, `no PKG-INFO for ${file.file.filename}`);
-    return parseCoreMetadata(text);
-  };
-
-  it("explains an sdist-only version while sdists cannot be built", async () => {
+  it("an sdist-only version is available: its metadata is read through the database", async () => {
     await withServer(files, async (_server, makeProvider) => {
       const provider = makeProvider();
       assert.deepEqual(candidates(await provider.listVersions(name("source-only"))), [
-        {
-          version: "1.0",
-          unavailable:
-            "has no wheel for this platform and building source distributions is not supported yet",
-        },
+        { version: "1.0" },
       ]);
       assert.equal(
         (await provider.bestFile(name("source-only"), v("1.0")))?.file.filename,
@@ -374,20 +361,14 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
       assert.deepEqual(filenames(await noBinary.usableFiles(name("both"), v("1.0"))), [
         "both-1.0.tar.gz",
       ]);
-      assert.deepEqual(candidates(await noBinary.listVersions(name("both"))), [
-        {
-          version: "1.0",
-          unavailable:
-            "can only be installed from source (--no-binary), and building source distributions is not supported yet",
-        },
-      ]);
+      assert.deepEqual(candidates(await noBinary.listVersions(name("both"))), [{ version: "1.0" }]);
       assert.deepEqual(candidates(await noBinary.listVersions(name("wheel-only"))), [
         {
           version: "1.0",
           unavailable: "has no source distribution, and --no-binary excludes its wheels",
         },
       ]);
-      const withBuilder = makeProvider({ noBinary: [name("both")], sourceMetadata });
+      const withBuilder = makeProvider({ noBinary: [name("both")] });
       assert.deepEqual(requirementsOf(await withBuilder.getDependencies(name("both"), v("1.0"))), [
         "from-sdist",
       ]);
@@ -395,7 +376,7 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
         { version: "1.0" },
       ]);
 
-      const onlyBinary = makeProvider({ onlyBinary: [":all:"], sourceMetadata });
+      const onlyBinary = makeProvider({ onlyBinary: [":all:"] });
       assert.deepEqual(filenames(await onlyBinary.usableFiles(name("both"), v("1.0"))), [
         "both-1.0-py3-none-any.whl",
       ]);
@@ -410,7 +391,7 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
 
   it("prefers a wheel's METADATA over an sdist's even when sdists can be read", async () => {
     await withServer(files, async (_server, makeProvider) => {
-      const provider = makeProvider({ sourceMetadata });
+      const provider = makeProvider();
       assert.deepEqual(requirementsOf(await provider.getDependencies(name("both"), v("1.0"))), [
         "from-wheel",
       ]);
@@ -475,7 +456,7 @@ describe("RegistryProvider: URL requirements", () => {
     requiresPython: ">=3.8",
   });
 
-  it("reads the METADATA of a wheel by https URL and by path; refuses what it cannot read yet", async () => {
+  it("reads the METADATA of a wheel by https URL and by path; refuses a wrong or incompatible wheel", async () => {
     const dir = join(root, "wheels");
     mkdirSync(dir);
     const onDisk = writeWheel(dir, { name: "direct", version: "2.2", requiresDist: ["dep>=2"] });
@@ -500,18 +481,7 @@ describe("RegistryProvider: URL requirements", () => {
         assert.equal(fileUrl.kind, "found");
 
         const refusals: [string, string, RegExp][] = [
-          [
-            "direct",
-            `${server.url}/files/direct-1.0.tar.gz`,
-            /building source distributions is not supported yet/,
-          ],
-          [
-            "direct",
-            "git+https://example.com/direct.git@v1",
-            /building from version control is not supported yet/,
-          ],
-          ["direct", dir, /building source trees is not supported yet/],
-          ["other", server.fileUrl(direct.filename), /is a distribution of direct/],
+          ["other", server.fileUrl(direct.filename), /which is a wheel of direct/],
           [
             "direct",
             `${server.url}/files/direct-1.0-cp27-cp27m-win32.whl`,
@@ -569,8 +539,9 @@ describe("RegistryProvider: resolve() over the loopback index", () => {
     try {
       const cacheDir = freshCache();
       const run = () => {
-        const { client } = testRegistry({ cacheDir, indexUrl: server.indexUrl });
-        return resolve(new RegistryProvider({ client, target }), {
+        const registry = testRegistry({ cacheDir, indexUrl: server.indexUrl });
+        const database = testDatabase(registry, interpreter);
+        return resolve(new RegistryProvider({ client: registry.client, database, target }), {
           requirements: [Requirement.parse("app")],
           environment: target.environment,
           pythonVersion: target.pythonVersion,
@@ -617,12 +588,14 @@ describe("RegistryProvider: prefetching", () => {
       netrcPath: "/nonexistent/netrc",
       maxConnectionsPerHost: 64,
     });
+    const cache = Cache.at(freshCache());
     const client = new RegistryClient({
       http,
-      cache: Cache.at(freshCache()),
+      cache,
       locations: IndexLocations.of({ indexUrl: IndexUrl.parse(server.indexUrl) }),
     });
-    const provider = new RegistryProvider({ client, target });
+    const database = testDatabase({ client, http, cache }, interpreter);
+    const provider = new RegistryProvider({ client, database, target });
     const resolution = await resolve(provider, {
       requirements: Array.from({ length: WIDTH }, (_, i) => Requirement.parse(`p${i}`)),
       environment: target.environment,
@@ -638,8 +611,14 @@ describe("RegistryProvider: prefetching", () => {
   });
 
   it("keeps at most `concurrency` requests in flight", async () => {
-    const { client } = testRegistry({ cacheDir: freshCache(), indexUrl: server.indexUrl });
-    const provider = new RegistryProvider({ client, target, concurrency: 4 });
+    const registry = testRegistry({ cacheDir: freshCache(), indexUrl: server.indexUrl });
+    const database = testDatabase(registry, interpreter);
+    const provider = new RegistryProvider({
+      client: registry.client,
+      database,
+      target,
+      concurrency: 4,
+    });
     await resolve(provider, {
       requirements: Array.from({ length: 8 }, (_, i) => Requirement.parse(`q${i}`)),
       environment: target.environment,

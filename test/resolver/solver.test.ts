@@ -5,14 +5,14 @@ import { Version } from "../../src/pep440/index.ts";
 import { Requirement } from "../../src/pep508/index.ts";
 import {
   NoSolutionError,
-  type Resolution,
   type ResolveOptions,
   resolve,
+  type SolverResult,
 } from "../../src/resolver/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { InMemoryProvider, optionsFor, type Universe, type UrlDist } from "./in-memory-provider.ts";
 
-function pins(resolution: Resolution): string[] {
+function pins(resolution: SolverResult): string[] {
   return resolution.packages.map((p) => `${p.name}==${p.version}`);
 }
 

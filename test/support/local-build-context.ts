@@ -14,14 +14,16 @@ import type {
   BuildOptions,
 } from "../../src/build-context/index.ts";
 import type { Cache } from "../../src/cache/index.ts";
+import { unzipWheel } from "../../src/distribution/index.ts";
 import { WheelFilename } from "../../src/filenames/index.ts";
-import { installWheels, layoutFor, unzipWheel } from "../../src/installer/index.ts";
+import { layoutFor } from "../../src/installer/index.ts";
 import { type Interpreter, queryInterpreter } from "../../src/interpreter/index.ts";
 import type { PackageName } from "../../src/normalize/index.ts";
 import type { Requirement } from "../../src/pep508/index.ts";
 import { parseCoreMetadata } from "../../src/pypi-types/index.ts";
 import { createVenv } from "../../src/venv/index.ts";
 import { FileZipSource, readWheelMetadataSync } from "../../src/zip/index.ts";
+import { installWheels } from "./install-wheels.ts";
 
 export interface LocalBuildContextOptions {
   readonly interpreter: Interpreter;

@@ -2,7 +2,10 @@
 // and an HTTP client without retry delays.
 import { Cache, type Refresh } from "../../src/cache/index.ts";
 import { HttpClient, RegistryClient } from "../../src/client/index.ts";
+import { BuildDispatch } from "../../src/dispatch/index.ts";
+import type { DistributionDatabase, HashStrategy } from "../../src/distribution/index.ts";
 import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/distribution-types/index.ts";
+import type { Interpreter } from "../../src/interpreter/index.ts";
 
 export interface TestRegistryOptions {
   /** Cache root. */
@@ -36,4 +39,26 @@ export function testRegistry(options: TestRegistryOptions): {
     findLinks: (options.findLinks ?? []).map((location) => parseFindLinks(location)),
   });
   return { client: new RegistryClient({ http, cache, locations }), http, cache };
+}
+
+/**
+ * The distribution database a command would have over `registry`, building for `interpreter`
+ * (builds happen only when a test asks for a source's wheel or a dynamic source's metadata; a
+ * source distribution with static metadata is read without Python).
+ */
+export function testDatabase(
+  registry: { client: RegistryClient; http: HttpClient; cache: Cache },
+  interpreter: Interpreter,
+  options: { hashes?: HashStrategy } = {},
+): DistributionDatabase {
+  return BuildDispatch.create({
+    interpreter,
+    cache: registry.cache,
+    client: registry.client,
+    http: registry.http,
+    options: { noBuild: { kind: "none" }, noBinary: { kind: "none" }, configSettings: {} },
+    isolation: true,
+    hashes: options.hashes,
+    puffinVersion: "0.0.0-test",
+  }).database;
 }

@@ -1,36 +1,19 @@
-import { statSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
 import { type Command, Option } from "commander";
-import type { Cache } from "../../cache/index.ts";
-import type { BuildDispatch } from "../../dispatch/index.ts";
-import type { IndexLocations, RegistryFile } from "../../distribution-types/index.ts";
-import type { Interpreter } from "../../interpreter/index.ts";
-import type { PackageName } from "../../normalize/index.ts";
-import type { Version } from "../../pep440/index.ts";
-import type { VerbatimUrl } from "../../pep508/index.ts";
-import type {
-  PrereleaseMode,
-  RegistryProvider,
-  Resolution,
-  ResolutionMode,
-  ResolvedPackage,
-  ResolverTarget,
-} from "../../resolver/index.ts";
-import { PuffinError, stripCredentials } from "../../support/index.ts";
-import { addBuildOptions, type BuildOptionValues, openSourceBuilds } from "../build-options.ts";
-import { type CommandContext, openRegistrySession } from "../command-context.ts";
-import { ExitStatus, ExitWith } from "../exit-status.ts";
-import { addIndexOptions, type IndexOptionValues } from "../index-options.ts";
-import type { SourceAnnotation } from "../pip-compile/annotations.ts";
-import type { CompileSources, SourcedRequirement } from "../pip-compile/compile-sources.ts";
-import type { AnnotationStyle, OutputPin } from "../pip-compile/requirements-output.ts";
-import { probeTimeoutMs } from "../probe-timeout.ts";
+import type { AnnotationStyle } from "../../operations/index.ts";
+import { addBuildOptions } from "../build-options.ts";
+import type { CommandContext } from "../command-context.ts";
+import { addIndexOptions } from "../index-options.ts";
+import { reportNoSolution } from "../no-solution.ts";
 import { repeatable } from "../repeatable.ts";
-import {
-  addRequirementSourceOptions,
-  type RequirementSourceOptionValues,
-} from "../requirement-source-options.ts";
-import { addResolverOptions, parseExcludeNewer } from "../resolver-options.ts";
+import { addRequirementSourceOptions } from "../requirement-source-options.ts";
+import { addResolverOptions } from "../resolver-options.ts";
+import type {
+  BuildOptionValues,
+  IndexOptionValues,
+  ResolverOptionValues,
+  SourceOptionValues,
+} from "../settings.ts";
+import { PUFFIN_VERSION } from "../version.ts";
 
 /**
  * `puffin pip compile SRC… [-o FILE]`: resolve requirements files, `pyproject.toml` files or
@@ -52,15 +35,13 @@ export interface CompileInvocation {
 interface CompileOptions
   extends IndexOptionValues,
     BuildOptionValues,
-    RequirementSourceOptionValues {
+    ResolverOptionValues,
+    SourceOptionValues {
   outputFile?: string;
   upgrade?: boolean;
   upgradePackage?: string[];
-  resolution: ResolutionMode;
-  prerelease?: PrereleaseMode;
   pythonVersion?: string;
   python?: string;
-  excludeNewer?: string;
   generateHashes?: boolean;
   header: boolean;
   annotate: boolean;
@@ -68,10 +49,6 @@ interface CompileOptions
   customCompileCommand?: string;
   emitIndexUrl?: boolean;
   emitFindLinks?: boolean;
-  deps: boolean;
-  /** `--no-binary` values; commander's default for the negated name is `true`. */
-  binary: string[] | true;
-  onlyBinary?: string[];
   quiet?: boolean;
 }
 
@@ -153,314 +130,44 @@ async function compile(
   context: CommandContext,
   invocation: CompileInvocation,
 ): Promise<void> {
-  const started = performance.now();
   const printer = context.printer();
-  const [{ readCompileSources, nameUnnamedSources }, { ExtraName, PackageName }] =
-    await Promise.all([
-      import("../pip-compile/compile-sources.ts"),
-      import("../../normalize/index.ts"),
-    ]);
-  const sources = await readCompileSources({
-    sources: sourceArgs,
-    constraints: options.constraint ?? [],
-    overrides: options.override ?? [],
-    extras: (options.extra ?? []).map((extra) => ExtraName.parse(extra)),
-    allExtras: options.allExtras === true,
-    cwd: context.cwd,
-    env: context.env,
-    stdin: invocation.stdin,
-  });
-  mergeFileIndexOptions(command, options, sources);
-
-  const session = await openRegistrySession(command, context);
-  let builds: BuildDispatch | undefined;
-  try {
-    const resolver = await import("../../resolver/index.ts");
-    const interpreter = await findTargetInterpreter(options.python, context, session.cache);
-    const target = resolver.targetFromInterpreter(interpreter, options.pythonVersion);
-    const names = (values: readonly string[] | undefined) =>
-      (values ?? []).map((value) => (value === ":all:" ? ":all:" : PackageName.parse(value)));
-    const noBinary = [...sources.noBinary, ...names(options.binary === true ? [] : options.binary)];
-    const onlyBinary = [...sources.onlyBinary, ...names(options.onlyBinary)];
-    const opened = await openSourceBuilds(session, interpreter, options, context.env, {
-      noBinary,
-      onlyBinary,
-    });
-    builds = opened;
-    const { pinnedUrl, requirementName, sourceProviderOptions } = await import(
-      "../../dispatch/index.ts"
-    );
-    // Inputs whose name only their build backend knows (a `setup.py` project) are named now.
-    await nameUnnamedSources(
-      sources,
-      (url, editable) => requirementName(opened, url, editable),
-      context.cwd,
-    );
-    const provider = new resolver.RegistryProvider({
-      client: session.client,
-      target,
-      ...sourceProviderOptions(opened),
-      ...(options.excludeNewer === undefined
-        ? {}
-        : { excludeNewer: parseExcludeNewer(options.excludeNewer) }),
-      noBinary,
-      // `--no-build`: sdists are unavailable to the resolution, as in uv.
-      onlyBinary: options.build === false ? [":all:"] : onlyBinary,
-    });
-    const preferences =
-      options.upgrade === true || options.outputFile === undefined
-        ? new Map<PackageName, Version>()
-        : await existingPins(
-            resolvePath(context.cwd, options.outputFile),
-            context,
-            names(options.upgradePackage),
-          );
-    let resolution: Resolution;
-    try {
-      const { DirectOnlyProvider } = await import("../pip-compile/direct-only-provider.ts");
-      resolution = await resolver.resolve(
-        options.deps ? provider : new DirectOnlyProvider(provider),
-        {
-          requirements: sources.requirements.map((s) => s.requirement),
-          constraints: sources.constraints.map((s) => s.requirement),
-          overrides: sources.overrides.map((s) => s.requirement),
-          preferences,
-          environment: target.environment,
-          pythonVersion: target.pythonVersion,
-          resolution: options.resolution,
-          prerelease: options.prerelease ?? (sources.pre ? "allow" : "if-necessary-or-explicit"),
-        },
-      );
-    } catch (error) {
-      if (!(error instanceof resolver.NoSolutionError)) throw error;
-      const { renderNoSolution } = await import("../pip-compile/no-solution-report.ts");
-      printer.raw(renderNoSolution(error.report, error.hints));
-      throw new ExitWith(ExitStatus.Failure);
-    }
-    const { formatElapsed } = await import("../elapsed.ts");
-    const count = resolution.packages.length;
-    printer.info(
-      `Resolved ${count} package${count === 1 ? "" : "s"} in ${formatElapsed(performance.now() - started)}`,
-    );
-
-    const text = await renderOutput(resolution, sources, {
-      options,
-      target,
-      provider,
-      pinnedUrl: (url) => pinnedUrl(opened, url),
-      locations: session.settings.locations,
-      args: invocation.args,
-    });
-    if (options.outputFile !== undefined) {
-      const { writeUserFile } = await import("../../support/index.ts");
-      await writeUserFile(resolvePath(context.cwd, options.outputFile), text);
-    }
-    if (text !== "" && (options.quiet !== true || options.outputFile === undefined))
-      printer.data(text);
-  } finally {
-    await builds?.close();
-    await session.close();
-  }
-}
-
-/**
- * Index options written inside the requirements files join the command line's, as in uv: the
- * command line's `--index-url` wins over a file's; extra indexes and find-links add up (the
- * command line's first); `--no-index` anywhere applies.
- */
-function mergeFileIndexOptions(
-  command: Command,
-  options: CompileOptions,
-  sources: CompileSources,
-): void {
-  if (options.indexUrl === undefined && sources.indexUrl !== undefined) {
-    command.setOptionValue("indexUrl", sources.indexUrl);
-  }
-  if (sources.extraIndexUrls.length > 0) {
-    command.setOptionValue("extraIndexUrl", [
-      ...(options.extraIndexUrl ?? []),
-      ...sources.extraIndexUrls,
-    ]);
-  }
-  if (sources.findLinks.length > 0) {
-    command.setOptionValue("findLinks", [...(options.findLinks ?? []), ...sources.findLinks]);
-  }
-  if (sources.noIndex) command.setOptionValue("index", false);
-}
-
-/** uv's choice for `pip compile`: `--python`, else a virtual environment, else any Python. */
-async function findTargetInterpreter(
-  python: string | undefined,
-  context: CommandContext,
-  cache: Cache,
-): Promise<Interpreter> {
-  const { findBaseInterpreter, findEnvironmentInterpreter } = await import(
-    "../../interpreter/index.ts"
-  );
-  const options = {
-    python,
-    env: context.env,
-    cwd: context.cwd,
-    cache,
-    probeTimeoutMs: probeTimeoutMs(context.env),
-  };
-  if (python !== undefined) return findBaseInterpreter(options);
-  try {
-    return await findEnvironmentInterpreter(options);
-  } catch (error) {
-    if (error instanceof PuffinError && error.code === "no-environment") {
-      return findBaseInterpreter(options);
-    }
-    throw error;
-  }
-}
-
-/**
- * The pins of an existing output file, the preferred versions of this resolution: every
- * `name==version` in it, except the packages named by `--upgrade-package`. A missing file has
- * none.
- */
-async function existingPins(
-  path: string,
-  context: CommandContext,
-  upgrade: readonly (PackageName | ":all:")[],
-): Promise<Map<PackageName, Version>> {
-  const pins = new Map<PackageName, Version>();
-  // Only a regular file holds earlier pins: `-o /dev/stdout` or `-o /dev/full` is a place to
-  // write to, and reading it would block on a pipe or never end (a device of zeros).
-  // A path that cannot be examined has no pins either; writing the output will say why.
-  if (!isRegularFile(path)) return pins;
-  const { parseRequirementsFile } = await import("../../requirements-txt/index.ts");
-  const parsed = await parseRequirementsFile(path, { workingDir: context.cwd, env: context.env });
-  for (const entry of parsed.requirements) {
-    if (entry.requirement.kind !== "named") continue;
-    const { name, version } = entry.requirement.requirement;
-    if (upgrade.includes(name) || version.kind !== "specifiers") continue;
-    const [only, ...more] = version.specifiers.specifiers;
-    if (only !== undefined && more.length === 0 && only.operator === "==" && !only.wildcard) {
-      pins.set(name, only.version);
-    }
-  }
-  return pins;
-}
-
-interface RenderContext {
-  readonly options: CompileOptions;
-  readonly target: ResolverTarget;
-  readonly provider: RegistryProvider;
-  /** The URL a URL requirement is pinned to (a git URL at its full commit). */
-  readonly pinnedUrl: (url: VerbatimUrl) => Promise<string>;
-  readonly locations: IndexLocations;
-  readonly args: readonly string[];
-}
-
-/** The output file's text for a resolution (see `requirements-output.ts`). */
-async function renderOutput(
-  resolution: Resolution,
-  sources: CompileSources,
-  context: RenderContext,
-): Promise<string> {
-  const [{ SourceAnnotations }, { renderRequirementsTxt }, { headerCommand }] = await Promise.all([
-    import("../pip-compile/annotations.ts"),
-    import("../pip-compile/requirements-output.ts"),
+  const [settings, { pipCompile }, { headerCommand }, { stepReporter }] = await Promise.all([
+    import("../settings.ts"),
+    import("../../operations/index.ts"),
     import("../pip-compile/header-command.ts"),
+    import("../progress.ts"),
   ]);
-  const { options, target } = context;
-  const active = (s: SourcedRequirement) =>
-    s.requirement.marker?.evaluate(target.environment, []) ?? true;
-  const annotations = new SourceAnnotations();
-  const editables = new Set<PackageName>();
-  const annotate = (list: readonly SourcedRequirement[], kind: SourceAnnotation["kind"]) => {
-    for (const s of list.filter(active)) {
-      annotations.add(s.requirement.name, { kind, origin: s.origin });
-      if (s.editable) editables.add(s.requirement.name);
-    }
-  };
-  annotate(sources.requirements, "requirement");
-  annotate(sources.constraints, "constraint");
-  annotate(sources.overrides, "override");
-
-  const pins: OutputPin[] = await Promise.all(
-    resolution.packages.map(async (p) => ({
-      name: p.name,
-      requirement: requirementLine(
-        p,
-        editables.has(p.name),
-        p.url === undefined ? undefined : await context.pinnedUrl(p.url),
-      ),
-      editable: editables.has(p.name),
-      hashes:
-        options.generateHashes === true && p.url === undefined
-          ? fileHashes(await context.provider.usableFiles(p.name, p.version))
-          : [],
-      dependents: p.dependents,
-      sources: annotations.get(p.name),
-    })),
-  );
-  return renderRequirementsTxt(pins, {
-    headerCommand: options.header
-      ? headerCommand(context.args, {
-          emitIndexUrl: options.emitIndexUrl === true,
-          emitFindLinks: options.emitFindLinks === true,
-          customCommand: options.customCompileCommand,
-        })
-      : undefined,
-    preamble: preamble(context.locations, options),
-    annotate: options.annotate,
-    annotationStyle: options.annotationStyle,
-  });
-}
-
-/**
- * `name==version`; a URL as `name @ URL`, a bare path as given, an editable as `-e URL`. A URL's
- * literal credentials are not written (`${VAR}` references are): the file is meant to be shared,
- * and they come back from `.netrc` or the index URL of the same host when it is installed.
- */
-function requirementLine(p: ResolvedPackage, editable: boolean, given: string | undefined): string {
-  if (p.url === undefined || given === undefined) return `${p.name}==${p.version}`;
-  const pinned = stripCredentials(given, { keepGitUser: given.startsWith("git+") });
-  if (editable) return `-e ${pinned}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(pinned)) return pinned;
-  return `${p.name} @ ${pinned}`;
-}
-
-/**
- * The `--hash` values of a pinned version: one per usable file, SHA-256 where the index gave it
- * (else the strongest digest pip accepts), sorted and without repeats.
- */
-function fileHashes(files: readonly RegistryFile[]): string[] {
-  const hashes = new Set<string>();
-  for (const { file } of files) {
-    const algorithm = (["sha256", "sha384", "sha512"] as const).find(
-      (a) => file.hashes[a] !== undefined,
-    );
-    if (algorithm !== undefined) hashes.add(`${algorithm}:${file.hashes[algorithm]}`);
-  }
-  return [...hashes].sort();
-}
-
-/** `--emit-index-url` / `--emit-find-links` lines, credentials masked. */
-function preamble(locations: IndexLocations, options: CompileOptions): string[] {
-  const lines: string[] = [];
-  if (options.emitIndexUrl === true) {
-    if (locations.indexUrl !== undefined) lines.push(`--index-url ${locations.indexUrl.redacted}`);
-    for (const index of locations.extraIndexUrls) {
-      const line = `--extra-index-url ${index.redacted}`;
-      if (!lines.includes(line)) lines.push(line);
-    }
-  }
-  if (options.emitFindLinks === true) {
-    for (const location of locations.findLinks) {
-      lines.push(`--find-links ${location.kind === "path" ? location.path : location.redacted}`);
-    }
-  }
-  return lines;
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
+  const result = await pipCompile({
+    session: settings.sessionSettings(command, context),
+    python: settings.pythonSettings(options, context.env),
+    pythonVersion: options.pythonVersion,
+    sources: settings.sourceSettings(options, { requirements: sourceArgs }),
+    resolver: settings.resolverSettings(options),
+    build: settings.buildSettings(options, context.env),
+    upgrade: {
+      all: options.upgrade === true,
+      packages: settings.binarySelections(options.upgradePackage),
+    },
+    output: {
+      outputFile: options.outputFile,
+      headerCommand: options.header
+        ? headerCommand(invocation.args, {
+            emitIndexUrl: options.emitIndexUrl === true,
+            emitFindLinks: options.emitFindLinks === true,
+            customCommand: options.customCompileCommand,
+          })
+        : undefined,
+      annotate: options.annotate,
+      annotationStyle: options.annotationStyle,
+      generateHashes: options.generateHashes === true,
+      emitIndexUrl: options.emitIndexUrl === true,
+      emitFindLinks: options.emitFindLinks === true,
+    },
+    stdin: invocation.stdin,
+    puffinVersion: PUFFIN_VERSION,
+    reporter: stepReporter(printer, { steps: true }),
+  }).catch((error: unknown) => reportNoSolution(error, printer));
+  if (result.text !== "" && (options.quiet !== true || options.outputFile === undefined)) {
+    printer.data(result.text);
   }
 }

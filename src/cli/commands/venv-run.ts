@@ -3,8 +3,8 @@ import type { CacheSettings } from "../../cache/index.ts";
 import type { CreatedVenv } from "../../venv/index.ts";
 import { openCacheWith } from "../cache-options.ts";
 import type { CommandContext } from "../command-context.ts";
-import type { IndexOptionValues } from "../index-options.ts";
 import { probeTimeoutMs } from "../probe-timeout.ts";
+import type { IndexOptionValues } from "../settings.ts";
 import { PUFFIN_VERSION } from "../version.ts";
 
 /**

@@ -4,6 +4,7 @@ import { cacheSettings } from "../cache-options.ts";
 import type { CommandContext } from "../command-context.ts";
 import { registerOptions, VENV_OPTIONS, VENV_PATH } from "../option-specs.ts";
 import { probeTimeoutMs } from "../probe-timeout.ts";
+import { PUFFIN_VERSION } from "../version.ts";
 import { runVenv, type VenvOptions } from "./venv-run.ts";
 
 /**
@@ -37,9 +38,8 @@ export function registerVenvCommand(
 }
 
 /**
- * `--seed`: pip (and setuptools + wheel before Python 3.12, as virtualenv and uv seed them)
- * resolved for the new environment's interpreter from the configured indexes and installed
- * through Puffin's own installer, from the cache when it holds them. Prints only the ` + ` lines.
+ * `--seed`: the seed packages (see `seedEnvironment`) installed into the new environment through
+ * Puffin's own pipeline. Prints only the ` + ` lines, as uv does.
  */
 async function seed(
   created: CreatedVenv,
@@ -48,47 +48,24 @@ async function seed(
 ): Promise<void> {
   const printer = context.printer();
   const started = performance.now();
-  const [{ queryInterpreter }, { Requirement }, { installRequirements }, { openRegistrySession }] =
+  const [settings, { seedEnvironment }, { queryInterpreter }, report, { Cache }] =
     await Promise.all([
+      import("../settings.ts"),
+      import("../../operations/index.ts"),
       import("../../interpreter/index.ts"),
-      import("../../pep508/index.ts"),
-      import("../requirements-install.ts"),
-      import("../command-context.ts"),
+      import("../install-report.ts"),
+      import("../../cache/index.ts"),
     ]);
-  const session = await openRegistrySession(command, context);
-  try {
-    const interpreter = await queryInterpreter(created.python, {
-      cache: session.cache,
-      probeTimeoutMs: probeTimeoutMs(context.env),
-    });
-    const [major, minor] = interpreter.pythonMinor;
-    const names = major === 3 && minor < 12 ? ["pip", "setuptools", "wheel"] : ["pip"];
-    await installRequirements({
-      printer,
-      interpreter,
-      installed: [],
-      session,
-      requirements: names.map((name) => Requirement.parse(name)),
-      constraints: [],
-      overrides: [],
-      preferences: new Map(),
-      noDeps: false,
-      resolution: "highest",
-      prerelease: "if-necessary-or-explicit",
-      excludeNewer: undefined,
-      noBinary: [],
-      onlyBinary: [],
-      hashes: new Map(),
-      requireHashes: false,
-      reinstall: false,
-      reinstallPackages: [],
-      linkMode: undefined,
-      dryRun: false,
-      compileBytecode: false,
-      started,
-      steps: false,
-    });
-  } finally {
-    await session.close();
-  }
+  const session = settings.sessionSettings(command, context);
+  const interpreter = await queryInterpreter(created.python, {
+    cache: await Cache.fromSettings(session.cache),
+    probeTimeoutMs: probeTimeoutMs(context.env),
+  });
+  const outcome = await seedEnvironment({
+    session,
+    interpreter,
+    build: settings.buildSettings({}, context.env),
+    puffinVersion: PUFFIN_VERSION,
+  });
+  report.printInstallOutcome(printer, outcome, { started, steps: false });
 }

@@ -14,8 +14,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { recordHash, unzipWheel } from "../../src/installer/index.ts";
-import { HashPolicy } from "../../src/pypi-types/index.ts";
+import { unzipWheel } from "../../src/distribution/index.ts";
+import { HashPolicy, recordHash } from "../../src/pypi-types/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { WHOLE_READ_LIMIT } from "../../src/zip/index.ts";
 import { makeInstallTarget } from "../support/install-target.ts";

@@ -2,18 +2,20 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { formatSourceAnnotation } from "../../../src/cli/pip-compile/annotations.ts";
+import { fileURLToPath } from "node:url";
+import type { DistributionDatabase } from "../../src/distribution/index.ts";
+import { ExtraName, PackageName } from "../../src/normalize/index.ts";
+import { formatSourceAnnotation } from "../../src/operations/annotations.ts";
 import {
-  type CompileSources,
-  nameRequirement,
   nameUnnamedSources,
   pyprojectRequirements,
   type ReadSourcesOptions,
-  readCompileSources,
-} from "../../../src/cli/pip-compile/compile-sources.ts";
-import { ExtraName, PackageName } from "../../../src/normalize/index.ts";
-import { PuffinError } from "../../../src/support/index.ts";
-import { testDirectory } from "../../support/temp-dir.ts";
+  type RequirementSources,
+  readRequirementSources,
+} from "../../src/operations/requirement-sources.ts";
+import type { VerbatimUrl } from "../../src/pep508/index.ts";
+import { PuffinError } from "../../src/support/index.ts";
+import { testDirectory } from "../support/temp-dir.ts";
 
 const root = testDirectory("compile-sources");
 const e = (name: string) => ExtraName.parse(name);
@@ -51,6 +53,7 @@ describe("pyprojectRequirements", () => {
   for (const [name, extras, all, expected] of cases) {
     test(name, () => {
       const project = read(PYPROJECT, extras, all);
+      assert.ok(project !== "dynamic");
       assert.equal(project.name, "my-app");
       assert.deepEqual(
         project.requirements.map((r) => r.toString()),
@@ -61,11 +64,6 @@ describe("pyprojectRequirements", () => {
   }
 
   const errors: [string, string, RegExp][] = [
-    [
-      "dynamic dependencies need a build",
-      '[project]\nname = "a"\ndynamic = ["dependencies"]',
-      /declares its `dependencies` as dynamic: reading them needs a build/,
-    ],
     ["no [project] table", "[tool.x]\ny = 1", /has no `\[project\]` table/],
     ["invalid TOML", "[project", /Failed to parse `pyproject.toml`/],
     [
@@ -74,6 +72,10 @@ describe("pyprojectRequirements", () => {
       /invalid requirement in `project.dependencies`: `a >>> 1`/,
     ],
   ];
+  test("dynamic dependencies are the build backend's to tell", () => {
+    assert.equal(read('[project]\nname = "a"\ndynamic = ["dependencies"]', []), "dynamic");
+  });
+
   for (const [name, text, message] of errors) {
     test(name, () =>
       assert.throws(
@@ -84,7 +86,7 @@ describe("pyprojectRequirements", () => {
   }
 });
 
-describe("readCompileSources", () => {
+describe("readRequirementSources", () => {
   mkdirSync(join(root, "reqs"), { recursive: true });
   mkdirSync(join(root, "local-project"), { recursive: true });
   writeFileSync(
@@ -126,14 +128,14 @@ describe("readCompileSources", () => {
     },
     ...fields,
   });
-  const summary = (list: CompileSources["requirements"]) =>
+  const summary = (list: RequirementSources["requirements"]) =>
     list.map(
       (s) =>
         `${s.requirement.toString()} | ${formatSourceAnnotation({ kind: "requirement", origin: s.origin })}${s.editable ? " | editable" : ""}`,
     );
 
   test("requirements files: includes, constraints, editables, unnamed URLs, options", async () => {
-    const sources = await readCompileSources(
+    const sources = await readRequirementSources(
       options({
         sources: ["requirements.in"],
         constraints: ["cli-constraints.txt"],
@@ -158,7 +160,7 @@ describe("readCompileSources", () => {
   });
 
   test("pyproject.toml with extras, and stdin", async () => {
-    const sources = await readCompileSources(
+    const sources = await readRequirementSources(
       options({ sources: ["pyproject.toml", "-"], extras: [e("docs")] }),
     );
     assert.deepEqual(summary(sources.requirements), [
@@ -180,13 +182,12 @@ describe("readCompileSources", () => {
       { sources: ["pyproject.toml"], extras: [e("nope")] },
       /Requested extra not found: nope/,
     ],
-    ["setup.py needs a build", { sources: ["setup.py"] }, /needs a build of the project/],
     ["a missing file names itself", { sources: ["missing.in"] }, /missing\.in/],
   ];
   for (const [name, fields, message] of failures) {
     test(name, async () => {
       await assert.rejects(
-        readCompileSources(options(fields)),
+        readRequirementSources(options(fields)),
         (error: unknown) => error instanceof PuffinError && message.test(error.message),
       );
     });
@@ -195,18 +196,20 @@ describe("readCompileSources", () => {
   test("an unnamed directory without a static name waits for a build backend to name it", async () => {
     mkdirSync(join(root, "nameless"), { recursive: true });
     writeFileSync(join(root, "nameless.in"), "./nameless --hash=sha256:" + "a".repeat(64) + "\n");
-    const sources = await readCompileSources(options({ sources: ["nameless.in"] }));
+    const sources = await readRequirementSources(options({ sources: ["nameless.in"] }));
     assert.equal(sources.requirements.length, 0);
     assert.equal(sources.unnamed.length, 1);
+    // The database's naming, as its build backend would answer it.
     const asked: [string, boolean][] = [];
-    await nameUnnamedSources(
-      sources,
-      async (url, editable) => {
-        asked.push([url.given, editable]);
-        return PackageName.parse("Nameless");
+    const database = {
+      locate: async (url: VerbatimUrl, options: { editable?: boolean }) => {
+        asked.push([url.given, options.editable === true]);
+        const path = fileURLToPath(url.url);
+        return { kind: "directory", url, path, editable: false, modifiedMs: 0 };
       },
-      root,
-    );
+      named: async (source: object) => ({ ...source, name: PackageName.parse("Nameless") }),
+    } as unknown as DistributionDatabase;
+    await nameUnnamedSources(sources, database, root);
     assert.deepEqual(asked, [["./nameless", false]]);
     assert.deepEqual(sources.unnamed, []);
     assert.deepEqual(
@@ -224,7 +227,7 @@ describe("readCompileSources", () => {
     project("cfg-attr", "[metadata]\nname = attr: pkg.NAME\n");
     project("cfg-other", "[options]\nname = wrong\n");
     writeFileSync(join(root, "cfg.in"), "./cfg-literal\n./cfg-attr\n./cfg-other\n");
-    const sources = await readCompileSources(options({ sources: ["cfg.in"] }));
+    const sources = await readRequirementSources(options({ sources: ["cfg.in"] }));
     assert.deepEqual(
       sources.requirements.map((s) => s.requirement.name),
       ["cfg-literal"],
@@ -235,14 +238,19 @@ describe("readCompileSources", () => {
     );
   });
 
-  test("without a backend, a name only a build tells is an error naming the line", async () => {
+  test("setup.py, setup.cfg and dynamic dependencies wait to be read through the build backend", async () => {
+    writeFileSync(join(root, "setup.py"), "from setuptools import setup\nsetup()\n");
+    const sources = await readRequirementSources(options({ sources: ["setup.py"] }));
+    assert.deepEqual(sources.projects, [{ directory: root, path: "setup.py" }]);
+    assert.deepEqual(sources.requirements, []);
+  });
+
+  test("an override whose name only a build tells is an error naming the line", async () => {
     mkdirSync(join(root, "nameless2"), { recursive: true });
-    writeFileSync(join(root, "nameless2.in"), "./nameless2\n");
-    const sources = await readCompileSources(options({ sources: ["nameless2.in"] }));
-    const [pending] = sources.unnamed;
+    writeFileSync(join(root, "nameless2.txt"), "./nameless2\n");
     await assert.rejects(
-      nameRequirement(pending!.unnamed, pending!.location, root),
-      /Cannot tell the package name of `\.\/nameless2` \(nameless2\.in:1\)/,
+      readRequirementSources(options({ sources: [], overrides: ["nameless2.txt"] })),
+      /Cannot tell the package name of `\.\/nameless2` \(nameless2\.txt:1\)/,
     );
   });
 });

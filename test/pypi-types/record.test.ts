@@ -8,7 +8,7 @@ import {
   parseCsvRows,
   parseRecord,
   recordMismatch,
-} from "../../src/installer/index.ts";
+} from "../../src/pypi-types/index.ts";
 
 interface RecordsCorpus {
   validation: {

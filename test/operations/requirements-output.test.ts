@@ -1,20 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  type HeaderCommandOptions,
+  headerCommand,
+} from "../../src/cli/pip-compile/header-command.ts";
+import { PackageName } from "../../src/normalize/index.ts";
+import {
   compareSourceAnnotations,
   formatSourceAnnotation,
   type SourceAnnotation,
   SourceAnnotations,
-} from "../../../src/cli/pip-compile/annotations.ts";
-import {
-  type HeaderCommandOptions,
-  headerCommand,
-} from "../../../src/cli/pip-compile/header-command.ts";
-import {
-  type OutputPin,
-  renderRequirementsTxt,
-} from "../../../src/cli/pip-compile/requirements-output.ts";
-import { PackageName } from "../../../src/normalize/index.ts";
+} from "../../src/operations/annotations.ts";
+import { type OutputPin, renderRequirementsTxt } from "../../src/operations/requirements-output.ts";
 
 const n = (name: string) => PackageName.parse(name);
 const file = (path: string) => ({ kind: "file", path }) as const;

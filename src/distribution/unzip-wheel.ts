@@ -5,7 +5,13 @@ import { type Cache, CacheBucket } from "../cache/index.ts";
 import type { CachedDist } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import { PackageName } from "../normalize/index.ts";
-import { HashPolicy, StreamHasher } from "../pypi-types/index.ts";
+import {
+  HashPolicy,
+  parseRecord,
+  RecordCheck,
+  type RecordEntry,
+  StreamHasher,
+} from "../pypi-types/index.ts";
 import {
   ArchiveBudget,
   type ArchiveLimits,
@@ -25,7 +31,6 @@ import {
   ZipArchive,
   type ZipEntry,
 } from "../zip/index.ts";
-import { parseRecord, RecordCheck, type RecordEntry } from "./record.ts";
 
 /** Files of `.dist-info` that RECORD does not list (binary distribution format). */
 const UNLISTED = new Set(["RECORD", "RECORD.jws", "RECORD.p7s"]);

@@ -1,12 +1,12 @@
-import type { PackageName } from "../../normalize/index.ts";
-import type { Version } from "../../pep440/index.ts";
-import type { VerbatimUrl } from "../../pep508/index.ts";
+import type { PackageName } from "../normalize/index.ts";
+import type { Version } from "../pep440/index.ts";
+import type { VerbatimUrl } from "../pep508/index.ts";
 import type {
   DependenciesResult,
   DependencyProvider,
   UrlMetadataResult,
   VersionsResult,
-} from "../../resolver/index.ts";
+} from "../resolver/index.ts";
 
 /**
  * `--no-deps`: the packages the user names are resolved and nothing they depend on. Every

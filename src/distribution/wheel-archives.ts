@@ -17,7 +17,6 @@ import { HashingFileSink, type HttpClient } from "../client/index.ts";
 import { type CachedDist, describeOrigin, type RegistryFile } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
-  type AllowedHashes,
   type Digests,
   type FileHashes,
   filenameFromUrl,
@@ -54,10 +53,19 @@ export type WheelSource =
 export interface WheelRequest {
   readonly source: WheelSource;
   /**
-   * `--hash` values: algorithm → the digests the user accepts. When given, the wheel must match
-   * one of them (pip's rule: several digests allow several files, e.g. one per platform).
+   * What the wheel's bytes must hash to: what its source states (the index listing, a URL's
+   * fragment) and the user's `--hash` values (see `HashPolicy`; the database builds it).
    */
-  readonly allowedHashes?: AllowedHashes | undefined;
+  readonly policy: HashPolicy;
+  /** Told about a download (not about a cache hit or a local file). */
+  readonly progress?: DownloadProgress | undefined;
+}
+
+/** The progress of one download: its size when known, then each chunk's length. */
+export interface DownloadProgress {
+  start(size: number | undefined): void;
+  advance(bytes: number): void;
+  end(): void;
 }
 
 /** A wheel ready in the cache, and whether this run had to download it. */
@@ -151,7 +159,7 @@ export class WheelFetcher {
   /** The wheel's unzipped tree if the cache holds it (and it satisfies `allowedHashes`). */
   async lookup(request: WheelRequest): Promise<CachedDist | undefined> {
     const { filename, display } = describe(request.source);
-    const policy = hashPolicy(request);
+    const { policy } = request;
     const listed = policy.stated;
     const sha256 = listed["sha256"];
     const candidates: { id: string; hashes: Record<string, string> }[] = [];
@@ -172,7 +180,7 @@ export class WheelFetcher {
 
   /** The wheel's unzipped tree, fetching and unzipping it unless the cache holds it. */
   fetch(request: WheelRequest): Promise<FetchedWheel> {
-    const key = `${sourceId(request.source)}\0${allowedKey(request.allowedHashes)}`;
+    const key = `${sourceId(request.source)}\0${policyKey(request.policy)}`;
     return this.#inFlight.run(key, async () => {
       const cached = await this.lookup(request);
       if (cached !== undefined) return { cached, downloaded: false };
@@ -183,7 +191,7 @@ export class WheelFetcher {
   async #fetch(request: WheelRequest): Promise<FetchedWheel> {
     const { source } = request;
     const { filename, display } = describe(source);
-    const policy = hashPolicy(request);
+    const { policy } = request;
     const listed = policy.stated;
     const local = localPath(source);
     let cached: CachedDist;
@@ -212,7 +220,13 @@ export class WheelFetcher {
       try {
         const wheel = join(temp, filename.toString());
         const algorithms = new Set(policy.algorithms(display));
-        const computed = await this.#download(url, wheel, algorithms, display);
+        const size = source.kind === "registry" ? source.file.file.size : undefined;
+        const computed = await this.#download(
+          url,
+          wheel,
+          { algorithms, display, size },
+          request.progress,
+        );
         downloaded = true;
         policy.verify(computed, display);
         cached = await unzipWheel({
@@ -244,12 +258,29 @@ export class WheelFetcher {
   async #download(
     url: string,
     path: string,
-    algorithms: ReadonlySet<string>,
-    display: string,
+    file: {
+      readonly algorithms: ReadonlySet<string>;
+      readonly display: string;
+      readonly size: number | undefined;
+    },
+    progress: DownloadProgress | undefined,
   ): Promise<Record<string, string>> {
-    const sink = await HashingFileSink.create(path, algorithms);
+    const { display } = file;
+    const sink = await HashingFileSink.create(path, file.algorithms);
+    progress?.start(file.size);
     try {
-      await this.#http.download(url, sink);
+      await this.#http.download(
+        url,
+        progress === undefined
+          ? sink
+          : {
+              write: (chunk) => {
+                progress.advance(chunk.length);
+                return sink.write(chunk);
+              },
+              reset: () => sink.reset(),
+            },
+      );
     } catch (error) {
       // The client's errors name the URL and what went wrong; others (the disk) need context.
       if (error instanceof PuffinError) throw error;
@@ -258,6 +289,7 @@ export class WheelFetcher {
       });
     } finally {
       await sink.close();
+      progress?.end();
     }
     return sink.digests();
   }
@@ -357,9 +389,10 @@ function sourceId(source: WheelSource): string {
   }
 }
 
-function allowedKey(allowed: ReadonlyMap<string, readonly string[]> | undefined): string {
-  if (allowed === undefined) return "";
-  return [...allowed]
+/** What distinguishes two policies for one wheel (the user's `--hash` values; the rest is its source's). */
+function policyKey(policy: HashPolicy): string {
+  if (policy.allowed === undefined) return "";
+  return [...policy.allowed]
     .map(([algorithm, digests]) => `${algorithm}:${[...digests].sort().join(",")}`)
     .sort()
     .join(";");
@@ -372,33 +405,18 @@ function localPath(source: WheelSource): string | undefined {
   return url.startsWith("file:") ? fileURLToPath(url) : undefined;
 }
 
-/** The digests the source states for the wheel (the index listing, a URL's fragment). */
-function statedHashes(source: WheelSource): FileHashes {
-  switch (source.kind) {
-    case "registry":
-      return source.file.file.hashes;
-    case "url":
-      return splitHashFragment(source.url).hashes;
-    case "path":
-      return source.hashes ?? {};
-  }
-}
-
-/** `statedHashes`, normalized (lowercase, empty digests dropped). */
+/**
+ * The digests the source states for the wheel (the index listing, a URL's fragment),
+ * normalized: what validates an archive pointer written when the wheel was fetched.
+ */
 function statedDigests(source: WheelSource): Digests {
-  return HashPolicy.of({ stated: statedHashes(source) }).stated;
-}
-
-/** What the wheel's bytes must hash to (see `HashPolicy`). */
-function hashPolicy(request: WheelRequest): HashPolicy {
-  const { source } = request;
-  return HashPolicy.of({
-    stated: statedHashes(source),
-    statedBy:
-      source.kind === "registry" ? describeOrigin(source.file.origin) : "the URL's fragment",
-    userStated: source.kind !== "registry",
-    allowed: request.allowedHashes,
-  });
+  const stated: FileHashes =
+    source.kind === "registry"
+      ? source.file.file.hashes
+      : source.kind === "url"
+        ? splitHashFragment(source.url).hashes
+        : (source.hashes ?? {});
+  return HashPolicy.of({ stated }).stated;
 }
 
 function preferredHash(hashes: Digests): { algorithm: string; digest: string } | undefined {

@@ -1,4 +1,4 @@
-import type { PackageName } from "../../normalize/index.ts";
+import type { PackageName } from "../normalize/index.ts";
 import { formatSourceAnnotation, type SourceAnnotation } from "./annotations.ts";
 
 /**

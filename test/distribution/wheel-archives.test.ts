@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { CacheBucket } from "../../src/cache/index.ts";
-import { WheelFetcher } from "../../src/installer/index.ts";
+import { WheelFetcher, type WheelSource } from "../../src/distribution/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
+import { type AllowedHashes, HashPolicy } from "../../src/pypi-types/index.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { testRegistry } from "../support/registry.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -36,6 +37,12 @@ async function registryFile(client: ReturnType<typeof setup>["client"], name: st
   return file;
 }
 
+/** A request as the database makes it: the source's stated digests, and `--hash` values. */
+function request(source: WheelSource, allowed?: AllowedHashes) {
+  const stated = source.kind === "registry" ? source.file.file.hashes : {};
+  return { source, policy: HashPolicy.of({ stated, statedBy: "the index", allowed }) };
+}
+
 const downloads = (name: string) =>
   server.requests.filter(
     (r) => r.path.startsWith("/files/") && r.path.includes(name) && !r.path.endsWith(".metadata"),
@@ -54,7 +61,7 @@ describe("WheelFetcher", () => {
     const { client, fetcher, cacheDir } = setup();
     server.clearRequests();
     const file = await registryFile(client, "alpha");
-    const first = await fetcher.fetch({ source: { kind: "registry", file } });
+    const first = await fetcher.fetch(request({ kind: "registry", file }));
     assert.equal(first.downloaded, true);
     assert.equal(first.cached.hashes["sha256"], alpha.sha256);
     assert.equal(readFileSync(join(first.cached.path, "alpha/__init__.py"), "utf8"), "A = 1\n");
@@ -63,9 +70,9 @@ describe("WheelFetcher", () => {
     assert.deepEqual(readdirSync(join(cacheDir, CacheBucket.Archive)), [alpha.sha256.slice(0, 32)]);
 
     const second = setup(cacheDir);
-    const again = await second.fetcher.fetch({
-      source: { kind: "registry", file: await registryFile(second.client, "alpha") },
-    });
+    const again = await second.fetcher.fetch(
+      request({ kind: "registry", file: await registryFile(second.client, "alpha") }),
+    );
     assert.equal(again.downloaded, false);
     assert.equal(again.cached.path, first.cached.path);
     assert.equal(downloads("alpha").length, 1);
@@ -76,7 +83,7 @@ describe("WheelFetcher", () => {
     server.clearRequests();
     const file = await registryFile(client, "beta");
     const results = await Promise.all(
-      [1, 2, 3].map(() => fetcher.fetch({ source: { kind: "registry", file } })),
+      [1, 2, 3].map(() => fetcher.fetch(request({ kind: "registry", file }))),
     );
     assert.equal(new Set(results.map((r) => r.cached.path)).size, 1);
     assert.equal(downloads("beta").length, 1);
@@ -85,7 +92,7 @@ describe("WheelFetcher", () => {
   test("a wheel that does not match the index's hash is refused and leaves no entry", async () => {
     const { client, fetcher, cacheDir } = setup();
     const file = await registryFile(client, "liar");
-    await assert.rejects(fetcher.fetch({ source: { kind: "registry", file } }), (error: Error) => {
+    await assert.rejects(fetcher.fetch(request({ kind: "registry", file })), (error: Error) => {
       assert.match(
         error.message,
         /Hash mismatch for http:\/\/127\.0\.0\.1:\d+\/files\/liar-1\.0-py3-none-any\.whl/,
@@ -100,16 +107,12 @@ describe("WheelFetcher", () => {
   test("--hash values: one matching digest is enough; a mismatch names both", async () => {
     const { client, fetcher } = setup();
     const file = await registryFile(client, "beta");
-    const ok = await fetcher.fetch({
-      source: { kind: "registry", file },
-      allowedHashes: new Map([["sha256", [BAD, beta.sha256]]]),
-    });
+    const ok = await fetcher.fetch(
+      request({ kind: "registry", file }, new Map([["sha256", [BAD, beta.sha256]]])),
+    );
     assert.equal(ok.cached.hashes["sha256"], beta.sha256);
     await assert.rejects(
-      fetcher.fetch({
-        source: { kind: "registry", file },
-        allowedHashes: new Map([["sha256", [BAD]]]),
-      }),
+      fetcher.fetch(request({ kind: "registry", file }, new Map([["sha256", [BAD]]]))),
       new RegExp(`expected sha256:${BAD}, computed sha256:${beta.sha256}`),
     );
   });
@@ -118,14 +121,11 @@ describe("WheelFetcher", () => {
     const { fetcher } = setup();
     const path = join(root, alpha.filename);
     writeFileSync(path, alpha.bytes);
-    const first = await fetcher.fetch({ source: { kind: "path", path } });
+    const first = await fetcher.fetch(request({ kind: "path", path }));
     assert.equal(first.downloaded, false);
-    const byUrl = await fetcher.lookup({ source: { kind: "url", url: pathToFileURL(path).href } });
+    const byUrl = await fetcher.lookup(request({ kind: "url", url: pathToFileURL(path).href }));
     assert.equal(byUrl?.path, first.cached.path, "a file: URL of the same file shares its pointer");
-    assert.equal(
-      (await fetcher.lookup({ source: { kind: "path", path } }))?.path,
-      first.cached.path,
-    );
+    assert.equal((await fetcher.lookup(request({ kind: "path", path })))?.path, first.cached.path);
 
     const changed = buildWheel({
       name: "alpha",
@@ -134,17 +134,17 @@ describe("WheelFetcher", () => {
     });
     writeFileSync(path, changed.bytes);
     utimesSync(path, new Date(), new Date(Date.now() + 5000));
-    assert.equal(await fetcher.lookup({ source: { kind: "path", path } }), undefined);
-    const second = await new WheelFetcher({ cache: setup().cache, http: setup().http }).fetch({
-      source: { kind: "path", path },
-    });
+    assert.equal(await fetcher.lookup(request({ kind: "path", path })), undefined);
+    const second = await new WheelFetcher({ cache: setup().cache, http: setup().http }).fetch(
+      request({ kind: "path", path }),
+    );
     assert.equal(readFileSync(join(second.cached.path, "alpha/__init__.py"), "utf8"), "A = 2\n");
   });
 
   test("a missing local wheel is a clear error", async () => {
     const { fetcher } = setup();
     await assert.rejects(
-      fetcher.fetch({ source: { kind: "path", path: join(root, "gone-1.0-py3-none-any.whl") } }),
+      fetcher.fetch(request({ kind: "path", path: join(root, "gone-1.0-py3-none-any.whl") })),
       /The wheel .*gone-1\.0-py3-none-any\.whl does not exist/,
     );
   });

@@ -1,4 +1,4 @@
-import type { PackageName } from "../../normalize/index.ts";
+import type { PackageName } from "../normalize/index.ts";
 
 /**
  * Where a requirement of `pip compile` came from, for the `# via` annotations of its output:

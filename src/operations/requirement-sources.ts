@@ -1,13 +1,14 @@
-import { basename, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { SourceDistFilename, WheelFilename } from "../../filenames/index.ts";
-import { ExtraName, isValidName, PackageName } from "../../normalize/index.ts";
-import { Requirement, type VerbatimUrl } from "../../pep508/index.ts";
+import { type DistributionDatabase, staticName } from "../distribution/index.ts";
+import { ExtraName, PackageName } from "../normalize/index.ts";
+import type { MarkerEnvironment } from "../pep508/index.ts";
+import { Requirement, VerbatimUrl } from "../pep508/index.ts";
 import {
   type Environment,
   localFileReader,
   parseRequirementsFile,
+  parseRequirementText,
   REQUIREMENTS_FILE_LIMIT,
   type RequirementEntry,
   type RequirementsFileReader,
@@ -15,20 +16,22 @@ import {
   type SelectionEntries,
   type SourceLocation,
   type UnnamedRequirement,
-} from "../../requirements-txt/index.ts";
+} from "../requirements-txt/index.ts";
 import {
   PuffinError,
   readFileUpToSync,
   readStreamUpTo,
   redactCredentials,
-} from "../../support/index.ts";
+} from "../support/index.ts";
 import type { RequirementOrigin } from "./annotations.ts";
 
 /**
- * The inputs of `puffin pip compile`: requirements files (`.in`, `.txt`, with their `-r`, `-c`,
- * `-e` and options), `pyproject.toml` files (`[project]` dependencies and the optional
- * dependencies of the requested extras) and `-` for stdin, plus `-c` constraint files and
- * `--override` files — read into requirements that remember where they came from.
+ * The requirements of a command: package arguments and `-e` paths (read like requirements-file
+ * lines), requirements files (`.in`, `.txt`, with their `-r`, `-c`, `-e` and options),
+ * `pyproject.toml` files (`[project]` dependencies and the optional dependencies of the
+ * requested extras), projects whose requirements only their build backend knows (`setup.py`,
+ * dynamic `dependencies`), `-` for stdin, plus `-c` constraint files and `--override` files —
+ * read into requirements that remember where they came from.
  */
 export interface SourcedRequirement {
   readonly requirement: Requirement;
@@ -39,9 +42,11 @@ export interface SourcedRequirement {
   readonly hashes: readonly string[];
   /** The line's `--config-settings` (empty for `pyproject.toml`). */
   readonly configSettings: ReadonlyMap<string, string | readonly string[]>;
+  /** The file and line that holds it (none for `pyproject.toml` and project metadata). */
+  readonly location?: SourceLocation | undefined;
 }
 
-export interface CompileSources {
+export interface RequirementSources {
   readonly requirements: SourcedRequirement[];
   /**
    * Requirements given as a bare URL or path whose name nothing static tells (a `setup.py`
@@ -49,6 +54,12 @@ export interface CompileSources {
    * `requirements`, once the command can build.
    */
   readonly unnamed: UnnamedSource[];
+  /**
+   * Projects whose requirements only their build backend can tell (`setup.py`, `setup.cfg`, a
+   * `pyproject.toml` with dynamic `dependencies`): `expandProjectSources` reads their metadata
+   * through the database and moves their requirements into `requirements`.
+   */
+  readonly projects: ProjectSource[];
   readonly constraints: SourcedRequirement[];
   readonly overrides: SourcedRequirement[];
   /** Global options found inside the requirements files (pip's rules, see `RequirementsTxt`). */
@@ -64,7 +75,7 @@ export interface CompileSources {
   readonly onlyBinary: SelectionEntries;
 }
 
-/** A requirements-file entry waiting for its name (see `CompileSources.unnamed`). */
+/** A requirements-file entry waiting for its name (see `RequirementSources.unnamed`). */
 export interface UnnamedSource {
   readonly unnamed: UnnamedRequirement;
   readonly location: SourceLocation;
@@ -74,10 +85,19 @@ export interface UnnamedSource {
   readonly configSettings: ReadonlyMap<string, string | readonly string[]>;
 }
 
-/** Asks a build backend for the name of what `url` holds (`editable`: given with `-e`). */
-export type RequirementNamer = (url: VerbatimUrl, editable: boolean) => Promise<PackageName>;
+/** A project read through its build backend (see `RequirementSources.projects`). */
+export interface ProjectSource {
+  /** The project's directory. */
+  readonly directory: string;
+  /** The file as the user named it (`setup.py`, `pyproject.toml`), for annotations. */
+  readonly path: string;
+}
 
 export interface ReadSourcesOptions {
+  /** Requirement arguments (`pip install PKG…`), each read like a requirements-file line. */
+  readonly packages?: readonly string[];
+  /** `-e PATH` arguments. */
+  readonly editables?: readonly string[];
   readonly sources: readonly string[];
   readonly constraints: readonly string[];
   readonly overrides: readonly string[];
@@ -94,10 +114,13 @@ export interface ReadSourcesOptions {
 
 const STDIN = "-";
 
-export async function readCompileSources(options: ReadSourcesOptions): Promise<CompileSources> {
-  const result: CompileSources = {
+export async function readRequirementSources(
+  options: ReadSourcesOptions,
+): Promise<RequirementSources> {
+  const result: RequirementSources = {
     requirements: [],
     unnamed: [],
+    projects: [],
     constraints: [],
     overrides: [],
     indexUrl: undefined,
@@ -109,11 +132,12 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
     noBinary: [],
     onlyBinary: [],
   };
-  const mutable = result as { -readonly [K in keyof CompileSources]: CompileSources[K] };
+  const mutable = result as { -readonly [K in keyof RequirementSources]: RequirementSources[K] };
   const reader = stdinReader(options);
   const wantsExtras = options.allExtras || options.extras.length > 0;
   const foundExtras = new Set<ExtraName>();
   let sawProject = false;
+  readCommandLine(options, result);
 
   for (const source of options.sources) {
     if (basename(source) === "pyproject.toml") {
@@ -124,6 +148,10 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
         allExtras: options.allExtras,
         cwd: options.cwd,
       });
+      if (project === "dynamic") {
+        result.projects.push({ directory: dirname(path), path: source });
+        continue;
+      }
       for (const extra of project.extras) foundExtras.add(extra);
       const origin: RequirementOrigin = { kind: "project", path: source, name: project.name };
       for (const requirement of project.requirements) {
@@ -138,13 +166,10 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
       continue;
     }
     if (/^(setup\.py|setup\.cfg)$/.test(basename(source))) {
-      throw new PuffinError(
-        "compile-source-build",
-        `Reading requirements from \`${source}\` needs a build of the project, which is not supported yet`,
-        {
-          hint: "List the requirements in `pyproject.toml` (`[project] dependencies`) or a requirements file",
-        },
-      );
+      // Only the build backend knows these projects' requirements.
+      sawProject = true;
+      result.projects.push({ directory: dirname(resolve(options.cwd, source)), path: source });
+      continue;
     }
     const parsed = await parseRequirementsFile(source, {
       workingDir: options.cwd,
@@ -184,7 +209,8 @@ export async function readCompileSources(options: ReadSourcesOptions): Promise<C
     );
   }
   for (const extra of options.extras) {
-    if (!foundExtras.has(extra)) {
+    // A project read through its backend says which extras it has only once it is read.
+    if (!foundExtras.has(extra) && result.projects.length === 0) {
       throw new PuffinError("compile-extra-not-found", `Requested extra not found: ${extra}`);
     }
   }
@@ -229,15 +255,15 @@ export interface ProjectRequirements {
  * Reads the static requirements of a `pyproject.toml` (PEP 621): `dependencies`, plus the
  * `optional-dependencies` of `extras` (all of them with `allExtras`). A requirement on the
  * project itself with extras (`project[test]`) stands for those extras' requirements, expanded
- * here. Dependencies listed as `dynamic` are only known after a build, which is refused with a
- * clear error. `path` is the file as the user named it, for messages.
+ * here. Dependencies listed as `dynamic` are only known from the build backend: `"dynamic"`
+ * then (see `expandProjectSources`). `path` is the file as the user named it, for messages.
  * https://packaging.python.org/en/latest/specifications/pyproject-toml/
  */
 export function pyprojectRequirements(
   text: string,
   path: string,
   options: { extras: readonly ExtraName[]; allExtras: boolean; cwd: string },
-): ProjectRequirements {
+): ProjectRequirements | "dynamic" {
   let document: Record<string, unknown>;
   try {
     document = parseToml(text);
@@ -256,14 +282,9 @@ export function pyprojectRequirements(
   const name = PackageName.parse(project["name"]);
   const dynamic = Array.isArray(project["dynamic"]) ? project["dynamic"] : [];
   const wantsExtras = options.allExtras || options.extras.length > 0;
+  // Requirements declared dynamic are only known from the build backend's metadata.
   for (const field of ["dependencies", ...(wantsExtras ? ["optional-dependencies"] : [])]) {
-    if (dynamic.includes(field)) {
-      throw new PuffinError(
-        "pyproject-dynamic",
-        `\`${path}\` declares its \`${field}\` as dynamic: reading them needs a build of the project, which is not supported yet`,
-        { hint: `List them statically under \`[project] ${field}\`` },
-      );
-    }
+    if (dynamic.includes(field)) return "dynamic";
   }
   const parse = (value: unknown, field: string): Requirement[] => {
     if (value === undefined) return [];
@@ -384,61 +405,132 @@ function sourced(entry: RequirementEntry, cwd: string, overrideFile?: string): S
     editable: entry.editable,
     hashes: entry.hashes,
     configSettings: entry.configSettings,
+    location: entry.source,
   };
 }
 
 /**
- * Names the requirements `readCompileSources` could not (`sources.unnamed`) with `name` (a
- * build backend's answer) and appends them to `sources.requirements`.
+ * Names the requirements `readRequirementSources` could not (`sources.unnamed`, a `setup.py`
+ * project given by path) through the database (its build backend's metadata) and moves them to
+ * `sources.requirements`.
  */
 export async function nameUnnamedSources(
-  sources: CompileSources,
-  name: RequirementNamer,
+  sources: RequirementSources,
+  database: DistributionDatabase,
   cwd: string,
 ): Promise<void> {
   const named = await Promise.all(
-    sources.unnamed.map(
-      async (pending): Promise<SourcedRequirement> => ({
-        requirement: await nameRequirement(pending.unnamed, pending.location, cwd, (url) =>
-          name(url, pending.editable),
-        ),
+    sources.unnamed.map(async (pending): Promise<SourcedRequirement> => {
+      const located = await database.locate(pending.unnamed.url, { editable: pending.editable });
+      const { name } = await database.named(located);
+      return {
+        requirement: namedRequirement(pending.unnamed, name, cwd),
         origin: pending.origin,
         editable: pending.editable,
         hashes: pending.hashes,
         configSettings: pending.configSettings,
-      }),
-    ),
+        location: pending.location,
+      };
+    }),
   );
   sources.requirements.push(...named);
   sources.unnamed.length = 0;
 }
 
 /**
- * The name of a requirement given as a bare URL or path, as uv finds it: from a wheel's or an
- * sdist's filename, a project directory's static `[project] name`, its `setup.cfg`'s literal
- * `[metadata] name`, or else `ask` (a build backend's metadata). Without `ask`, a name that
- * only a build tells is an error. `source` places the requirement for messages.
+ * Reads the requirements of `sources.projects` from their metadata (the build backend's:
+ * `prepare_metadata_for_build_wheel`, or a build) and moves them to `sources.requirements`:
+ * every `Requires-Dist` that applies to `environment` with the requested extras (all of the
+ * project's with `allExtras`). A requested extra that no source has is an error.
  */
-export async function nameRequirement(
-  unnamed: UnnamedRequirement,
-  source: SourceLocation,
-  cwd: string,
-  ask?: (url: VerbatimUrl) => Promise<PackageName>,
-): Promise<Requirement> {
-  const { url } = unnamed;
-  const name = staticName(url) ?? (await ask?.(url));
-  if (name === undefined) {
-    const shown = redactCredentials(url.given);
-    throw new PuffinError(
-      "compile-unnamed-requirement",
-      `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it`,
-      { hint: `Name it: \`name @ ${shown}\`` },
-    );
+export async function expandProjectSources(
+  sources: RequirementSources,
+  database: DistributionDatabase,
+  options: {
+    readonly environment: MarkerEnvironment;
+    readonly extras: readonly ExtraName[];
+    readonly allExtras: boolean;
+    readonly cwd: string;
+  },
+): Promise<void> {
+  const found = new Set<ExtraName>();
+  for (const project of sources.projects) {
+    const url = VerbatimUrl.parse(project.directory, options.cwd);
+    const dist = await database.named(await database.locate(url));
+    const metadata = await database.metadata(dist);
+    for (const extra of metadata.providesExtra) found.add(extra);
+    const extras = options.allExtras ? metadata.providesExtra : options.extras;
+    const origin: RequirementOrigin = { kind: "project", path: project.path, name: dist.name };
+    for (const requirement of metadata.requiresDist) {
+      if (requirement.name === dist.name) continue; // `project[extra]`: its extras are listed
+      const marker = requirement.marker;
+      if (marker !== undefined && !marker.evaluate(options.environment, extras)) continue;
+      sources.requirements.push({
+        requirement: requirement.withoutMarker(),
+        origin,
+        editable: false,
+        hashes: [],
+        configSettings: new Map(),
+      });
+    }
   }
-  return namedRequirement(unnamed, name, cwd);
+  if (sources.projects.length > 0) {
+    for (const extra of options.extras) {
+      if (!found.has(extra)) {
+        throw new PuffinError("compile-extra-not-found", `Requested extra not found: ${extra}`);
+      }
+    }
+  }
+  sources.projects.length = 0;
 }
 
-/** `nameRequirement` without a build: the name must be static. */
+/** `pip install` arguments: each read like a requirements-file line of the command line. */
+function readCommandLine(options: ReadSourcesOptions, result: RequirementSources): void {
+  const lines = [
+    ...(options.packages ?? []).map((text) => ({ text, editable: false })),
+    ...(options.editables ?? []).map((text) => ({ text, editable: true })),
+  ];
+  lines.forEach(({ text, editable }, index) => {
+    const location = { file: "<command line>", line: index + 1 };
+    const parsed = parseRequirementText(text, {
+      workingDir: options.cwd,
+      location,
+      column: 1,
+      editable,
+    });
+    const origin: RequirementOrigin = { kind: "file", path: location.file };
+    if (parsed.kind === "named") {
+      result.requirements.push({
+        requirement: parsed.requirement,
+        origin,
+        editable,
+        hashes: [],
+        configSettings: new Map(),
+        location,
+      });
+    } else if (staticName(parsed.requirement.url) === undefined) {
+      result.unnamed.push({
+        unnamed: parsed.requirement,
+        location,
+        origin,
+        editable,
+        hashes: [],
+        configSettings: new Map(),
+      });
+    } else {
+      result.requirements.push({
+        requirement: nameUnnamed(parsed.requirement, location, options.cwd),
+        origin,
+        editable,
+        hashes: [],
+        configSettings: new Map(),
+        location,
+      });
+    }
+  });
+}
+
+/** A bare URL or path named by its filename or static project files (never a build). */
 function nameUnnamed(
   unnamed: UnnamedRequirement,
   source: SourceLocation,
@@ -466,74 +558,4 @@ function namedRequirement(
   return Requirement.parse(`${name}${extras} @ ${unnamed.url.given}${marker}`, {
     workingDirectory: cwd,
   });
-}
-
-/**
- * The name of what `url` holds, read without running Python: a wheel's or an sdist's
- * filename; for a local directory its static `pyproject.toml` `[project] name`, else its
- * `setup.cfg` `[metadata] name` when that is a literal.
- */
-function staticName(url: VerbatimUrl): PackageName | undefined {
-  const file = url.filename();
-  const fromFile = WheelFilename.tryParse(file)?.name ?? SourceDistFilename.tryParse(file)?.name;
-  if (fromFile !== undefined || url.url.protocol !== "file:" || url.given.startsWith("git+")) {
-    return fromFile;
-  }
-  const directory = fileURLToPath(url.url);
-  return (
-    projectName(join(directory, "pyproject.toml")) ?? setupCfgName(join(directory, "setup.cfg"))
-  );
-}
-
-/** The text of a project file, undefined when it does not exist (or is not a file). */
-function readProjectFile(path: string): string | undefined {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = readFileUpToSync(path, REQUIREMENTS_FILE_LIMIT);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
-    throw new PuffinError("compile-source-read", `Failed to read \`${path}\``, { cause: error });
-  }
-  if (bytes === undefined) throw requirementsTooLarge(path);
-  return utf8.decode(bytes);
-}
-
-/** The static `[project] name` of a project directory's `pyproject.toml`, when there is one. */
-function projectName(pyproject: string): PackageName | undefined {
-  const text = readProjectFile(pyproject);
-  if (text === undefined) return undefined;
-  const document = parseToml(text);
-  const project = document["project"];
-  return isTable(project) && typeof project["name"] === "string"
-    ? PackageName.parse(project["name"])
-    : undefined;
-}
-
-/**
- * setuptools' `setup.cfg` `[metadata] name`, when it is a literal (no `attr:` / `file:`
- * directive, no `%(…)s` interpolation), read as `configparser` reads it: keys are
- * case-insensitive and `=` or `:` separates the value.
- * https://setuptools.pypa.io/en/latest/userguide/declarative_config.html
- */
-function setupCfgName(path: string): PackageName | undefined {
-  const text = readProjectFile(path);
-  if (text === undefined) return undefined;
-  let section: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^\[([^\]]+)\]\s*$/.exec(line);
-    if (header !== null) {
-      section = header[1]!.trim();
-      continue;
-    }
-    if (section !== "metadata") continue;
-    const entry = /^name\s*[=:]\s*(.*?)\s*$/i.exec(line);
-    if (entry === null) continue;
-    const value = entry[1]!;
-    // Not a literal (or not a valid name): the backend tells.
-    if (/^(attr|file):/.test(value) || value.includes("%(") || !isValidName(value))
-      return undefined;
-    return PackageName.parse(value);
-  }
-  return undefined;
 }

@@ -1,0 +1,212 @@
+import type { Command } from "commander";
+import { refreshFromArgs } from "../cache/index.ts";
+import { parseLinkMode } from "../installer/index.ts";
+import { ExtraName, PackageName } from "../normalize/index.ts";
+import type {
+  BinarySelection,
+  BuildSettings,
+  IndexSettings,
+  InstallerSettings,
+  PythonSettings,
+  ResolverSettings,
+  SessionSettings,
+  SourceSettings,
+  UpgradeSettings,
+} from "../operations/index.ts";
+import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
+import { archiveLimitsFromEnv } from "./archive-limits.ts";
+import { parseConfigSettings } from "./build-options.ts";
+import { cacheSettings } from "./cache-options.ts";
+import type { CommandContext } from "./command-context.ts";
+import { probeTimeoutMs } from "./probe-timeout.ts";
+import { parseExcludeNewer } from "./resolver-options.ts";
+
+/**
+ * From commander's option values and the `PUFFIN_*` variables to the typed settings of
+ * `src/operations` — the one place they are merged, with one rule: a flag over its variable
+ * over the default. Requirements files' own options join later, in `withFileIndexOptions`.
+ */
+
+/** The values `addIndexOptions` registers. */
+export interface IndexOptionValues {
+  indexUrl?: string;
+  extraIndexUrl?: string[];
+  findLinks?: string[];
+  /** Commander's name for `--no-index`: `false` when given (it defaults to `true`). */
+  index?: boolean;
+  offline?: boolean;
+  refresh?: boolean;
+  refreshPackage?: string[];
+}
+
+/** The values `addBuildOptions` registers. */
+export interface BuildOptionValues {
+  /** `--no-build` sets it to false. */
+  build?: boolean;
+  /** `--no-build-isolation` sets it to false. */
+  buildIsolation?: boolean;
+  configSetting?: string[];
+}
+
+/** The values `addResolverOptions` registers. */
+export interface ResolverOptionValues {
+  resolution: ResolutionMode;
+  prerelease?: PrereleaseMode;
+  excludeNewer?: string;
+  /** `--no-binary` values; commander's default for the negated name is `true`. */
+  binary: string[] | true;
+  onlyBinary?: string[];
+  /** `--no-deps` sets it to false. */
+  deps?: boolean;
+}
+
+/** The values `addInstallOptions` registers. */
+export interface InstallOptionValues {
+  reinstall?: boolean;
+  reinstallPackage?: string[];
+  linkMode?: string;
+  requireHashes?: boolean;
+  compileBytecode?: boolean;
+  strict?: boolean;
+  dryRun?: boolean;
+}
+
+/** The values of `-r`, `-e`, `-c`, `--override`, `--extra`, `--all-extras`. */
+export interface SourceOptionValues {
+  requirement?: string[];
+  editable?: string[];
+  constraint?: string[];
+  override?: string[];
+  extra?: string[];
+  allExtras?: boolean;
+}
+
+/** `-U`, `-P`. */
+export interface UpgradeOptionValues {
+  upgrade?: boolean;
+  upgradePackage?: string[];
+}
+
+/** Where the command runs, its cache and its indexes. */
+export function sessionSettings(command: Command, context: CommandContext): SessionSettings {
+  return {
+    invocation: { cwd: context.cwd, env: context.env },
+    cache: cacheSettings(command, context),
+    index: indexSettings(command.opts<IndexOptionValues>(), context.env),
+  };
+}
+
+/**
+ * `--index-url` (else `PUFFIN_INDEX_URL`), `--extra-index-url` (else `PUFFIN_EXTRA_INDEX_URL`,
+ * space-separated), `--find-links` (else `PUFFIN_FIND_LINKS`), `--no-index` (or
+ * `PUFFIN_NO_INDEX`), `--offline` (or `PUFFIN_OFFLINE`), `--refresh[-package]`.
+ */
+export function indexSettings(
+  values: IndexOptionValues,
+  env: NodeJS.ProcessEnv,
+  now?: number,
+): IndexSettings {
+  return {
+    indexUrl: nonEmpty(values.indexUrl) ?? nonEmpty(env["PUFFIN_INDEX_URL"]),
+    extraIndexUrls: given(values.extraIndexUrl) ?? splitList(env["PUFFIN_EXTRA_INDEX_URL"]),
+    findLinks: given(values.findLinks) ?? splitList(env["PUFFIN_FIND_LINKS"]),
+    noIndex: values.index === false || isTruthy(env["PUFFIN_NO_INDEX"]),
+    offline: values.offline === true || isTruthy(env["PUFFIN_OFFLINE"]),
+    refresh: refreshFromArgs(
+      {
+        refresh: values.refresh === true,
+        refreshPackages: (values.refreshPackage ?? []).map((name) => PackageName.parse(name)),
+      },
+      now,
+    ),
+  };
+}
+
+/** `--no-build`, `--no-build-isolation`, `-C`, `PUFFIN_MAX_ARCHIVE_*`. */
+export function buildSettings(values: BuildOptionValues, env: NodeJS.ProcessEnv): BuildSettings {
+  return {
+    noBuild: values.build === false,
+    isolation: values.buildIsolation !== false,
+    configSettings: parseConfigSettings(values.configSetting ?? []),
+    archiveLimits: archiveLimitsFromEnv(env),
+  };
+}
+
+export function resolverSettings(values: ResolverOptionValues): ResolverSettings {
+  return {
+    resolution: values.resolution,
+    prerelease: values.prerelease,
+    excludeNewer:
+      values.excludeNewer === undefined ? undefined : parseExcludeNewer(values.excludeNewer),
+    noBinary: binarySelections(values.binary === true ? [] : values.binary),
+    onlyBinary: binarySelections(values.onlyBinary),
+    noDeps: values.deps === false,
+  };
+}
+
+/** `--reinstall[-package]`, `--link-mode`, `--require-hashes` (or `PUFFIN_REQUIRE_HASHES`)… */
+export function installerSettings(
+  values: InstallOptionValues,
+  env: NodeJS.ProcessEnv,
+): InstallerSettings {
+  return {
+    reinstall: values.reinstall === true,
+    reinstallPackages: (values.reinstallPackage ?? []).map((name) => PackageName.parse(name)),
+    linkMode: values.linkMode === undefined ? undefined : parseLinkMode(values.linkMode),
+    compileBytecode: values.compileBytecode === true,
+    dryRun: values.dryRun === true,
+    requireHashes: values.requireHashes === true || isTruthy(env["PUFFIN_REQUIRE_HASHES"]),
+    strict: values.strict === true,
+  };
+}
+
+/** `-p/--python` and `PUFFIN_PYTHON_PROBE_TIMEOUT`. */
+export function pythonSettings(
+  values: { python?: string },
+  env: NodeJS.ProcessEnv,
+): PythonSettings {
+  return { python: values.python, probeTimeoutMs: probeTimeoutMs(env) };
+}
+
+export function sourceSettings(
+  values: SourceOptionValues,
+  more: { readonly packages?: readonly string[]; readonly requirements?: readonly string[] } = {},
+): SourceSettings {
+  return {
+    packages: more.packages ?? [],
+    editables: values.editable ?? [],
+    requirements: [...(more.requirements ?? []), ...(values.requirement ?? [])],
+    constraints: values.constraint ?? [],
+    overrides: values.override ?? [],
+    extras: (values.extra ?? []).map((extra) => ExtraName.parse(extra)),
+    allExtras: values.allExtras === true,
+  };
+}
+
+export function upgradeSettings(values: UpgradeOptionValues): UpgradeSettings {
+  return {
+    all: values.upgrade === true,
+    packages: (values.upgradePackage ?? []).map((name) => PackageName.parse(name)),
+  };
+}
+
+/** `:all:` or package names, as `--no-binary` and `--only-binary` take them. */
+export function binarySelections(values: readonly string[] | undefined): BinarySelection[] {
+  return (values ?? []).map((value) => (value === ":all:" ? ":all:" : PackageName.parse(value)));
+}
+
+function given(values: readonly string[] | undefined): readonly string[] | undefined {
+  return values === undefined || values.length === 0 ? undefined : values;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function splitList(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(/\s+/).filter((part) => part !== "");
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
+}

@@ -1,0 +1,157 @@
+import type { InstallOutcome } from "../installer/index.ts";
+import { checkEnvironment, type EnvironmentDiagnostic, install } from "../installer/index.ts";
+import type { Interpreter } from "../interpreter/index.ts";
+import { targetFromInterpreter } from "../resolver/index.ts";
+import { PuffinError } from "../support/index.ts";
+import { environmentInterpreter } from "./python.ts";
+import type { OperationReporter } from "./reporter.ts";
+import { nameUnnamedSources, readRequirementSources } from "./requirement-sources.ts";
+import {
+  hashStrategy,
+  installedPreferences,
+  packageConfigSettings,
+  resolveSources,
+} from "./resolve.ts";
+import { Session } from "./session.ts";
+import {
+  type BuildSettings,
+  type InstallerSettings,
+  type PythonSettings,
+  type ResolverSettings,
+  type SessionSettings,
+  type SourceSettings,
+  type UpgradeSettings,
+  withFileIndexOptions,
+} from "./settings.ts";
+
+export interface PipInstallRequest {
+  readonly session: SessionSettings;
+  readonly python: PythonSettings;
+  readonly sources: SourceSettings;
+  readonly resolver: ResolverSettings;
+  readonly build: BuildSettings;
+  readonly installer: InstallerSettings;
+  readonly upgrade: UpgradeSettings;
+  readonly puffinVersion: string;
+  /** The environment's interpreter when the caller has it (`venv --seed`); else discovered. */
+  readonly interpreter?: Interpreter | undefined;
+  readonly reporter?: OperationReporter | undefined;
+}
+
+export interface PipInstallResult {
+  readonly interpreter: Interpreter;
+  readonly outcome: InstallOutcome;
+  /** `--strict`: what `pip check` says of the environment afterwards. */
+  readonly diagnostics: readonly EnvironmentDiagnostic[] | undefined;
+}
+
+/**
+ * `pip install`: the requirements (arguments, `-e`, `-r` files and `pyproject.toml`) resolved
+ * for the environment, with the installed versions preferred (a requirement they satisfy does
+ * not upgrade them without `-U` / `-P`), then what the resolution adds or changes installed;
+ * nothing the resolution does not name is removed (that is `pip sync`'s job).
+ */
+export async function pipInstall(request: PipInstallRequest): Promise<PipInstallResult> {
+  const { invocation } = request.session;
+  const sources = await readRequirementSources({
+    packages: request.sources.packages,
+    editables: request.sources.editables,
+    sources: request.sources.requirements,
+    constraints: request.sources.constraints,
+    overrides: request.sources.overrides,
+    extras: request.sources.extras,
+    allExtras: request.sources.allExtras,
+    cwd: invocation.cwd,
+    env: invocation.env,
+    stdin: () => {
+      throw new PuffinError(
+        "stdin-unsupported",
+        "`pip install` does not read requirements from stdin",
+      );
+    },
+  });
+  if (
+    sources.requirements.length === 0 &&
+    sources.unnamed.length === 0 &&
+    sources.projects.length === 0
+  ) {
+    throw new PuffinError(
+      "no-requirements",
+      "Nothing to install: name packages, or give requirements files with -r",
+    );
+  }
+  const session = await Session.open({
+    ...request.session,
+    index: withFileIndexOptions(request.session.index, sources),
+  });
+  try {
+    const interpreter =
+      request.interpreter ??
+      (await environmentInterpreter(request.python, invocation, session.cache));
+    const hashes = hashStrategy(
+      sources.requirements,
+      request.installer.requireHashes || sources.requireHashes,
+    );
+    const builds = session.builds(interpreter, request.build, {
+      noBinary: [...sources.noBinary, ...request.resolver.noBinary],
+      onlyBinary: [...sources.onlyBinary, ...request.resolver.onlyBinary],
+      hashes,
+      packageConfigSettings: packageConfigSettings(sources.requirements),
+      reporter: request.reporter,
+      puffinVersion: request.puffinVersion,
+    });
+    try {
+      const { database } = builds;
+      // Requirements whose name only their build backend knows (a `setup.py` project).
+      await nameUnnamedSources(sources, database, invocation.cwd);
+      const target = targetFromInterpreter(interpreter);
+      const { installer } = request;
+      const outcome = await install({
+        interpreter,
+        database,
+        resolve: async (installed) =>
+          (
+            await resolveSources({
+              client: session.client,
+              database,
+              target,
+              sources,
+              settings: {
+                ...request.resolver,
+                onlyBinary: request.build.noBuild ? [":all:"] : request.resolver.onlyBinary,
+              },
+              preferences: installedPreferences(installed, request.upgrade),
+              reporter: request.reporter,
+            })
+          ).resolution,
+        options: {
+          reinstall: installer.reinstall,
+          reinstallPackages: installer.reinstallPackages,
+          removeExtraneous: false,
+          linkMode: installer.linkMode,
+          dryRun: installer.dryRun,
+          compileBytecode: installer.compileBytecode,
+        },
+        reporter: request.reporter,
+      });
+      const diagnostics =
+        installer.strict && outcome.kind !== "dry-run"
+          ? await environmentDiagnostics(interpreter)
+          : undefined;
+      return { interpreter, outcome, diagnostics };
+    } finally {
+      await builds.close();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+/** What `pip check` would say of the environment (`--strict`). */
+export async function environmentDiagnostics(
+  interpreter: Interpreter,
+): Promise<EnvironmentDiagnostic[]> {
+  const { SitePackages } = await import("../installer/index.ts");
+  const { purelib, platlib } = interpreter.info.scheme;
+  return checkEnvironment(await SitePackages.read([purelib, platlib]), interpreter.markers);
+}

@@ -1,0 +1,112 @@
+import type { ConfigSettings } from "../build-context/index.ts";
+import type { RegistryClient } from "../client/index.ts";
+import { type DistributionDatabase, HashStrategy } from "../distribution/index.ts";
+import type { InstalledDist, Resolution } from "../distribution-types/index.ts";
+import type { PackageName } from "../normalize/index.ts";
+import type { Version } from "../pep440/index.ts";
+import { parseHashOptions } from "../pypi-types/index.ts";
+import {
+  RegistryProvider,
+  type ResolverTarget,
+  resolve,
+  type SolverResult,
+} from "../resolver/index.ts";
+import { DirectOnlyProvider } from "./no-deps-provider.ts";
+import type { OperationReporter } from "./reporter.ts";
+import type { RequirementSources, SourcedRequirement } from "./requirement-sources.ts";
+import type { ResolverSettings, UpgradeSettings } from "./settings.ts";
+
+/**
+ * The resolution step the pip operations share: a `RegistryProvider` over the database for one
+ * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
+ * file chosen for each package.
+ */
+export async function resolveSources(request: {
+  readonly client: RegistryClient;
+  readonly database: DistributionDatabase;
+  readonly target: ResolverTarget;
+  readonly sources: RequirementSources;
+  readonly settings: ResolverSettings;
+  /** Versions tried first (installed ones, an output file's pins). */
+  readonly preferences: ReadonlyMap<PackageName, Version>;
+  readonly reporter?: OperationReporter | undefined;
+}): Promise<{ resolution: Resolution; provider: RegistryProvider; solved: SolverResult }> {
+  const { settings, sources, target, reporter } = request;
+  reporter?.onResolveStart?.();
+  const started = performance.now();
+  const provider = new RegistryProvider({
+    client: request.client,
+    database: request.database,
+    target,
+    ...(settings.excludeNewer === undefined ? {} : { excludeNewer: settings.excludeNewer }),
+    noBinary: [...sources.noBinary, ...settings.noBinary],
+    onlyBinary: [...sources.onlyBinary, ...settings.onlyBinary],
+    editables: new Set(
+      sources.requirements.filter((s) => s.editable).map((s) => s.requirement.name),
+    ),
+  });
+  const solved = await resolve(settings.noDeps ? new DirectOnlyProvider(provider) : provider, {
+    requirements: sources.requirements.map((s) => s.requirement),
+    constraints: sources.constraints.map((s) => s.requirement),
+    overrides: sources.overrides.map((s) => s.requirement),
+    preferences: request.preferences,
+    environment: target.environment,
+    pythonVersion: target.pythonVersion,
+    resolution: settings.resolution,
+    prerelease: settings.prerelease ?? (sources.pre ? "allow" : "if-necessary-or-explicit"),
+  });
+  const resolution = await provider.resolution(solved);
+  reporter?.onResolved?.(resolution.size, performance.now() - started);
+  return { resolution, provider, solved };
+}
+
+/**
+ * The installed versions as resolver preferences: what is installed stays unless a requirement
+ * rules it out, except the packages being upgraded (`-U`: all, `-P name`: those).
+ */
+export function installedPreferences(
+  installed: readonly InstalledDist[],
+  upgrade: UpgradeSettings,
+): Map<PackageName, Version> {
+  const preferences = new Map<PackageName, Version>();
+  if (upgrade.all) return preferences;
+  for (const dist of installed) {
+    if (!upgrade.packages.includes(dist.name)) preferences.set(dist.name, dist.version);
+  }
+  return preferences;
+}
+
+/**
+ * The hash rules of requirements: their `--hash` values by package, and hash-checking mode
+ * when asked for (`--require-hashes`, in a file or on the command line) or when any requirement
+ * has a hash (pip's rule).
+ */
+export function hashStrategy(
+  requirements: readonly SourcedRequirement[],
+  requireHashes: boolean,
+): HashStrategy {
+  const allowed = new Map<PackageName, Map<string, string[]>>();
+  for (const s of requirements) {
+    const parsed = parseHashOptions(s.hashes);
+    if (parsed === undefined) continue;
+    const merged = allowed.get(s.requirement.name) ?? new Map<string, string[]>();
+    for (const [algorithm, digests] of parsed) {
+      merged.set(algorithm, [...(merged.get(algorithm) ?? []), ...digests]);
+    }
+    allowed.set(s.requirement.name, merged);
+  }
+  return new HashStrategy(allowed, requireHashes || allowed.size > 0);
+}
+
+/** A requirements file's per-line `--config-settings`, by package (its builds' own). */
+export function packageConfigSettings(
+  requirements: readonly SourcedRequirement[],
+): Map<PackageName, ConfigSettings> {
+  const settings = new Map<PackageName, ConfigSettings>();
+  for (const s of requirements) {
+    if (s.configSettings.size === 0) continue;
+    const name = s.requirement.name;
+    settings.set(name, { ...settings.get(name), ...Object.fromEntries(s.configSettings) });
+  }
+  return settings;
+}

@@ -1,0 +1,31 @@
+// Installs wheels unzipped in the cache into an environment the way the installer's pipeline
+// does (the environment's lock, recovery of an interrupted change, one transaction), for tests
+// that start from cached wheels rather than from a resolution.
+import {
+  type InstalledWheel,
+  type InstallLayout,
+  type LinkMode,
+  lockEnvironment,
+  recoverEnvironment,
+  reify,
+  type WheelInstall,
+} from "../../src/installer/index.ts";
+
+export async function installWheels(
+  wheels: readonly WheelInstall[],
+  options: { readonly layout: InstallLayout; readonly linkMode?: LinkMode },
+): Promise<readonly InstalledWheel[]> {
+  const lock = await lockEnvironment(options.layout);
+  try {
+    await recoverEnvironment(options.layout);
+    const reified = await reify({
+      layout: options.layout,
+      removals: [],
+      installs: wheels,
+      linkMode: options.linkMode,
+    });
+    return reified.installed;
+  } finally {
+    await lock.release();
+  }
+}
