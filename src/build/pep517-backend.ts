@@ -69,6 +69,7 @@ export class Pep517Backend {
       }),
     );
     const python = environment.interpreter.executable;
+    log.debug(() => `Calling ${buildSystem.backend}.${hook} for ${this.options.display}`);
     const run = await runCaptured(python, [shim, hook, request, response], {
       cwd: this.options.sourceTree,
       env: this.#env(),

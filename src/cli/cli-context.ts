@@ -30,6 +30,8 @@ export interface GlobalOptions extends CacheOptions {
   quiet?: boolean;
   verbose: number;
   color: ColorChoice;
+  /** `--no-progress` sets it to false. */
+  progress?: boolean;
 }
 
 export function printerFor(options: Partial<GlobalOptions>, context: CliContext): Printer {
@@ -37,7 +39,13 @@ export function printerFor(options: Partial<GlobalOptions>, context: CliContext)
     ? -1
     : (Math.min(options.verbose ?? 0, 2) as 0 | 1 | 2);
   const color = () => useColor(options.color ?? "auto", context.env, context.streams.stderr);
-  return new Printer(context.streams, verbosity, color);
+  // Live progress on a terminal only, and never with -q, --no-progress or PUFFIN_NO_PROGRESS.
+  const live = () =>
+    verbosity >= 0 &&
+    options.progress !== false &&
+    !/^(1|true|yes|on)$/i.test(context.env["PUFFIN_NO_PROGRESS"] ?? "") &&
+    context.streams.stderr.isTTY === true;
+  return new Printer(context.streams, verbosity, color, live);
 }
 
 /** Sends `support/log` to the printer for the run of a command (until `stopLogging`). */

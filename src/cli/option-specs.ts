@@ -52,6 +52,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
     default: "auto",
   },
   {
+    long: "--no-progress",
+    description:
+      "Hide progress outputs (spinners and bars; summary lines remain) [env: PUFFIN_NO_PROGRESS=]",
+  },
+  {
     long: "--cache-dir",
     value: "CACHE_DIR",
     description: "Path to the cache directory [env: PUFFIN_CACHE_DIR=]",

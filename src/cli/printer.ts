@@ -20,16 +20,36 @@ export interface Streams {
 
 export class Printer {
   #colors: Colors | undefined;
+  /** The live area's lines as drawn on the terminal (progress), below every message. */
+  #live: readonly string[] = [];
 
   /**
    * `color` says whether to color, or how to decide it when first needed: deciding may open
-   * stderr (is it a terminal?), which a run that prints nothing never does.
+   * stderr (is it a terminal?), which a run that prints nothing never does. `live` says whether
+   * stderr takes live progress (a terminal, not `-q`, not `--no-progress`), decided when first
+   * asked.
    */
   constructor(
     private readonly streams: Streams,
     readonly verbosity: Verbosity,
     private readonly color: boolean | (() => boolean),
+    private readonly liveProgress: boolean | (() => boolean) = false,
   ) {}
+
+  /** Whether live progress (spinners, bars) may be drawn on stderr. */
+  get live(): boolean {
+    return typeof this.liveProgress === "boolean" ? this.liveProgress : this.liveProgress();
+  }
+
+  /**
+   * Replaces the live area (the lines below the messages) with `lines`; `[]` clears it. Messages
+   * printed meanwhile appear above it. Only for a printer that is `live`.
+   */
+  setLive(lines: readonly string[]): void {
+    const clear = this.#clearLive();
+    this.#live = lines;
+    this.streams.stderr.write(redactCredentials(clear + lines.map((line) => `${line}\n`).join("")));
+  }
 
   get colors(): Colors {
     this.#colors ??= createColors(typeof this.color === "boolean" ? this.color : this.color());
@@ -75,7 +95,20 @@ export class Printer {
   }
 
   #message(text: string): void {
-    this.streams.stderr.write(redactCredentials(text));
+    if (this.#live.length === 0) {
+      this.streams.stderr.write(redactCredentials(text));
+      return;
+    }
+    // Above the live area: clear it, write, draw it again.
+    const redraw = this.#live.map((line) => `${line}\n`).join("");
+    this.streams.stderr.write(redactCredentials(this.#clearLive() + text + redraw));
+  }
+
+  /** The escape sequence that erases the live area and leaves the cursor where it began. */
+  #clearLive(): string {
+    if (this.#live.length === 0) return "";
+    // Up one line and erase it, once per drawn line (CSI 1 A, CSI 2 K), back to column 0.
+    return `${"\x1b[1A\x1b[2K".repeat(this.#live.length)}\r`;
   }
 }
 

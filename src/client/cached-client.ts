@@ -89,7 +89,7 @@ export class CachedClient {
       const forced =
         request.refresh === true || this.cache.mustRevalidate(request.package, cached.writtenAt);
       if (!forced && cached.policy.satisfiesWithoutRevalidation(policyRequest)) {
-        log.trace(() => `Fresh cache entry for ${shown}`);
+        log.debug(() => `Cached ${shown} (fresh, no request)`);
         return cached.value;
       }
       log.debug(() => `Revalidating ${shown}`);
@@ -101,6 +101,7 @@ export class CachedClient {
           policyResponse(response),
         );
         if (!revalidated.modified) {
+          log.debug(() => `Cached ${shown} (revalidated: not modified)`);
           await this.#store(request, schema, revalidated.policy, cached.raw);
           return cached.value;
         }

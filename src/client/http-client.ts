@@ -413,9 +413,9 @@ export class HttpClient {
     credentials: Credentials | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Dispatcher.ResponseData> {
-    log.trace(() => `GET ${url.href}${headers["range"] ? ` (${headers["range"]})` : ""}`);
+    const range = headers["range"] ? ` (${headers["range"]})` : "";
     try {
-      return await dispatcher.request({
+      const response = await dispatcher.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: "GET",
@@ -426,6 +426,9 @@ export class HttpClient {
         signal: signal ?? null,
         highWaterMark: BODY_BUFFER_BYTES,
       });
+      // `url` holds no credentials: they travel in the header, never in a message.
+      log.debug(() => `GET ${url.href}${range}: ${response.statusCode}`);
+      return response;
     } catch (error) {
       if (signal?.aborted) throw error;
       const failure = (retries: number) => this.#connectionError(url, error, retries);

@@ -1,7 +1,7 @@
 import type { ExtraName, PackageName } from "../normalize/index.ts";
 import { Version, VersionRange } from "../pep440/index.ts";
 import type { MarkerEnvironment, MarkerTree, Requirement, VerbatimUrl } from "../pep508/index.ts";
-import { PuffinError, redactCredentials } from "../support/index.ts";
+import { log, PuffinError, redactCredentials } from "../support/index.ts";
 import { CandidateSelector } from "./candidate-selector.ts";
 import { Incompatibility } from "./incompatibility.ts";
 import type { ResolveOptions } from "./options.ts";
@@ -196,6 +196,7 @@ class Solver {
       }
       const search = this.#solution.satisfierSearch(current);
       if (search.previousLevel < search.satisfier.level || search.satisfier.cause === undefined) {
+        log.debug(() => `Backtracking to decision level ${search.previousLevel}`);
         this.#solution.backtrack(search.previousLevel);
         for (const [incompatibility, level] of this.#contradicted) {
           if (level > search.previousLevel) this.#contradicted.delete(incompatibility);
@@ -327,8 +328,11 @@ class Solver {
       this.#prefetch(dependency, range);
     }
     if (!violated) {
+      log.debug(() => `Selecting ${packageLabel(p)}==${version}`);
       this.#solution.addDecision(p, version, exact);
       this.#chosen.set(p, dependencies);
+    } else {
+      log.trace(() => `Not selecting ${packageLabel(p)}==${version}: a dependency conflicts`);
     }
   }
 

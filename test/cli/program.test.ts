@@ -87,6 +87,8 @@ describe("help text (built from the option specs the fast path also reads)", () 
         "  -v, --verbose            Use verbose output (repeat for more: -vv)",
         '  --color <WHEN>           Control colors in output (choices: "auto", "always",',
         '                           "never", default: "auto")',
+        "  --no-progress            Hide progress outputs (spinners and bars; summary",
+        "                           lines remain) [env: PUFFIN_NO_PROGRESS=]",
         "  --cache-dir <CACHE_DIR>  Path to the cache directory [env: PUFFIN_CACHE_DIR=]",
         "  -n, --no-cache           Avoid reading from or writing to the cache, instead",
         "                           using a temporary directory for the duration of the",

@@ -131,42 +131,48 @@ async function compile(
   invocation: CompileInvocation,
 ): Promise<void> {
   const printer = context.printer();
-  const [settings, { pipCompile }, { headerCommand }, { stepReporter }] = await Promise.all([
+  const [settings, { pipCompile }, { headerCommand }, { progressReporter }] = await Promise.all([
     import("../settings.ts"),
     import("../../operations/index.ts"),
     import("../pip-compile/header-command.ts"),
     import("../progress.ts"),
   ]);
-  const result = await pipCompile({
-    session: settings.sessionSettings(command, context),
-    python: settings.pythonSettings(options, context.env),
-    pythonVersion: options.pythonVersion,
-    sources: settings.sourceSettings(options, { requirements: sourceArgs }),
-    resolver: settings.resolverSettings(options),
-    build: settings.buildSettings(options, context.env),
-    upgrade: {
-      all: options.upgrade === true,
-      packages: settings.binarySelections(options.upgradePackage),
-    },
-    output: {
-      outputFile: options.outputFile,
-      headerCommand: options.header
-        ? headerCommand(invocation.args, {
-            emitIndexUrl: options.emitIndexUrl === true,
-            emitFindLinks: options.emitFindLinks === true,
-            customCommand: options.customCompileCommand,
-          })
-        : undefined,
-      annotate: options.annotate,
-      annotationStyle: options.annotationStyle,
-      generateHashes: options.generateHashes === true,
-      emitIndexUrl: options.emitIndexUrl === true,
-      emitFindLinks: options.emitFindLinks === true,
-    },
-    stdin: invocation.stdin,
-    puffinVersion: PUFFIN_VERSION,
-    reporter: stepReporter(printer, { steps: true }),
-  }).catch((error: unknown) => reportNoSolution(error, printer));
+  const reporter = progressReporter(printer, { steps: true });
+  let result: Awaited<ReturnType<typeof pipCompile>>;
+  try {
+    result = await pipCompile({
+      session: settings.sessionSettings(command, context),
+      python: settings.pythonSettings(options, context.env),
+      pythonVersion: options.pythonVersion,
+      sources: settings.sourceSettings(options, { requirements: sourceArgs }),
+      resolver: settings.resolverSettings(options),
+      build: settings.buildSettings(options, context.env),
+      upgrade: {
+        all: options.upgrade === true,
+        packages: settings.binarySelections(options.upgradePackage),
+      },
+      output: {
+        outputFile: options.outputFile,
+        headerCommand: options.header
+          ? headerCommand(invocation.args, {
+              emitIndexUrl: options.emitIndexUrl === true,
+              emitFindLinks: options.emitFindLinks === true,
+              customCommand: options.customCompileCommand,
+            })
+          : undefined,
+        annotate: options.annotate,
+        annotationStyle: options.annotationStyle,
+        generateHashes: options.generateHashes === true,
+        emitIndexUrl: options.emitIndexUrl === true,
+        emitFindLinks: options.emitFindLinks === true,
+      },
+      stdin: invocation.stdin,
+      puffinVersion: PUFFIN_VERSION,
+      reporter,
+    }).catch((error: unknown) => reportNoSolution(error, printer));
+  } finally {
+    reporter.finish();
+  }
   if (result.text !== "" && (options.quiet !== true || options.outputFile === undefined)) {
     printer.data(result.text);
   }

@@ -80,23 +80,29 @@ async function pipInstall(
 ): Promise<void> {
   const started = performance.now();
   const printer = context.printer();
-  const [settings, { pipInstall: run }, report, { stepReporter }] = await Promise.all([
+  const [settings, { pipInstall: run }, report, { progressReporter }] = await Promise.all([
     import("../settings.ts"),
     import("../../operations/index.ts"),
     import("../install-report.ts"),
     import("../progress.ts"),
   ]);
-  const result = await run({
-    session: settings.sessionSettings(command, context),
-    python: settings.pythonSettings(options, context.env),
-    sources: settings.sourceSettings(options, { packages: args }),
-    resolver: settings.resolverSettings(options),
-    build: settings.buildSettings(options, context.env),
-    installer: settings.installerSettings(options, context.env),
-    upgrade: settings.upgradeSettings(options),
-    puffinVersion: PUFFIN_VERSION,
-    reporter: stepReporter(printer, { steps: true }),
-  }).catch((error: unknown) => reportNoSolution(error, printer));
+  const reporter = progressReporter(printer, { steps: true });
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run({
+      session: settings.sessionSettings(command, context),
+      python: settings.pythonSettings(options, context.env),
+      sources: settings.sourceSettings(options, { packages: args }),
+      resolver: settings.resolverSettings(options),
+      build: settings.buildSettings(options, context.env),
+      installer: settings.installerSettings(options, context.env),
+      upgrade: settings.upgradeSettings(options),
+      puffinVersion: PUFFIN_VERSION,
+      reporter,
+    }).catch((error: unknown) => reportNoSolution(error, printer));
+  } finally {
+    reporter.finish();
+  }
   report.printInstallOutcome(printer, result.outcome, { started, steps: true });
   report.printDiagnostics(printer, result.diagnostics);
 }

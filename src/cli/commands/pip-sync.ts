@@ -38,7 +38,7 @@ async function pipSync(
 ): Promise<void> {
   const started = performance.now();
   const printer = context.printer();
-  const [settings, { pipSync: run }, report, { stepReporter }, { elapsed, packages }] =
+  const [settings, { pipSync: run }, report, { progressReporter }, { elapsed, packages }] =
     await Promise.all([
       import("../settings.ts"),
       import("../../operations/index.ts"),
@@ -46,15 +46,21 @@ async function pipSync(
       import("../progress.ts"),
       import("../install-summary.ts"),
     ]);
-  const result = await run({
-    session: settings.sessionSettings(command, context),
-    python: settings.pythonSettings(options, context.env),
-    files: paths,
-    build: settings.buildSettings(options, context.env),
-    installer: settings.installerSettings(options, context.env),
-    puffinVersion: PUFFIN_VERSION,
-    reporter: stepReporter(printer, { steps: true }),
-  });
+  const reporter = progressReporter(printer, { steps: true });
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run({
+      session: settings.sessionSettings(command, context),
+      python: settings.pythonSettings(options, context.env),
+      files: paths,
+      build: settings.buildSettings(options, context.env),
+      installer: settings.installerSettings(options, context.env),
+      puffinVersion: PUFFIN_VERSION,
+      reporter,
+    });
+  } finally {
+    reporter.finish();
+  }
   if (result.kind === "satisfied") {
     printer.info(`Resolved ${packages(result.count)} in ${elapsed(started)}`);
     printer.info(`Audited ${packages(result.count)} in ${elapsed(started)}`);
