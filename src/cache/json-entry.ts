@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { log, writeFileAtomic } from "../support/index.ts";
+import { lstat, readFile } from "node:fs/promises";
+import { log, removeTree, writeFileAtomic } from "../support/index.ts";
 
 /**
  * A cache entry stored as JSON: `{ "version": N, "writtenAt": ms, "value": … }`.
@@ -58,12 +58,23 @@ export async function readJsonEntry<T>(
   return { value, writtenAt };
 }
 
-/** Writes `value` as a version-`version` entry at `path`, atomically. */
+/**
+ * Writes `value` as a version-`version` entry at `path`, atomically. A directory where the
+ * entry belongs (damage from outside; a reader took it for a miss) is removed for the entry.
+ */
 export async function writeJsonEntry<T>(
   path: string,
   schema: { version: number },
   value: T,
 ): Promise<void> {
   const envelope = { version: schema.version, writtenAt: Date.now(), value };
-  await writeFileAtomic(path, JSON.stringify(envelope), { area: "cache" });
+  const write = () => writeFileAtomic(path, JSON.stringify(envelope), { area: "cache" });
+  try {
+    await write();
+  } catch (error) {
+    const found = await lstat(path).catch(() => undefined);
+    if (found?.isDirectory() !== true) throw error;
+    await removeTree(path);
+    await write();
+  }
 }

@@ -337,6 +337,15 @@ export class DistributionDatabase {
     return { cached: fetched.cached, how: built.built ? "build" : "cache" };
   }
 
+  /**
+   * Forgets an unzipped wheel found damaged in the cache (see `WheelFetcher.discard`): the next
+   * `wheel()` of its distribution unzips it again, from the downloaded or built wheel file, or
+   * downloads it.
+   */
+  discard(cached: CachedDist): Promise<void> {
+    return this.#shared.fetcher.discard(cached);
+  }
+
   /** Removes this process's downloads and editable wheels. */
   async close(): Promise<void> {
     const directory = this.#shared.directory;

@@ -1,5 +1,5 @@
-import { stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { rename, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type Cache,
@@ -32,6 +32,7 @@ import {
   redactCredentials,
   removeTree,
   Semaphore,
+  tempName,
 } from "../support/index.ts";
 import { unzipWheel } from "./unzip-wheel.ts";
 
@@ -176,6 +177,27 @@ export class WheelFetcher {
       if (await isDirectory(path)) return { filename, path, hashes };
     }
     return undefined;
+  }
+
+  /**
+   * Removes an unzipped tree found damaged (files deleted from the cache by hand, a disk
+   * error), so the next `lookup` misses and `fetch` unzips the wheel again. The tree is renamed
+   * to a temp name first: no reader ever sees it half-removed, and a killed removal leaves only
+   * a temp name for `cache prune`. Refuses a path outside the archive bucket.
+   */
+  async discard(cached: CachedDist): Promise<void> {
+    const bucket = this.#cache.bucket(CacheBucket.Archive);
+    if (dirname(cached.path) !== bucket) {
+      throw new PuffinError("cache", `${cached.path} is not an archive of the cache at ${bucket}`);
+    }
+    const aside = join(bucket, tempName());
+    try {
+      await rename(cached.path, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    await removeTree(aside);
   }
 
   /** The wheel's unzipped tree, fetching and unzipping it unless the cache holds it. */

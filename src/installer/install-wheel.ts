@@ -21,6 +21,7 @@ import {
   serializeDirectUrl,
 } from "../pypi-types/index.ts";
 import { PuffinError, tempName } from "../support/index.ts";
+import { DamagedArchiveError } from "./damaged-archive.ts";
 import type { InstallLayout } from "./install-layout.ts";
 import type { Linker } from "./link-mode.ts";
 import { checkNotProtected } from "./protected-paths.ts";
@@ -117,6 +118,12 @@ export function installWheelSync(
   const projectName = stem.split("-", 1)[0]!;
   const dataDir = `${stem}.data`;
   const distInfoSource = join(root, distInfoName);
+  const present = new Set(tree.files);
+  for (const required of ["WHEEL", "RECORD"]) {
+    if (!present.has(`${distInfoName}/${required}`)) {
+      throw new DamagedArchiveError(wheel.cached, `its \`${distInfoName}/${required}\` is missing`);
+    }
+  }
   const info = parseWheelInfo(
     readFileSync(join(distInfoSource, "WHEEL")),
     `${distInfoName}/WHEEL in ${display}`,
@@ -125,6 +132,16 @@ export function installWheelSync(
   const recordText = readFileSync(join(distInfoSource, "RECORD"), "utf8");
   for (const row of parseRecord(recordText, `${distInfoName}/RECORD in ${display}`)) {
     wheelRecord.set(row.path, row);
+    if (
+      row.hash !== undefined &&
+      !row.path.startsWith(`${distInfoName}/`) &&
+      !present.has(row.path)
+    ) {
+      throw new DamagedArchiveError(
+        wheel.cached,
+        `\`${row.path}\`, which its RECORD lists, is missing`,
+      );
+    }
   }
   const site = join(info.rootIsPurelib ? layout.scheme.purelib : layout.scheme.platlib);
   // Where each part goes: the root to `site`, `.data/<scheme>/` to that scheme's directory;
@@ -340,10 +357,16 @@ function findDistInfo(topDirs: readonly string[], cached: CachedDist, display: s
       name.endsWith(".dist-info") &&
       PackageName.fromValid(name.split("-", 1)[0]!) === cached.filename.name,
   );
-  if (matching.length !== 1) {
+  if (matching.length === 0) {
+    throw new DamagedArchiveError(
+      cached,
+      `it has no .dist-info directory for \`${cached.filename.name}\``,
+    );
+  }
+  if (matching.length > 1) {
     throw new PuffinError(
       "invalid-wheel",
-      `${display} (unzipped at ${cached.path}) has ${matching.length === 0 ? "no" : "more than one"} .dist-info directory for \`${cached.filename.name}\``,
+      `${display} (unzipped at ${cached.path}) has more than one .dist-info directory for \`${cached.filename.name}\``,
     );
   }
   return matching[0]!;

@@ -9,14 +9,16 @@ import {
 } from "../distribution-types/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
+import { log } from "../support/index.ts";
 import { compileBytecode } from "./compile-bytecode.ts";
+import { damagedArchiveIn } from "./damaged-archive.ts";
 import { lockEnvironment } from "./environment-lock.ts";
 import { layoutFor } from "./install-layout.ts";
 import type { WheelInstall } from "./install-wheel.ts";
 import type { LinkMode } from "./link-mode.ts";
 import { diffEnvironment, plan } from "./plan.ts";
 import { Preparer } from "./preparer.ts";
-import { reify } from "./reify.ts";
+import { type Reified, type ReifyOptions, reify } from "./reify.ts";
 import { SitePackages } from "./site-packages.ts";
 import { recoverEnvironment } from "./transaction.ts";
 
@@ -132,22 +134,12 @@ export async function install(request: InstallRequest): Promise<InstallOutcome> 
       reporter?.onPrepareEnd?.(thePlan.remote.length, prepare);
     }
 
-    const installs: WheelInstall[] = diff.install.map((resolved) => {
-      const wheel = wheels.get(resolved.dist.name)!;
-      return {
-        cached: wheel,
-        requested: resolved.requested,
-        directUrl: directUrlOf(resolved.dist, wheel.hashes),
-      };
-    });
-    const reified = await reify({
-      layout,
-      removals,
-      installs,
-      linkMode: options.linkMode,
-      onRemoved: (dist) => reporter?.onRemoved?.(dist),
-      onInstalled: (wheel) => reporter?.onInstalled?.(wheel.cached.filename.name),
-    });
+    const reified = await reifyHealing(
+      { layout, removals, linkMode: options.linkMode, reporter },
+      diff.install,
+      wheels,
+      database,
+    );
     let compiled: { files: number; elapsedMs: number } | undefined;
     if (options.compileBytecode === true) {
       const started = performance.now();
@@ -163,5 +155,52 @@ export async function install(request: InstallRequest): Promise<InstallOutcome> 
     };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * `reify` the plan's removals and the installs of `resolved` from `wheels`, healing the cache:
+ * when an unzipped wheel turns out damaged (the transaction has rolled everything back), it is
+ * discarded, prepared again, and the whole change retried; a tree damaged again is reported.
+ */
+async function reifyHealing(
+  options: Pick<ReifyOptions, "layout" | "removals" | "linkMode"> & {
+    readonly reporter: InstallReporter | undefined;
+  },
+  resolved: readonly ResolvedDist[],
+  wheels: Map<PackageName, CachedDist>,
+  database: DistributionDatabase,
+): Promise<Reified> {
+  const healed = new Set<PackageName>();
+  for (;;) {
+    const installs: WheelInstall[] = resolved.map((each) => {
+      const wheel = wheels.get(each.dist.name)!;
+      return {
+        cached: wheel,
+        requested: each.requested,
+        directUrl: directUrlOf(each.dist, wheel.hashes),
+      };
+    });
+    try {
+      return await reify({
+        layout: options.layout,
+        removals: options.removals,
+        installs,
+        linkMode: options.linkMode,
+        onRemoved: (dist) => options.reporter?.onRemoved?.(dist),
+        onInstalled: (wheel) => options.reporter?.onInstalled?.(wheel.cached.filename.name),
+      });
+    } catch (error) {
+      const damaged = damagedArchiveIn(error);
+      const name = damaged?.cached.filename.name;
+      const dist = resolved.find((each) => each.dist.name === name)?.dist;
+      if (damaged === undefined || name === undefined || dist === undefined || healed.has(name)) {
+        throw error;
+      }
+      healed.add(name);
+      log.warn(`${damaged.message}; unzipping it again`);
+      await database.discard(damaged.cached);
+      wheels.set(name, (await database.wheel(dist)).cached);
+    }
   }
 }

@@ -686,11 +686,10 @@ function checkOutput(name: string, entry: ZipEntry, size: number, crc: number): 
   }
 }
 
-function inflatesPastSize(name: string, entry: ZipEntry, cause?: unknown): PuffinError {
+function inflatesPastSize(name: string, entry: ZipEntry): PuffinError {
   return invalid(
     name,
     `entry ${JSON.stringify(entry.name)} inflates to more than the ${entry.uncompressedSize} bytes its header says`,
-    cause,
   );
 }
 
@@ -700,7 +699,8 @@ function inflate(name: string, entry: ZipEntry, data: Uint8Array): Uint8Array {
     // `maxOutputLength` must be at least 1; one byte more than declared is then a size mismatch.
     return inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
   } catch (error) {
-    if (error instanceof RangeError) throw inflatesPastSize(name, entry, error);
+    // zlib's own message ("Cannot create a Buffer larger than …") adds nothing for a user.
+    if (error instanceof RangeError) throw inflatesPastSize(name, entry);
     throw invalid(name, `entry ${JSON.stringify(entry.name)} has corrupt deflate data`, error);
   }
 }

@@ -15,7 +15,7 @@ import { extractSdist } from "../../src/build/index.ts";
 import { decompressedChunks } from "../../src/build/tar-decompression.ts";
 import { type ArchiveLimits, PuffinError } from "../../src/support/index.ts";
 import { WHOLE_READ_LIMIT } from "../../src/zip/index.ts";
-import { type TarEntry, writeTar, writeTarGz } from "../support/tar-writer.ts";
+import { type TarEntry, tarWithTypeFlag, writeTar, writeTarGz } from "../support/tar-writer.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { deflatedZeros } from "../support/zip-bomb.ts";
 import { writeZip, type ZipWriterEntry } from "../support/zip-writer.ts";
@@ -56,16 +56,6 @@ async function refused(
 }
 
 /** A tar with one entry whose type flag is replaced (devices, FIFOs: not in the tar writer). */
-function tarWithTypeFlag(name: string, flag: string): Uint8Array {
-  const tar = Buffer.from(writeTar([{ name, data: "" }]));
-  tar.write(flag, 156, 1, "ascii");
-  tar.fill(" ", 148, 156);
-  let sum = 0;
-  for (const byte of tar.subarray(0, 512)) sum += byte;
-  tar.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
-  return gzipSync(tar);
-}
-
 describe("extracting source distributions", () => {
   test("a .tar.gz: the single top-level directory is the source tree, modes and safe links kept", async () => {
     const { tree, into } = await extract(

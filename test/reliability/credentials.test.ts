@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { IndexServer } from "../support/index-server.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
+import { reportFigures } from "../support/reliability.ts";
 import { type PuffinRun, runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
@@ -67,7 +68,7 @@ describe("credentials never appear in output or written files", { skip }, () => 
   });
   after(() => server.close());
 
-  test("compile, install, sync, inspect and failures; then nothing holds the password", async () => {
+  test("compile, install, sync, inspect and failures; then nothing holds the password", async (t) => {
     const index = withCredentials(server.indexUrl);
     const py = await venvs.create("venv");
     const inFile = join(root, "requirements.in");
@@ -161,5 +162,10 @@ describe("credentials never appear in output or written files", { skip }, () => 
         assert.ok(!content.includes(secret), `${path} holds the password`);
       }
     }
+    reportFigures(t, import.meta.filename, {
+      "commands run": runs.length,
+      "files written": written.length,
+      "credentials printed or written": 0,
+    });
   });
 });

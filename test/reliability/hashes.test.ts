@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { IndexServer } from "../support/index-server.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
+import { reportFigures } from "../support/reliability.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { writeSdist } from "../support/sdist-builder.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -33,9 +34,13 @@ const digest = (algorithm: string, bytes: Uint8Array) =>
 let server: IndexServer;
 let venvs: RealVenvs;
 
+/** Runs that met a wrong hash and refused it: a `Hash mismatch` error, exit 1. */
+let mismatches = 0;
+
 async function puffin(args: readonly string[]) {
   const run = await runPuffin(["--cache-dir", cacheDir, ...args], { env, cwd: root });
   assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");
+  if (run.status === 1 && /Hash mismatch/.test(run.stderr)) mismatches++;
   return run;
 }
 
@@ -183,5 +188,13 @@ describe("every hash that is given is checked", { skip }, () => {
     ]);
     assert.equal(run.status, 1, run.stderr);
     assert.ok(readdirSync(join(cacheDir, "archive-v0")).length > 0, "the archive is cached");
+  });
+
+  test("every wrong hash was refused", (t) => {
+    assert.ok(mismatches > 0);
+    reportFigures(t, import.meta.filename, {
+      "wrong hashes refused": mismatches,
+      "wrong hashes accepted": 0,
+    });
   });
 });

@@ -17,13 +17,13 @@ import { BIN, NOT_BUILT } from "../support/built-package.ts";
 import { environmentProblems } from "../support/environment-state.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
+import { generator, reportFigures, rounds, SEED } from "../support/reliability.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 const python = newestPyenvPython();
 const skip = NOT_BUILT || (python === undefined ? "no pyenv Python 3.8+ on this machine" : false);
-const ROUNDS = Number(process.env["PUFFIN_RELIABILITY_ROUNDS"] ?? "6");
-const SEED = Number(process.env["PUFFIN_RELIABILITY_SEED"] ?? Date.now() % 100_000);
+const ROUNDS = rounds(6);
 
 /** Packages in each set, and files in each package: enough that an install takes a while. */
 const PACKAGES = 16;
@@ -54,18 +54,6 @@ const TRANSITIONS: { from: State; to: State; args: string[]; what: string }[] = 
   { from: "A", to: "C", args: [], what: "replace half" },
   { from: "C", to: "B", args: [], what: "replace and upgrade" },
 ];
-
-/** Mulberry32: a small seeded generator, so a run can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   status: number | null;
@@ -166,9 +154,13 @@ describe("SIGKILL at random instants of pip sync", { skip }, () => {
         `round ${round}: ${transition.what}, killed at ${delay} ms`,
       );
     }
-    t.diagnostic(
-      `kill rounds: ${ROUNDS} (killed ${killed}, finished before the kill ${finished}); converged: ${ROUNDS}; seed ${SEED}`,
-    );
+    reportFigures(t, import.meta.filename, {
+      rounds: ROUNDS,
+      "killed mid-run": killed,
+      "finished before the kill": finished,
+      converged: ROUNDS,
+      seed: SEED,
+    });
   });
 
   test("two syncs of one environment at once serialize: it ends as exactly one target", async () => {

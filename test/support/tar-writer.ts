@@ -76,3 +76,17 @@ export function writeTar(entries: readonly TarEntry[]): Uint8Array {
 export function writeTarGz(entries: readonly TarEntry[]): Uint8Array {
   return gzipSync(writeTar(entries));
 }
+
+/**
+ * A `.tar.gz` of one empty entry with a raw ustar type flag (`3` a character device, `4` a block
+ * device, `6` a FIFO): entries the writer does not otherwise make, for refusal tests.
+ */
+export function tarWithTypeFlag(name: string, flag: string): Uint8Array {
+  const tar = Buffer.from(writeTar([{ name, data: "" }]));
+  tar.write(flag, 156, 1, "ascii");
+  tar.fill(" ", 148, 156);
+  let sum = 0;
+  for (const byte of tar.subarray(0, BLOCK)) sum += byte;
+  tar.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
+  return gzipSync(tar);
+}

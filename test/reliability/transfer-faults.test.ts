@@ -1,21 +1,24 @@
 // `puffin pip install` against an index that breaks transfers: every fault that fails once is
-// retried and the install succeeds; every fault that persists ends the run with exit 1 and an
+// retried and the install succeeds (a broken-off body resumed with `Range` from where it broke,
+// at a random offset each round); every fault that persists ends the run with exit 1 and an
 // `error:` naming the URL and what went wrong, without a stack trace, and without hanging.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Fault, IndexServer } from "../support/index-server.ts";
 import { newestPyenvPython } from "../support/pyenv-pythons.ts";
 import { RealVenvs } from "../support/real-venv.ts";
+import { generator, reportFigures, rounds, SEED } from "../support/reliability.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 const python = newestPyenvPython();
 const skip = python === undefined ? "no pyenv Python 3.8+ on this machine" : false;
-const root = testDirectory("cli-transfer-faults");
+const root = testDirectory("reliability-transfer-faults");
+const ROUNDS = rounds(1);
 
 // Hex digits do not compress away: the wheel is tens of kilobytes, so a fault's "part of the
 // body" is a real part of it.
@@ -129,23 +132,31 @@ describe("puffin pip install through a faulty index", { skip, timeout: 300_000 }
   });
   after(() => server.close());
 
+  const random = generator(SEED);
   for (const { name, fault } of cases) {
-    test(`the wheel download fails once (${name}): the install succeeds`, async () => {
-      server.clearFaults();
-      server.clearRequests();
-      server.addFault({ ...fault, path: wheelPath, times: 1 });
-      const result = await install({ timeout: fault.kind === "stall" ? PATIENT : undefined });
-      assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stderr, /\+ alpha==1\.0/);
-      assert.ok(await installed(result.py));
-      const [first, second] = wheelRequests();
-      assert.equal(first?.status, fault.kind === "status" ? fault.status : fault.kind);
-      if (fault.kind !== "status") {
-        // The second try resumed where the first broke off.
-        assert.equal(second?.headers.range, `bytes=${Math.floor(wheel.bytes.length / 2)}-`);
-        assert.ok(second?.headers["if-range"]);
-        assert.equal(second?.status, 206);
+    test(`the wheel download fails once (${name}): the install succeeds`, async (t) => {
+      for (let round = 0; round < ROUNDS; round++) {
+        server.clearFaults();
+        server.clearRequests();
+        // A body broken off anywhere but at its very start or end.
+        const at = 1 + Math.floor(random() * (wheel.bytes.length - 2));
+        const once = fault.kind === "status" ? fault : { ...fault, bytes: at };
+        server.addFault({ ...once, path: wheelPath, times: 1 });
+        const result = await install({ timeout: fault.kind === "stall" ? PATIENT : undefined });
+        const context = `round ${round}, broken at byte ${at} (seed ${SEED})`;
+        assert.equal(result.status, 0, `${context}: ${result.stderr}`);
+        assert.match(result.stderr, /\+ alpha==1\.0/);
+        assert.ok(await installed(result.py), context);
+        const [first, second] = wheelRequests();
+        assert.equal(first?.status, fault.kind === "status" ? fault.status : fault.kind);
+        if (fault.kind !== "status") {
+          // The second try resumed where the first broke off.
+          assert.equal(second?.headers.range, `bytes=${at}-`, context);
+          assert.ok(second?.headers["if-range"]);
+          assert.equal(second?.status, 206);
+        }
       }
+      reportFigures(t, import.meta.filename, { rounds: ROUNDS, "installed after a retry": ROUNDS });
     });
   }
 
@@ -238,6 +249,23 @@ describe("puffin pip install through a faulty index", { skip, timeout: 300_000 }
     assert.doesNotMatch(result.stderr, /Caused by/);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
     assert.equal(server.requests.filter((r) => r.path === pagePath).length, 1);
+  });
+
+  test("an index listing a wrong SHA-256: exit 1 naming the file, nothing installed or cached", async () => {
+    const lying = await IndexServer.start({
+      files: [{ ...wheel, advertisedSha256: "0".repeat(64) }],
+    });
+    try {
+      const result = await install({ indexUrl: lying.indexUrl });
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /^error: Hash mismatch for .*alpha-1\.0-py3-none-any\.whl/m);
+      assert.doesNotMatch(result.stderr, /^\s+at /m);
+      assert.equal(await installed(result.py), false);
+      const archives = join(root, `run-${runs}-cache`, "archive-v0");
+      assert.deepEqual(existsSync(archives) ? readdirSync(archives) : [], []);
+    } finally {
+      await lying.close();
+    }
   });
 
   test("credentials in the index URL never appear in retry logs or errors", async () => {
