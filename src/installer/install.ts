@@ -84,7 +84,8 @@ export type InstallOutcome =
  * before the environment is read, roll back an interrupted change, read what is installed,
  * resolve, **plan** once (pure data, what `--dry-run` prints), **prepare** (download and
  * build through the database, in parallel, the environment untouched), then **reify** (every
- * removal and every install as one transaction), and compile bytecode when asked.
+ * removal and every install as one transaction; an unzipped wheel found damaged in the cache is
+ * unzipped again and the transaction retried), and compile bytecode when asked.
  *
  * Two runs against one environment serialize on the lock, so each plans against the state the
  * other left.
