@@ -262,7 +262,7 @@ class Repository {
 
   private offlineError() {
     return new PuffinError(
-      "git-offline",
+      "offline-not-cached",
       `\`${this.url.redacted()}\` is not in the cache, and the network is disabled (--offline)`,
       { hint: "Run once without --offline to fetch it" },
     );

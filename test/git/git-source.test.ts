@@ -194,7 +194,7 @@ describe("fetchGitSource", { skip }, () => {
     for (const reference of ["main", c1, c1.slice(0, 7), undefined]) {
       await assert.rejects(
         fetchGitSource(repo.url(reference), fetchOptions),
-        rejectsWith("git-offline", (chain) => assert.match(chain, /--offline/)),
+        rejectsWith("offline-not-cached", (chain) => assert.match(chain, /--offline/)),
       );
     }
     assert.deepEqual(fetches(recorder.calls()), []);
