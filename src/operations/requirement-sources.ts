@@ -540,7 +540,7 @@ function nameUnnamed(
   if (name === undefined) {
     const shown = redactCredentials(unnamed.url.given);
     throw new PuffinError(
-      "compile-unnamed-requirement",
+      "unsupported-requirement",
       `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it, which constraints and overrides do not do`,
       { hint: `Name it: \`name @ ${shown}\`` },
     );
