@@ -356,7 +356,9 @@ function readText(path: string, shown: string): string {
   try {
     bytes = readFileUpToSync(path, REQUIREMENTS_FILE_LIMIT);
   } catch (error) {
-    throw new PuffinError("compile-source-read", `Failed to read \`${shown}\``, { cause: error });
+    throw new PuffinError("project-file-unreadable", `Failed to read \`${shown}\``, {
+      cause: error,
+    });
   }
   if (bytes === undefined) throw requirementsTooLarge(shown);
   return utf8.decode(bytes);
