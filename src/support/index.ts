@@ -20,6 +20,14 @@ export {
 } from "./atomic-write.ts";
 export { readFileUpTo, readFileUpToSync, readStreamUpTo } from "./bounded-read.ts";
 export { errorChain, PuffinError } from "./error.ts";
+export {
+  ERROR_CATEGORIES,
+  ERROR_CODES,
+  type ErrorCategory,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  errorCategory,
+} from "./error-codes.ts";
 export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";
 export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
 export {
