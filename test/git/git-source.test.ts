@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Cache } from "../../src/cache/index.ts";
 import { fetchGitSource, type GitFetchOptions, GitUrl } from "../../src/git/index.ts";
-import { errorChain, PuffinError } from "../../src/support/index.ts";
+import { type ErrorCode, errorChain, PuffinError } from "../../src/support/index.ts";
 import { findGit, GitRepository, isolatedGitEnv } from "../support/git-repository.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 
@@ -82,7 +82,7 @@ function options(name: string, extra: Partial<GitFetchOptions> = {}) {
 
 const version = (checkout: string) => readFileSync(join(checkout, "VERSION"), "utf8").trim();
 
-function rejectsWith(code: string, check: (chain: string) => void = () => {}) {
+function rejectsWith(code: ErrorCode, check: (chain: string) => void = () => {}) {
   return (error: unknown) => {
     assert.ok(error instanceof PuffinError, String(error));
     assert.equal(error.code, code, errorChain(error).join(" / "));
