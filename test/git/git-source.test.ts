@@ -331,19 +331,4 @@ describe("fetchGitSource", { skip }, () => {
       rejectsWith("git-not-found", (chain) => assert.match(chain, /Install git/)),
     );
   });
-
-  test("reports fetches with redacted URLs", async () => {
-    const { repo, c3 } = sharedUpstream();
-    const { options: fetchOptions } = options("reporter");
-    const events: string[] = [];
-    const reporter = {
-      onFetchStart: (url: string, reference: string | undefined) =>
-        events.push(`start ${url} ${reference}`),
-      onFetchComplete: (url: string, commit: string) => events.push(`done ${url} ${commit}`),
-    };
-    await fetchGitSource(repo.url("main"), { ...fetchOptions, reporter });
-    await fetchGitSource(repo.url(c3), { ...fetchOptions, reporter });
-    const shown = GitUrl.parse(repo.url()).repository;
-    assert.deepEqual(events, [`start ${shown} main`, `done ${shown} ${c3}`]);
-  });
 });
