@@ -42,7 +42,6 @@ export {
   systemErrorCode,
   systemErrorPath,
 } from "./fs-error.ts";
-export { hashFile } from "./hash-file.ts";
 export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";
 export { isProcessAlive } from "./process-liveness.ts";
