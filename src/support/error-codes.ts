@@ -10,9 +10,10 @@
  *   `requirements-file-`), but code that branches on a kind of failure asks for its category
  *   (`errorCategory`), never for a prefix or a hand-made set of codes.
  *
- * The categories (`ERROR_CATEGORIES`) say whose the failure is and so what may follow from it:
- * most importantly, a `broken-artifact` is the one failure of a candidate's files that the
- * resolver answers by leaving that version out instead of aborting.
+ * The categories (`ERROR_CATEGORIES`, described there) say whose the failure is and so what may
+ * follow from it: most importantly, a `broken-artifact` met reading a candidate wheel's metadata
+ * makes the resolver leave that version out instead of aborting (`registry-provider.ts`); a
+ * network, integrity or any other failure aborts.
  *
  * To add a code: pick a name that says what went wrong (`invalid-…`, `unsupported-…`,
  * `…-not-found`, `…-failed`), check that no code here already means it, and add it below in
