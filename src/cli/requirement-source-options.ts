@@ -4,19 +4,10 @@ import { repeatable } from "./repeatable.ts";
 /**
  * The options that add requirement sources beside a command's own inputs, shared by the commands
  * that resolve (`pip compile`, `pip install`): `-c/--constraint` and `--override` files, and the
- * extras of `pyproject.toml` inputs (`--extra`, `--all-extras`), with uv's names.
- */
-export interface RequirementSourceOptionValues {
-  constraint?: string[];
-  override?: string[];
-  extra?: string[];
-  allExtras?: boolean;
-}
-
-/**
- * Registers the options on `command`, in this order. `pyproject` says, in the help of `--extra`
- * and `--all-extras`, which `pyproject.toml` files the command reads (its inputs, or those
- * given with `-r`).
+ * extras of `pyproject.toml` inputs (`--extra`, `--all-extras`), with uv's names. Registers the
+ * options on `command`, in this order. `pyproject` says, in the help of `--extra` and
+ * `--all-extras`, which `pyproject.toml` files the command reads (its inputs, or those given
+ * with `-r`).
  */
 export function addRequirementSourceOptions(
   command: Command,

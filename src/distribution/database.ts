@@ -21,7 +21,7 @@ import {
   statedHashes,
 } from "../distribution-types/index.ts";
 import { SourceDistFilename, WheelFilename } from "../filenames/index.ts";
-import { fetchGitSource, type GitReporter, type GitSource, GitUrl } from "../git/index.ts";
+import { fetchGitSource, type GitSource, GitUrl } from "../git/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import {
@@ -69,7 +69,6 @@ export interface DistributionDatabaseOptions {
   readonly git?: {
     readonly offline?: boolean | undefined;
     readonly env?: NodeJS.ProcessEnv | undefined;
-    readonly reporter?: GitReporter | undefined;
   };
   /**
    * Config settings of single packages (a requirements file's per-line `--config-settings`),
@@ -495,7 +494,6 @@ export class DistributionDatabase {
         cache: this.context.cache,
         offline: this.#options.git?.offline,
         env: this.#options.git?.env,
-        reporter: this.#options.git?.reporter,
       }),
     );
   }

@@ -82,15 +82,11 @@ export class GitCommand {
  * the message, since that is where git says what is wrong (`Repository not found`, `Could not
  * resolve host`, `Permission denied (publickey)`).
  */
-export function commandFailure(
-  args: readonly string[],
-  result: GitOutput,
-  code = "git-command-failed",
-): PuffinError {
+export function commandFailure(args: readonly string[], result: GitOutput): PuffinError {
   const status = result.code === null ? "was killed" : `exited with status ${result.code}`;
   const detail = gitMessage(result.stderr);
   return new PuffinError(
-    code,
+    "git-command-failed",
     `\`${displayCommand(args)}\` ${status}${detail === "" ? "" : `: ${detail}`}`,
   );
 }

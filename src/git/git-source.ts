@@ -49,15 +49,6 @@ export interface GitFetchOptions {
   offline?: boolean | undefined;
   /** The environment git runs with (default `process.env`); see `GitCommand`. */
   env?: NodeJS.ProcessEnv | undefined;
-  reporter?: GitReporter | undefined;
-}
-
-/** Progress of git fetches; URLs are redacted. Owned here, printed by the CLI. */
-export interface GitReporter {
-  /** A fetch from the remote starts (`Updating https://…/repo.git (main)`). */
-  onFetchStart?(repository: string, reference: string | undefined): void;
-  /** The reference resolved after a fetch (`Updated https://…/repo.git (0123abc…)`). */
-  onFetchComplete?(repository: string, commit: string): void;
 }
 
 /** A git requirement, fetched and checked out. */
@@ -128,7 +119,6 @@ type FetchOutcome = { ok: true } | { ok: false; args: string[]; result: GitOutpu
 /** One bare repository and the URL it is fetched from. */
 class Repository {
   private readonly shown: string;
-  private fetched = false;
 
   constructor(
     private readonly git: GitCommand,
@@ -141,12 +131,6 @@ class Repository {
 
   /** The full commit `reference` names, fetching first unless offline. */
   async resolve(reference: GitReference): Promise<string> {
-    const commit = await this.fetchAndResolve(reference);
-    if (this.fetched) this.options.reporter?.onFetchComplete?.(this.shown, commit);
-    return commit;
-  }
-
-  private async fetchAndResolve(reference: GitReference): Promise<string> {
     const offline = this.options.offline === true;
     switch (reference.kind) {
       case "full-commit": {
@@ -203,10 +187,6 @@ class Repository {
 
   /** Runs `git fetch` of `refspecs` into the bare repository. */
   private async fetch(refspecs: readonly string[]): Promise<FetchOutcome> {
-    if (!this.fetched) {
-      this.fetched = true;
-      this.options.reporter?.onFetchStart?.(this.shown, this.url.reference);
-    }
     // `--force` follows force-pushed branches and moved tags; `--` keeps the URL an argument.
     const args = ["fetch", "--force", "--", this.url.repository, ...refspecs];
     const result = await this.git.output(args, this.path);
@@ -262,7 +242,7 @@ class Repository {
 
   private offlineError() {
     return new PuffinError(
-      "git-offline",
+      "offline-not-cached",
       `\`${this.url.redacted()}\` is not in the cache, and the network is disabled (--offline)`,
       { hint: "Run once without --offline to fetch it" },
     );

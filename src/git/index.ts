@@ -1,7 +1,6 @@
 export {
   fetchGitSource,
   type GitFetchOptions,
-  type GitReporter,
   type GitSource,
 } from "./git-source.ts";
 export { classifyReference, type GitReference, GitUrl } from "./git-url.ts";

@@ -1,4 +1,4 @@
-import { PuffinError } from "../support/index.ts";
+import { type ErrorCode, PuffinError } from "../support/index.ts";
 
 /**
  * Package and extra names, normalized per PEP 503 (runs of `-`, `_`, `.` become one `-`,
@@ -48,7 +48,7 @@ export function isNormalizedName(name: string): boolean {
   return !previousDash;
 }
 
-function parseName(kind: string, code: string, name: string): string {
+function parseName(kind: string, code: ErrorCode, name: string): string {
   if (isNormalizedName(name)) return name;
   if (!VALID_NAME.test(name)) {
     throw new PuffinError(code, `Not a valid ${kind}: ${JSON.stringify(name)}`, {

@@ -268,7 +268,7 @@ export function pyprojectRequirements(
   try {
     document = parseToml(text);
   } catch (error) {
-    throw new PuffinError("pyproject-invalid", `Failed to parse \`${path}\``, { cause: error });
+    throw new PuffinError("invalid-pyproject", `Failed to parse \`${path}\``, { cause: error });
   }
   const project = document["project"];
   if (!isTable(project)) {
@@ -277,7 +277,7 @@ export function pyprojectRequirements(
     });
   }
   if (typeof project["name"] !== "string") {
-    throw new PuffinError("pyproject-invalid", `\`${path}\`: \`project.name\` must be a string`);
+    throw new PuffinError("invalid-pyproject", `\`${path}\`: \`project.name\` must be a string`);
   }
   const name = PackageName.parse(project["name"]);
   const dynamic = Array.isArray(project["dynamic"]) ? project["dynamic"] : [];
@@ -290,7 +290,7 @@ export function pyprojectRequirements(
     if (value === undefined) return [];
     if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
       throw new PuffinError(
-        "pyproject-invalid",
+        "invalid-pyproject",
         `\`${path}\`: \`${field}\` must be a list of strings`,
       );
     }
@@ -299,7 +299,7 @@ export function pyprojectRequirements(
         return Requirement.parse(entry, { workingDirectory: options.cwd });
       } catch (error) {
         throw new PuffinError(
-          "pyproject-invalid",
+          "invalid-pyproject",
           `\`${path}\`: invalid requirement in \`${field}\`: \`${entry}\``,
           {
             cause: error,
@@ -311,7 +311,7 @@ export function pyprojectRequirements(
   const optionalTable = project["optional-dependencies"] ?? {};
   if (!isTable(optionalTable)) {
     throw new PuffinError(
-      "pyproject-invalid",
+      "invalid-pyproject",
       `\`${path}\`: \`project.optional-dependencies\` must be a table`,
     );
   }
@@ -356,7 +356,9 @@ function readText(path: string, shown: string): string {
   try {
     bytes = readFileUpToSync(path, REQUIREMENTS_FILE_LIMIT);
   } catch (error) {
-    throw new PuffinError("compile-source-read", `Failed to read \`${shown}\``, { cause: error });
+    throw new PuffinError("project-file-unreadable", `Failed to read \`${shown}\``, {
+      cause: error,
+    });
   }
   if (bytes === undefined) throw requirementsTooLarge(shown);
   return utf8.decode(bytes);
@@ -540,7 +542,7 @@ function nameUnnamed(
   if (name === undefined) {
     const shown = redactCredentials(unnamed.url.given);
     throw new PuffinError(
-      "compile-unnamed-requirement",
+      "unsupported-requirement",
       `Cannot tell the package name of \`${shown}\` (${source.file}:${source.line}) without building it, which constraints and overrides do not do`,
       { hint: `Name it: \`name @ ${shown}\`` },
     );

@@ -1,7 +1,7 @@
 import { ExtraName, PackageName } from "../normalize/index.ts";
 import { Version, type VersionSpecifiers } from "../pep440/index.ts";
 import type { Requirement } from "../pep508/index.ts";
-import { PuffinError } from "../support/index.ts";
+import { type ErrorCode, PuffinError } from "../support/index.ts";
 import { parseLenientRequirement, parseLenientVersionSpecifiers } from "./lenient-requirement.ts";
 import { MetadataHeaders } from "./metadata-headers.ts";
 
@@ -55,7 +55,7 @@ export interface Metadata {
   readonly warnings: readonly string[];
 }
 
-const INVALID = "invalid-metadata";
+const INVALID = "invalid-metadata" satisfies ErrorCode;
 /** The newest Metadata-Version this reader knows; newer minors are read with a warning. */
 const KNOWN_MINOR_OF_MAJOR_2 = 5;
 /** Fields the spec forbids from being listed in `Dynamic`. */

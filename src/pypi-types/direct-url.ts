@@ -1,4 +1,4 @@
-import { PuffinError, stripCredentials } from "../support/index.ts";
+import { type ErrorCode, PuffinError, stripCredentials } from "../support/index.ts";
 
 /**
  * `direct_url.json` (PEP 610): how an installed distribution was obtained when it did not come
@@ -38,7 +38,7 @@ export interface DirDirectUrl extends DirectUrlBase {
   readonly editable: boolean;
 }
 
-const INVALID = "invalid-direct-url";
+const INVALID = "invalid-direct-url" satisfies ErrorCode;
 const LEGACY_HASH = /^([A-Za-z0-9_]+)=([0-9A-Fa-f]+)$/;
 /** A `user:password` made of environment variables is allowed to persist (PEP 610). */
 /**

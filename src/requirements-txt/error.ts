@@ -1,10 +1,13 @@
-import { PuffinError } from "../support/index.ts";
+import { type ErrorCode, PuffinError } from "../support/index.ts";
 
 /** Where something sits in a requirements file: the file as displayed, 1-based line and column. */
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;
 }
+
+/** The codes a `RequirementsFileError` carries: those of the `requirements-` family. */
+export type RequirementsFileErrorCode = Extract<ErrorCode, `requirements-${string}`>;
 
 /**
  * Any failure to read or understand a requirements file. Besides the `PuffinError` contract it
@@ -15,7 +18,7 @@ export interface SourceLocation {
  * (unsplittable options), `requirements-file-option` (unknown option, missing or bad value),
  * `requirements-file-requirement` (the requirement itself; the `Pep508Error` is the cause),
  * `requirements-file-editable`, `requirements-file-constraint`, `requirements-file-include-cycle`,
- * `requirements-file-remote`.
+ * `requirements-file-remote`, and `requirements-too-large` for a file past the size limit.
  */
 export class RequirementsFileError extends PuffinError {
   override readonly name: string = "RequirementsFileError";
@@ -24,7 +27,7 @@ export class RequirementsFileError extends PuffinError {
   readonly column: number | undefined;
 
   constructor(
-    code: string,
+    code: RequirementsFileErrorCode,
     message: string,
     options: { file: string; line?: number; column?: number; hint?: string; cause?: unknown },
   ) {
@@ -44,7 +47,7 @@ export function formatLocation(location: SourceLocation, column?: number): strin
 
 /** A `RequirementsFileError` about the logical line at `location`. */
 export function lineError(
-  code: string,
+  code: RequirementsFileErrorCode,
   what: string,
   location: SourceLocation,
   extra: { column?: number; hint?: string; cause?: unknown } = {},

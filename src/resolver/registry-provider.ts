@@ -13,7 +13,7 @@ import type { Version } from "../pep440/index.ts";
 import type { VerbatimUrl } from "../pep508/index.ts";
 import { formatTag } from "../platform-tags/index.ts";
 import type { Metadata } from "../pypi-types/index.ts";
-import { PuffinError, redactCredentials, Semaphore } from "../support/index.ts";
+import { errorCategory, PuffinError, redactCredentials, Semaphore } from "../support/index.ts";
 import { type FilePolicy, groupVersionFiles, type VersionFiles } from "./candidate-files.ts";
 import type {
   DependenciesResult,
@@ -41,21 +41,6 @@ export interface RegistryProviderOptions {
 }
 
 const DEFAULT_CONCURRENCY = 50;
-
-/**
- * Error codes of a METADATA read that mean "this wheel is broken", not "the network or the
- * index failed": the version becomes unavailable with the reason instead of aborting the
- * resolution (uv does the same: one bad upload must not make a whole project unresolvable).
- */
-const BROKEN_WHEEL_CODES: ReadonlySet<string> = new Set([
-  "invalid-wheel-metadata",
-  "wheel-metadata-mismatch",
-  "wheel-metadata-missing",
-  "wheel-dist-info-missing",
-  "wheel-dist-info-ambiguous",
-  "unsupported-metadata-version",
-  "invalid-wheel-filename",
-]);
 
 /**
  * The `DependencyProvider` over a `RegistryClient` and the `DistributionDatabase`: versions from
@@ -342,8 +327,14 @@ function dependenciesOf(metadata: Metadata): DependenciesResult {
   };
 }
 
+/**
+ * Whether a METADATA read failed because the wheel is broken (a `broken-artifact`: a bad zip, a
+ * missing or malformed METADATA, one for another project…), not because the network, the index
+ * or a hash check failed: the version becomes unavailable with the reason instead of aborting
+ * the resolution (uv does the same: one bad upload must not make a whole project unresolvable).
+ */
 function isBrokenWheel(error: PuffinError): boolean {
-  return BROKEN_WHEEL_CODES.has(error.code) || error.code.startsWith("zip-");
+  return errorCategory(error.code) === "broken-artifact";
 }
 
 /** The innermost messages of a broken wheel's error chain, joined: what is actually wrong. */

@@ -20,6 +20,14 @@ export {
 } from "./atomic-write.ts";
 export { readFileUpTo, readFileUpToSync, readStreamUpTo } from "./bounded-read.ts";
 export { errorChain, PuffinError } from "./error.ts";
+export {
+  ERROR_CATEGORIES,
+  ERROR_CODES,
+  type ErrorCategory,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  errorCategory,
+} from "./error-codes.ts";
 export { FileLock, type LockHolder, type LockOptions } from "./file-lock.ts";
 export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
 export {
@@ -34,7 +42,6 @@ export {
   systemErrorCode,
   systemErrorPath,
 } from "./fs-error.ts";
-export { hashFile } from "./hash-file.ts";
 export { type LogLevel, type LogSink, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";
 export { isProcessAlive } from "./process-liveness.ts";

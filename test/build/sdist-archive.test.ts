@@ -13,7 +13,7 @@ import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { extractSdist } from "../../src/build/index.ts";
 import { decompressedChunks } from "../../src/build/tar-decompression.ts";
-import { type ArchiveLimits, PuffinError } from "../../src/support/index.ts";
+import { type ArchiveLimits, type ErrorCode, PuffinError } from "../../src/support/index.ts";
 import { WHOLE_READ_LIMIT } from "../../src/zip/index.ts";
 import { type TarEntry, tarWithTypeFlag, writeTar, writeTarGz } from "../support/tar-writer.ts";
 import { testDirectory } from "../support/temp-dir.ts";
@@ -40,7 +40,7 @@ async function extract(
 async function refused(
   name: string,
   bytes: Uint8Array,
-  code: string,
+  code: ErrorCode,
   pattern: RegExp,
   limits?: ArchiveLimits,
 ) {
@@ -144,7 +144,7 @@ describe("extracting source distributions", () => {
     );
   });
 
-  const unsupported: [string, string, RegExp][] = [
+  const unsupported: [string, ErrorCode, RegExp][] = [
     ["pkg-1.0.tar.zst", "sdist-unsupported-compression", /no zstd decompressor/],
     ["pkg-1.0.tar.lz", "sdist-unsupported-compression", /no lzip decompressor/],
     ["pkg-1.0.rar", "sdist-unknown-format", /not a source distribution archive/],
@@ -199,7 +199,7 @@ function listTree(dir: string): string[] {
 async function refusedIn(
   name: string,
   bytes: Uint8Array,
-  code: string,
+  code: ErrorCode,
   pattern: RegExp,
   limits?: ArchiveLimits,
 ): Promise<{ into: string }> {

@@ -6,7 +6,7 @@ import { buildEditable, builtWheel, sourceMetadata } from "../../src/build/index
 import { Cache } from "../../src/cache/index.ts";
 import { findBaseInterpreter, type Interpreter } from "../../src/interpreter/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
-import { PuffinError } from "../../src/support/index.ts";
+import { type ErrorCode, PuffinError } from "../../src/support/index.ts";
 import { BufferZipSource, ZipArchive } from "../../src/zip/index.ts";
 import {
   LocalBuildContext,
@@ -40,7 +40,7 @@ function wheelFiles(wheel: string): string[] {
   );
 }
 
-async function buildFails(promise: Promise<unknown>, code: string): Promise<PuffinError> {
+async function buildFails(promise: Promise<unknown>, code: ErrorCode): Promise<PuffinError> {
   let caught: unknown;
   await promise.catch((error: unknown) => {
     caught = error;

@@ -9,7 +9,7 @@ import {
   type Metadata,
   parseCoreMetadata,
 } from "../../src/pypi-types/index.ts";
-import { PuffinError } from "../../src/support/index.ts";
+import { type ErrorCode, PuffinError } from "../../src/support/index.ts";
 
 const corpus = (path: string) => readFileSync(new URL(`../corpora/${path}`, import.meta.url));
 
@@ -51,7 +51,12 @@ function summarize(metadata: Metadata): Summary {
   };
 }
 
-function assertPuffinError(fn: () => unknown, code: string, message: RegExp, causeCode?: string) {
+function assertPuffinError(
+  fn: () => unknown,
+  code: ErrorCode,
+  message: RegExp,
+  causeCode?: ErrorCode,
+) {
   assert.throws(fn, (error: unknown) => {
     assert.ok(error instanceof PuffinError, String(error));
     assert.equal(error.code, code);

@@ -8,7 +8,7 @@ import {
   RequirementsFileError,
   readRequirementsLines,
 } from "../../src/requirements-txt/index.ts";
-import { errorChain } from "../../src/support/index.ts";
+import { type ErrorCode, errorChain } from "../../src/support/index.ts";
 import { memoryReader } from "./memory-reader.ts";
 
 function parse(
@@ -33,7 +33,7 @@ const show = (entries: readonly RequirementEntry[]) =>
   );
 
 /** Asserts that parsing rejects with `code` and exactly `message`. */
-async function rejects(promise: Promise<unknown>, code: string, message: string) {
+async function rejects(promise: Promise<unknown>, code: ErrorCode, message: string) {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof RequirementsFileError, String(error));
     assert.equal(error.code, code);

@@ -6,6 +6,7 @@ import {
   RequirementsFileError,
   type RequirementsLine,
 } from "../../src/requirements-txt/index.ts";
+import type { ErrorCode } from "../../src/support/index.ts";
 
 const parse = (text: string): RequirementsLine =>
   parseRequirementsLine({ line: 7, text, column: 1 }, "reqs/r.txt");
@@ -17,7 +18,7 @@ function options(text: string): LineOptions {
 }
 
 /** Asserts that `text` is rejected with `code` and exactly `message`. */
-function rejects(text: string, code: string, message: string, hint?: RegExp) {
+function rejects(text: string, code: ErrorCode, message: string, hint?: RegExp) {
   assert.throws(
     () => parse(text),
     (error: unknown) => {
@@ -214,7 +215,7 @@ describe("an options line", () => {
   });
 
   test("rejects unknown, ambiguous, incomplete and invalid options", () => {
-    const cases: [string, string, string][] = [
+    const cases: [string, ErrorCode, string][] = [
       ["--bogus", "requirements-file-option", "Unknown option `--bogus` at reqs/r.txt:7"],
       ["-x foo", "requirements-file-option", "Unknown option `-x` at reqs/r.txt:7"],
       [

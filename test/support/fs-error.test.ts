@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   createTempDirectory,
   describeSystemError,
+  type ErrorCode,
   FileLock,
   fsError,
   PuffinError,
@@ -24,7 +25,7 @@ function systemError(code: string, fields: Record<string, string> = {}): NodeJS.
 }
 
 describe("fsError: the machine's faults as PuffinErrors", () => {
-  const cases: [string, string, RegExp][] = [
+  const cases: [string, ErrorCode, RegExp][] = [
     ["ENOSPC", "disk-full", /no space left on device \(ENOSPC\)$/],
     ["EDQUOT", "disk-full", /disk quota exceeded \(EDQUOT\)$/],
     ["EROFS", "read-only-filesystem", /read-only file system \(EROFS\)$/],

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { deflateRawSync } from "node:zlib";
+import type { ErrorCode } from "../../src/support/index.ts";
 import {
   BufferZipSource,
   FileZipSource,
@@ -43,7 +44,7 @@ function readAll(bytes: Uint8Array): Record<string, string> {
   return Object.fromEntries(archive.entries.map((e) => [e.name, text(archive.readSync(e))]));
 }
 
-function code(expected: string, message?: RegExp) {
+function code(expected: ErrorCode, message?: RegExp) {
   return (error: unknown) => {
     assert.equal((error as { code?: string }).code, expected, String(error));
     if (message !== undefined) assert.match((error as Error).message, message);
@@ -225,7 +226,7 @@ describe("ZipArchive: refusing broken and hostile archives", () => {
     return archive.readSync(archive.entries[0]!, maxSize === undefined ? {} : { maxSize });
   };
 
-  const openCases: [string, Uint8Array, string, RegExp][] = [
+  const openCases: [string, Uint8Array, ErrorCode, RegExp][] = [
     [
       "an empty file",
       new Uint8Array(0),
@@ -299,7 +300,7 @@ describe("ZipArchive: refusing broken and hostile archives", () => {
     });
   }
 
-  const readCases: [string, Uint8Array, string, RegExp][] = [
+  const readCases: [string, Uint8Array, ErrorCode, RegExp][] = [
     [
       "an encrypted entry",
       one({ tamper: { flags: 1 } }),

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseCoreMetadata } from "../../src/pypi-types/index.ts";
+import type { ErrorCode } from "../../src/support/index.ts";
 import { FileZipSource, readWheelMetadataSync, ZipArchive } from "../../src/zip/index.ts";
 
 const CORPORA = new URL("../corpora/zip/", import.meta.url).pathname;
@@ -21,7 +22,7 @@ function readEverything(path: string): Map<string, Uint8Array> {
   }
 }
 
-function failure(path: string, code: string, message: RegExp) {
+function failure(path: string, code: ErrorCode, message: RegExp) {
   assert.throws(
     () => {
       using source = FileZipSource.open(join(CORPORA, path));

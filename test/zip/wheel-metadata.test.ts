@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseCoreMetadata } from "../../src/pypi-types/index.ts";
+import type { ErrorCode } from "../../src/support/index.ts";
 import {
   BufferZipSource,
   findWheelMetadata,
@@ -36,7 +37,7 @@ describe("findWheelMetadata", () => {
     assert.equal(found.distInfo, "foo-1.0.dist-info");
   });
 
-  const failures: [string, string[], string, RegExp][] = [
+  const failures: [string, string[], ErrorCode, RegExp][] = [
     [
       "no .dist-info",
       ["foo/__init__.py"],

@@ -33,7 +33,7 @@ export function registerPipUninstallCommand(pip: Command, context: CommandContex
       const started = performance.now();
       const wanted = await requestedNames(names, options.requirement ?? [], context);
       if (wanted.length === 0) {
-        throw new PuffinError("no-packages", "No packages to uninstall were given", {
+        throw new PuffinError("no-requirements", "No packages to uninstall were given", {
           hint: "Name packages, or pass a requirements file with `-r`",
         });
       }
