@@ -188,7 +188,10 @@ export class WheelFetcher {
   async discard(cached: CachedDist): Promise<void> {
     const bucket = this.#cache.bucket(CacheBucket.Archive);
     if (dirname(cached.path) !== bucket) {
-      throw new PuffinError("cache", `${cached.path} is not an archive of the cache at ${bucket}`);
+      throw new PuffinError(
+        "cache-path-outside",
+        `${cached.path} is not an archive of the cache at ${bucket}`,
+      );
     }
     const aside = join(bucket, tempName());
     try {

@@ -91,6 +91,15 @@ export const ERROR_CODES = {
     category: "build",
     description: "A build produced a wheel the target interpreter cannot install",
   },
+  "cache-archive-damaged": {
+    category: "environment",
+    description:
+      "An unzipped wheel in the cache lost files after it was written, and unzipping it again did not help",
+  },
+  "cache-path-outside": {
+    category: "environment",
+    description: "A path given to the cache as one of its entries lies outside the bucket it names",
+  },
   "cache-write-failed": {
     category: "environment",
     description: "An entry of Puffin's cache (an interpreter's description) could not be written",
