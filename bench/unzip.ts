@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cache } from "../src/cache/index.ts";
-import { unzipWheel } from "../src/distribution/index.ts";
+import { unzipWheel } from "../src/distribution/unzip-wheel.ts";
 import { median, msSince } from "./measure.ts";
 
 const runs = Number(process.argv[2] ?? 5);

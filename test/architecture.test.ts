@@ -1,7 +1,8 @@
 // The layer rules of `src/`, made mechanical. Every folder of `src/` is a module with a rank; a
 // module may import a module of a lower rank only, and only through that module's `index.ts`
-// (its public face); files import each other without cycles. The table is the one the README's
-// "Architecture" section shows, and this test checks that the two agree.
+// (its public face), which exports only what other modules use; files import each other without
+// cycles. The table is the one the README's "Architecture" section shows, and this test checks
+// that the two agree.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -57,6 +58,17 @@ function importsOf(file: string): Import[] {
   return found;
 }
 
+/** `import { a, type B, c as d } from "./x"` and `export { … } from "./x"`: the names, the path. */
+const NAMED_IMPORT = /(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["'](\.[^"']+)["']/g;
+const LAZY_IMPORT = /import\(\s*["'](\.[^"']+)["']\s*\)/g;
+/** A name of an import or export list without `type` and the `as` alias of an import. */
+const bareName = (item: string) =>
+  item
+    .trim()
+    .replace(/^type\s+/, "")
+    .split(/\s+as\s+/)[0]!
+    .trim();
+
 const moduleOf = (file: string) => (file.includes("/") ? file.split("/")[0]! : "");
 const files = sourceFiles(src);
 const imports = files.flatMap(importsOf);
@@ -83,6 +95,42 @@ describe("architecture", () => {
       }
     }
     assert.deepEqual(violations, []);
+  });
+
+  test("a module's index.ts exports only what other modules (or the library) use", () => {
+    // Static imports name what they take; a lazy `await import(…)` is destructured nearby, so a
+    // name counts as taken when the importing file's code (comments left out) mentions it.
+    const taken = new Map<string, Set<string>>();
+    const take = (module: string, name: string) =>
+      taken.set(module, (taken.get(module) ?? new Set()).add(name));
+    for (const file of files) {
+      const text = readFileSync(join(src, file), "utf8");
+      const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+      for (const match of text.matchAll(NAMED_IMPORT)) {
+        const to = moduleOf(normalize(join(dirname(file), match[2]!)));
+        if (to === moduleOf(file)) continue;
+        for (const name of match[1]!.split(",")) take(to, bareName(name));
+      }
+      for (const match of text.matchAll(LAZY_IMPORT)) {
+        const to = moduleOf(normalize(join(dirname(file), match[1]!)));
+        if (to === moduleOf(file)) continue;
+        for (const word of code.match(/\b[A-Za-z_$][\w$]*\b/g) ?? []) take(to, word);
+      }
+    }
+    const unused: string[] = [];
+    for (const module of rank.keys()) {
+      if (module === "cli") continue; // the bin's entry: its face serves the bundle and tests
+      const face = readFileSync(join(src, module, "index.ts"), "utf8");
+      for (const match of face.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
+        for (const name of match[1]!.split(",")) {
+          const exported = bareName(name.split(/\s+as\s+/).at(-1)!);
+          if (exported !== "" && !taken.get(module)?.has(exported)) {
+            unused.push(`${module}/index.ts exports ${exported}, which no other module uses`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(unused, []);
   });
 
   test("no import cycles between files (type-only imports included)", () => {

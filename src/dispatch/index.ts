@@ -1,1 +1,1 @@
-export { BuildDispatch, type BuildDispatchOptions, selectionList } from "./build-dispatch.ts";
+export { BuildDispatch } from "./build-dispatch.ts";

@@ -7,20 +7,15 @@ export {
   directUrlOf,
   type GitCheckout,
   isBuiltDist,
-  isEditable,
   type RegistryDist,
   shownUrl,
   statedHashes,
 } from "./dist.ts";
 export {
-  DEFAULT_INDEX_URL,
   describeFindLinks,
   type FindLinksLocation,
-  type IndexArgs,
   IndexLocations,
-  type IndexLocationsSettings,
   IndexUrl,
-  parseFindLinks,
 } from "./index-url.ts";
 export type { InstalledDist, InstalledDistKind } from "./installed-dist.ts";
 export type { CachedInstall, Plan, Reinstall, ReinstallReason } from "./plan.ts";

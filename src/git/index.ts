@@ -1,6 +1,2 @@
-export {
-  fetchGitSource,
-  type GitFetchOptions,
-  type GitSource,
-} from "./git-source.ts";
-export { classifyReference, type GitReference, GitUrl } from "./git-url.ts";
+export { fetchGitSource, type GitSource } from "./git-source.ts";
+export { GitUrl } from "./git-url.ts";

@@ -1,8 +1,1 @@
-export {
-  ExtraName,
-  GroupName,
-  isNormalizedName,
-  isValidName,
-  normalizeName,
-  PackageName,
-} from "./names.ts";
+export { ExtraName, GroupName, isValidName, normalizeName, PackageName } from "./names.ts";

@@ -1,33 +1,17 @@
-export type { RequirementOrigin, SourceAnnotation } from "./annotations.ts";
-export {
-  type CompileOutputSettings,
-  type PipCompileRequest,
-  type PipCompileResult,
-  pipCompile,
-} from "./pip-compile.ts";
-export {
-  environmentDiagnostics,
-  type PipInstallRequest,
-  type PipInstallResult,
-  pipInstall,
-} from "./pip-install.ts";
-export { type PipSyncRequest, type PipSyncResult, pipSync } from "./pip-sync.ts";
-export { environmentInterpreter, targetInterpreter } from "./python.ts";
+export { pipCompile } from "./pip-compile.ts";
+export { pipInstall } from "./pip-install.ts";
+export { pipSync } from "./pip-sync.ts";
 export type { OperationReporter } from "./reporter.ts";
-export { type AnnotationStyle, renderRequirementsTxt } from "./requirements-output.ts";
+export type { AnnotationStyle } from "./requirements-output.ts";
 export { seedEnvironment } from "./seed.ts";
-export { Session } from "./session.ts";
-export {
-  type BinarySelection,
-  type BuildSettings,
-  type FileIndexOptions,
-  type IndexSettings,
-  type InstallerSettings,
-  type Invocation,
-  type PythonSettings,
-  type ResolverSettings,
-  type SessionSettings,
-  type SourceSettings,
-  type UpgradeSettings,
-  withFileIndexOptions,
+export type {
+  BinarySelection,
+  BuildSettings,
+  IndexSettings,
+  InstallerSettings,
+  PythonSettings,
+  ResolverSettings,
+  SessionSettings,
+  SourceSettings,
+  UpgradeSettings,
 } from "./settings.ts";

@@ -1,19 +1,3 @@
-export {
-  type Arch,
-  macBinaryFormats,
-  macPlatforms,
-  manylinuxPlatforms,
-  musllinuxPlatforms,
-  type Platform,
-  platformTags,
-} from "./platform.ts";
-export {
-  expandTagSet,
-  formatTag,
-  parseTag,
-  parseTagSet,
-  type Tag,
-  type TagSet,
-  tryParseTagSet,
-} from "./tag.ts";
+export type { Arch, Platform } from "./platform.ts";
+export { expandTagSet, formatTag, parseTag, type Tag, type TagSet, tryParseTagSet } from "./tag.ts";
 export { type Implementation, Tags, type TagsEnv } from "./tags.ts";

@@ -1,25 +1,6 @@
-export { decodeRequirementsFile } from "./decode.ts";
 export { RequirementsFileError, type SourceLocation } from "./error.ts";
-export { type FileLine, type ReadLinesOptions, readRequirementsLines } from "./file-lines.ts";
-export type { IncludedFile } from "./included-file.ts";
-export {
-  type ConfigSettings,
-  HASH_ALGORITHMS,
-  type LineOptions,
-} from "./line-options.ts";
-export {
-  type Environment,
-  expandVariables,
-  type LogicalLine,
-  logicalLines,
-} from "./logical-lines.ts";
-export {
-  ALL,
-  type FormatControl,
-  type ReleaseControl,
-  type SelectionEntries,
-  type SelectionOption,
-} from "./package-selection.ts";
+export type { Environment } from "./logical-lines.ts";
+export type { SelectionEntries } from "./package-selection.ts";
 export {
   localFileReader,
   REQUIREMENTS_FILE_LIMIT,
@@ -29,7 +10,6 @@ export {
 export {
   parseRequirementText,
   type RequirementsTxtRequirement,
-  type RequirementTextContext,
   type UnnamedRequirement,
 } from "./requirement.ts";
 export {
@@ -38,4 +18,3 @@ export {
   type RequirementEntry,
   type RequirementsTxt,
 } from "./requirements-file.ts";
-export { parseRequirementsLine, type RequirementsLine } from "./requirements-line.ts";

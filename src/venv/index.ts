@@ -1,2 +1,1 @@
-export { type ActivationContext, activationScripts } from "./activation-scripts.ts";
-export { type CreatedVenv, type CreateVenvOptions, createVenv } from "./create-venv.ts";
+export { type CreatedVenv, createVenv } from "./create-venv.ts";

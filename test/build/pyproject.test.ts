@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LEGACY_BACKEND, metadataFromProject, parsePyproject } from "../../src/build/index.ts";
+import { LEGACY_BACKEND, parsePyproject } from "../../src/build/pyproject.ts";
+import { metadataFromProject } from "../../src/build/static-metadata.ts";
 import { PuffinError } from "../../src/support/index.ts";
 
 const tree = "/src/proj";

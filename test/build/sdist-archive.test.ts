@@ -11,10 +11,10 @@ import {
 import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { extractSdist } from "../../src/build/index.ts";
+import { extractSdist } from "../../src/build/sdist-archive.ts";
 import { decompressedChunks } from "../../src/build/tar-decompression.ts";
 import { type ArchiveLimits, type ErrorCode, PuffinError } from "../../src/support/index.ts";
-import { WHOLE_READ_LIMIT } from "../../src/zip/index.ts";
+import { WHOLE_READ_LIMIT } from "../../src/zip/archive.ts";
 import { type TarEntry, tarWithTypeFlag, writeTar, writeTarGz } from "../support/tar-writer.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { deflatedZeros } from "../support/zip-bomb.ts";

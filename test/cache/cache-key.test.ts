@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  cacheDigest,
-  canonicalCacheUrl,
-  fnvDigest,
-  sourceKey,
-  urlDigest,
-} from "../../src/cache/index.ts";
+import { sourceKey } from "../../src/cache/cache-key.ts";
+import { cacheDigest, canonicalCacheUrl, fnvDigest, urlDigest } from "../../src/cache/index.ts";
 
 describe("cache keys", () => {
   test("a digest is 16 hex characters of SHA-256, stable across versions", () => {

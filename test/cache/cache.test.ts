@@ -3,16 +3,10 @@ import { readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import {
-  CACHE_BUCKETS,
-  CACHEDIR_TAG,
-  Cache,
-  CacheBucket,
-  type CacheDirSettings,
-  mustRevalidate,
-  refreshFromArgs,
-  resolveCacheDir,
-} from "../../src/cache/index.ts";
+import { CACHE_BUCKETS } from "../../src/cache/bucket.ts";
+import { CACHEDIR_TAG, type CacheDirSettings, resolveCacheDir } from "../../src/cache/cache.ts";
+import { Cache, CacheBucket, refreshFromArgs } from "../../src/cache/index.ts";
+import { mustRevalidate } from "../../src/cache/refresh.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 

@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { CACHEDIR_TAG, Cache, CacheBucket, writeJsonEntry } from "../../src/cache/index.ts";
+import { CACHEDIR_TAG } from "../../src/cache/cache.ts";
+import { Cache, CacheBucket, writeJsonEntry } from "../../src/cache/index.ts";
 import { humanBytes } from "../../src/cli/commands/cache.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { tempName } from "../../src/support/index.ts";

@@ -7,7 +7,7 @@ import { addIndexOptions } from "../../src/cli/index-options.ts";
 import { Printer } from "../../src/cli/printer.ts";
 import { sessionSettings } from "../../src/cli/settings.ts";
 import { PackageName } from "../../src/normalize/index.ts";
-import { Session } from "../../src/operations/index.ts";
+import { Session } from "../../src/operations/session.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 import { buildWheel } from "../support/wheel-builder.ts";

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { Cache } from "../../src/cache/index.ts";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { layoutFor } from "../../src/installer/index.ts";
 import { findBaseInterpreter, queryInterpreter } from "../../src/interpreter/index.ts";
 import type { DirectUrl } from "../../src/pypi-types/index.ts";

@@ -7,12 +7,9 @@ import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { Cache, CacheBucket, type Refresh } from "../../src/cache/index.ts";
-import {
-  CachedClient,
-  type CachedRequest,
-  HttpClient,
-  type HttpClientOptions,
-} from "../../src/client/index.ts";
+import { CachedClient, type CachedRequest } from "../../src/client/cached-client.ts";
+import type { HttpClientOptions } from "../../src/client/http-client.ts";
+import { HttpClient } from "../../src/client/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { IndexServer } from "../support/index-server.ts";

@@ -12,12 +12,12 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import {
-  HttpClient,
   type HttpClientOptions,
-  HttpError,
   MAX_REDIRECTS,
   timeoutFromEnv,
-} from "../../src/client/index.ts";
+} from "../../src/client/http-client.ts";
+import { HttpError } from "../../src/client/http-response.ts";
+import { HttpClient } from "../../src/client/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { IndexServer } from "../support/index-server.ts";
 import { buildWheel } from "../support/wheel-builder.ts";

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { loadNetrc, type NetrcEntry, netrcPath, parseNetrc } from "../../src/client/index.ts";
+import { loadNetrc, type NetrcEntry, netrcPath, parseNetrc } from "../../src/client/netrc.ts";
 
 const entry = (login?: string, password?: string, account?: string): NetrcEntry => ({
   login,

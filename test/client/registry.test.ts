@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import type { PackageFiles } from "../../src/client/index.ts";
+import type { PackageFiles } from "../../src/client/registry-client.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { IndexServer } from "../support/index-server.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { backoffMs, isRetryableStatus, retryAfterMs } from "../../src/client/index.ts";
+import { backoffMs, isRetryableStatus, retryAfterMs } from "../../src/client/retry.ts";
 
 describe("retry policy", () => {
   const statuses: [number, boolean][] = [

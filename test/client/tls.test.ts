@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { caCertificates, HttpClient } from "../../src/client/index.ts";
+import { HttpClient } from "../../src/client/index.ts";
+import { caCertificates } from "../../src/client/network-agent.ts";
 import { PuffinError, setLogSink } from "../../src/support/index.ts";
 import { hasOpenssl, makeTestCa } from "../support/test-ca.ts";
 

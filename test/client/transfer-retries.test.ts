@@ -5,13 +5,9 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
-import {
-  type DownloadSink,
-  HashingFileSink,
-  HttpClient,
-  type HttpClientOptions,
-  MAX_REDIRECTS,
-} from "../../src/client/index.ts";
+import type { DownloadSink } from "../../src/client/download-sink.ts";
+import { type HttpClientOptions, MAX_REDIRECTS } from "../../src/client/http-client.ts";
+import { HashingFileSink, HttpClient } from "../../src/client/index.ts";
 import { type LogLevel, PuffinError, setLogSink } from "../../src/support/index.ts";
 import { type Fault, IndexServer } from "../support/index-server.ts";
 import { testDirectory } from "../support/temp-dir.ts";

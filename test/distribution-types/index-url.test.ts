@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/distribution-types/index.ts";
+import { IndexLocations, IndexUrl } from "../../src/distribution-types/index.ts";
+import { parseFindLinks } from "../../src/distribution-types/index-url.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 
 const urls = (locations: IndexLocations) => locations.indexes().map((index) => index.url);

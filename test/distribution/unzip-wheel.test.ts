@@ -14,10 +14,10 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { HashPolicy, recordHash } from "../../src/pypi-types/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
-import { WHOLE_READ_LIMIT } from "../../src/zip/index.ts";
+import { WHOLE_READ_LIMIT } from "../../src/zip/archive.ts";
 import { makeInstallTarget } from "../support/install-target.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 import { deflatedZeros, zeroWheel } from "../support/zip-bomb.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { CacheBucket } from "../../src/cache/index.ts";
-import { WheelFetcher, type WheelSource } from "../../src/distribution/index.ts";
+import { WheelFetcher, type WheelSource } from "../../src/distribution/wheel-archives.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { type AllowedHashes, HashPolicy } from "../../src/pypi-types/index.ts";
 import { IndexServer } from "../support/index-server.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { classifyReference, GitUrl } from "../../src/git/index.ts";
+import { classifyReference } from "../../src/git/git-url.ts";
+import { GitUrl } from "../../src/git/index.ts";
 import { serializeDirectUrl } from "../../src/pypi-types/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 

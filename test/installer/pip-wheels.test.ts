@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { makeInstallTarget, snapshotTree } from "../support/install-target.ts";
 import { installWheels } from "../support/install-wheels.ts";
 

@@ -9,7 +9,7 @@ import {
   type ResolvedDist,
 } from "../../src/distribution-types/index.ts";
 import { DistFilename, SourceDistFilename, WheelFilename } from "../../src/filenames/index.ts";
-import { diffEnvironment, type PlanOptions, plan } from "../../src/installer/index.ts";
+import { diffEnvironment, type PlanOptions, plan } from "../../src/installer/plan.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { VerbatimUrl } from "../../src/pep508/index.ts";

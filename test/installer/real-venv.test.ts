@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { Cache } from "../../src/cache/index.ts";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { layoutFor, SitePackages, uninstall } from "../../src/installer/index.ts";
 import type { Interpreter } from "../../src/interpreter/index.ts";
 import { snapshotTree } from "../support/install-target.ts";

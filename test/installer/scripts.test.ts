@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import {
-  launcherScript,
-  parseScriptEntryPoints,
-  parseWheelInfo,
-  rewriteShebang,
-  shebangFor,
-} from "../../src/installer/index.ts";
+import { launcherScript, rewriteShebang, shebangFor } from "../../src/installer/scripts.ts";
+import { parseScriptEntryPoints, parseWheelInfo } from "../../src/installer/wheel-info.ts";
 
 interface ScriptsCorpus {
   shebang_rewrite: { input: string; python: string; expected: string }[];

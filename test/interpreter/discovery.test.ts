@@ -3,11 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import {
-  type DiscoveryOptions,
-  findBaseInterpreter,
-  findEnvironmentInterpreter,
-} from "../../src/interpreter/index.ts";
+import type { DiscoveryOptions } from "../../src/interpreter/discovery.ts";
+import { findBaseInterpreter, findEnvironmentInterpreter } from "../../src/interpreter/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { FakeRunner, fakeProbeAnswer, writeFakeExecutable } from "../support/fake-python.ts";
 

@@ -9,11 +9,11 @@ import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   DEFAULT_PROBE_TIMEOUT_MS,
-  PROBE_SCRIPT,
   probeInterpreter,
   runProcess,
   summarizeOutput,
-} from "../../src/interpreter/index.ts";
+} from "../../src/interpreter/probe.ts";
+import { PROBE_SCRIPT } from "../../src/interpreter/probe-script.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { testDirectory } from "../support/temp-dir.ts";

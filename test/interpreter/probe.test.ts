@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
-import {
-  Interpreter,
-  infoFromProbe,
-  PROBE_SCRIPT,
-  probeInterpreter,
-} from "../../src/interpreter/index.ts";
+import { Interpreter } from "../../src/interpreter/index.ts";
+import { infoFromProbe, probeInterpreter } from "../../src/interpreter/probe.ts";
+import { PROBE_SCRIPT } from "../../src/interpreter/probe-script.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { FakeRunner, fakeProbeAnswer } from "../support/fake-python.ts";
 import { pyenvPythons } from "../support/pyenv-pythons.ts";

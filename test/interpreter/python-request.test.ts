@@ -4,7 +4,7 @@ import {
   describeRequest,
   parsePythonRequest,
   versionMatches,
-} from "../../src/interpreter/index.ts";
+} from "../../src/interpreter/python-request.ts";
 
 describe("--python requests", () => {
   const kinds: [string, string, string][] = [

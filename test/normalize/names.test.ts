@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  ExtraName,
-  isNormalizedName,
-  isValidName,
-  normalizeName,
-  PackageName,
-} from "../../src/normalize/index.ts";
+import { ExtraName, isValidName, normalizeName, PackageName } from "../../src/normalize/index.ts";
+import { isNormalizedName } from "../../src/normalize/names.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import utils from "../corpora/packaging/utils.json" with { type: "json" };
 

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type Arch,
-  macBinaryFormats,
-  macPlatforms,
-  platformTags,
-} from "../../src/platform-tags/index.ts";
+import type { Arch } from "../../src/platform-tags/index.ts";
+import { macBinaryFormats, macPlatforms, platformTags } from "../../src/platform-tags/platform.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import vectors from "../corpora/packaging/tags.json" with { type: "json" };
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { expandTagSet, formatTag, parseTag, parseTagSet } from "../../src/platform-tags/index.ts";
+import { expandTagSet, formatTag, parseTag } from "../../src/platform-tags/index.ts";
+import { parseTagSet } from "../../src/platform-tags/tag.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import vectors from "../corpora/packaging/tags.json" with { type: "json" };
 

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type DirectUrl,
-  parseDirectUrl,
-  redactDirectUrl,
-  serializeDirectUrl,
-} from "../../src/pypi-types/index.ts";
+import { redactDirectUrl } from "../../src/pypi-types/direct-url.ts";
+import { type DirectUrl, parseDirectUrl, serializeDirectUrl } from "../../src/pypi-types/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 
 describe("parseDirectUrl", () => {

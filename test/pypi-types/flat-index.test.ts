@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { flatIndexFromDirectory } from "../../src/pypi-types/flat-index.ts";
 import {
   type FlatIndex,
-  flatIndexFromDirectory,
   parseFlatIndexHtml,
   readFlatIndexDirectory,
 } from "../../src/pypi-types/index.ts";

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  decodeHtmlEntities,
-  type HtmlLinkPage,
-  parseHtmlLinks,
-} from "../../src/pypi-types/index.ts";
+import { decodeHtmlEntities } from "../../src/pypi-types/html-entities.ts";
+import { type HtmlLinkPage, parseHtmlLinks } from "../../src/pypi-types/html-links.ts";
 import corpus from "../corpora/pypi-simple/html_links.json" with { type: "json" };
 
 interface ExpectedLink {

@@ -5,7 +5,7 @@ import { Requirement } from "../../src/pep508/index.ts";
 import {
   parseLenientRequirement,
   parseLenientVersionSpecifiers,
-} from "../../src/pypi-types/index.ts";
+} from "../../src/pypi-types/lenient-requirement.ts";
 import { PuffinError } from "../../src/support/index.ts";
 
 describe("parseLenientVersionSpecifiers", () => {

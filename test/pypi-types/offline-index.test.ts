@@ -4,12 +4,9 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { PackageName } from "../../src/normalize/index.ts";
-import {
-  parseHtmlLinks,
-  parseSimpleHtmlIndex,
-  parseSimpleHtmlProject,
-  readFlatIndexDirectory,
-} from "../../src/pypi-types/index.ts";
+import { parseHtmlLinks } from "../../src/pypi-types/html-links.ts";
+import { parseSimpleHtmlProject, readFlatIndexDirectory } from "../../src/pypi-types/index.ts";
+import { parseSimpleHtmlIndex } from "../../src/pypi-types/simple-html.ts";
 
 /**
  * The offline index of this project's machines (DESIGN.md §7): every project page of every

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import {
-  formatRecordRow,
-  invalidRecordFields,
-  parseCsvRows,
-  parseRecord,
-  recordMismatch,
-} from "../../src/pypi-types/index.ts";
+import { formatRecordRow, parseRecord } from "../../src/pypi-types/index.ts";
+import { invalidRecordFields, parseCsvRows, recordMismatch } from "../../src/pypi-types/record.ts";
 
 interface RecordsCorpus {
   validation: {

@@ -6,11 +6,11 @@ import { pathToFileURL } from "node:url";
 import { PackageName } from "../../src/normalize/index.ts";
 import { VersionSpecifiers } from "../../src/pep440/index.ts";
 import {
-  parseSimpleHtmlIndex,
   parseSimpleHtmlProject,
   type SimpleFile,
   type SimpleProject,
 } from "../../src/pypi-types/index.ts";
+import { parseSimpleHtmlIndex } from "../../src/pypi-types/simple-html.ts";
 import { setLogSink } from "../../src/support/index.ts";
 import corpus from "../corpora/pypi-simple/project_pages.json" with { type: "json" };
 import { assertSameFile, type ExpectedPackage } from "./pypi-simple-corpus.ts";

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { PackageName } from "../../src/normalize/index.ts";
 import {
-  parseSimpleJsonIndex,
   parseSimpleJsonProject,
   SIMPLE_API_ACCEPT,
   simpleResponseFormat,
 } from "../../src/pypi-types/index.ts";
+import { parseSimpleJsonIndex } from "../../src/pypi-types/simple-json.ts";
 import corpus from "../corpora/pypi-simple/project_pages.json" with { type: "json" };
 import { assertSameFile, type ExpectedPackage } from "./pypi-simple-corpus.ts";
 

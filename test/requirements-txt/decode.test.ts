@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { decodeRequirementsFile, RequirementsFileError } from "../../src/requirements-txt/index.ts";
+import { decodeRequirementsFile } from "../../src/requirements-txt/decode.ts";
+import { RequirementsFileError } from "../../src/requirements-txt/index.ts";
 
 const text = "Django==1.4.2 # café\n";
 

@@ -1,8 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is the requirements-file syntax under test
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { expandVariables, logicalLines } from "../../src/requirements-txt/index.ts";
-import { physicalLines } from "../../src/requirements-txt/logical-lines.ts";
+import {
+  expandVariables,
+  logicalLines,
+  physicalLines,
+} from "../../src/requirements-txt/logical-lines.ts";
 
 const lines = (text: string, env: Record<string, string> = {}) =>
   logicalLines(text, env).map(({ line, text }) => [line, text]);

@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
+import { type FileLine, readRequirementsLines } from "../../src/requirements-txt/file-lines.ts";
 import {
-  type FileLine,
   localFileReader,
   parseRequirementsFile,
   RequirementsFileError,
-  readRequirementsLines,
 } from "../../src/requirements-txt/index.ts";
 import corpus from "../corpora/pip/req_file_cases.json" with { type: "json" };
 

@@ -1,12 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is the requirements-file syntax under test
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { readRequirementsLines } from "../../src/requirements-txt/file-lines.ts";
 import {
   type ParseRequirementsOptions,
   parseRequirementsFile,
   type RequirementEntry,
   RequirementsFileError,
-  readRequirementsLines,
 } from "../../src/requirements-txt/index.ts";
 import { type ErrorCode, errorChain } from "../../src/support/index.ts";
 import { memoryReader } from "./memory-reader.ts";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { RequirementsFileError } from "../../src/requirements-txt/index.ts";
+import type { LineOptions } from "../../src/requirements-txt/line-options.ts";
 import {
-  type LineOptions,
   parseRequirementsLine,
-  RequirementsFileError,
   type RequirementsLine,
-} from "../../src/requirements-txt/index.ts";
+} from "../../src/requirements-txt/requirements-line.ts";
 import type { ErrorCode } from "../../src/support/index.ts";
 
 const parse = (text: string): RequirementsLine =>

@@ -7,13 +7,13 @@ import {
   type VerbatimUrl,
 } from "../../src/pep508/index.ts";
 import type {
-  Candidate,
   DependenciesResult,
   DependencyProvider,
-  ResolveOptions,
   UrlMetadataResult,
   VersionsResult,
 } from "../../src/resolver/index.ts";
+import type { ResolveOptions } from "../../src/resolver/options.ts";
+import type { Candidate } from "../../src/resolver/provider.ts";
 
 /** One version of an in-memory package: its requirements, or the full description. */
 export type VersionSpec =

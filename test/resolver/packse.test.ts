@@ -12,7 +12,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Version } from "../../src/pep440/index.ts";
 import { markerEnvironmentFromRecord } from "../../src/pep508/index.ts";
-import { parseTagSet, Tags } from "../../src/platform-tags/index.ts";
+import { Tags } from "../../src/platform-tags/index.ts";
+import { parseTagSet } from "../../src/platform-tags/tag.ts";
 import { NoSolutionError, resolve } from "../../src/resolver/index.ts";
 import {
   expectedPins,

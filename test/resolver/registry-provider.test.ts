@@ -10,7 +10,8 @@ import { pathToFileURL } from "node:url";
 import { Cache } from "../../src/cache/index.ts";
 import { HttpClient, RegistryClient } from "../../src/client/index.ts";
 import { IndexLocations, IndexUrl, type RegistryFile } from "../../src/distribution-types/index.ts";
-import { Interpreter, infoFromProbe } from "../../src/interpreter/index.ts";
+import { Interpreter } from "../../src/interpreter/index.ts";
+import { infoFromProbe } from "../../src/interpreter/probe.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { Requirement, VerbatimUrl } from "../../src/pep508/index.ts";
@@ -18,12 +19,12 @@ import {
   type DependenciesResult,
   NoSolutionError,
   RegistryProvider,
-  type RegistryProviderOptions,
   type ResolverTarget,
   resolve,
   targetFromInterpreter,
   type VersionsResult,
 } from "../../src/resolver/index.ts";
+import type { RegistryProviderOptions } from "../../src/resolver/registry-provider.ts";
 import { fakeProbeAnswer } from "../support/fake-python.ts";
 import { type IndexFile, IndexServer } from "../support/index-server.ts";
 import { testDatabase, testRegistry } from "../support/registry.ts";

@@ -3,12 +3,8 @@ import { describe, test } from "node:test";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { Requirement } from "../../src/pep508/index.ts";
-import {
-  NoSolutionError,
-  type ResolveOptions,
-  resolve,
-  type SolverResult,
-} from "../../src/resolver/index.ts";
+import { NoSolutionError, resolve, type SolverResult } from "../../src/resolver/index.ts";
+import type { ResolveOptions } from "../../src/resolver/options.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { InMemoryProvider, optionsFor, type Universe, type UrlDist } from "./in-memory-provider.ts";
 

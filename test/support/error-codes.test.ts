@@ -7,12 +7,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test } from "node:test";
-import {
-  ERROR_CATEGORIES,
-  ERROR_CODES,
-  type ErrorCode,
-  errorCategory,
-} from "../../src/support/index.ts";
+import { ERROR_CATEGORIES, ERROR_CODES } from "../../src/support/error-codes.ts";
+import { type ErrorCode, errorCategory } from "../../src/support/index.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const REGISTRY = "src/support/error-codes.ts";

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ProcessOutput, ProcessRunner } from "../../src/interpreter/index.ts";
+import type { ProcessOutput, ProcessRunner } from "../../src/interpreter/probe.ts";
 
 /**
  * What the probe script prints for a CPython `version` installed under `prefix` with its

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { Interpreter, infoFromProbe } from "../../src/interpreter/index.ts";
+import { Interpreter } from "../../src/interpreter/index.ts";
+import { infoFromProbe } from "../../src/interpreter/probe.ts";
 import { fakeProbeAnswer, writeAnsweringPython, writeFakeExecutable } from "./fake-python.ts";
 
 /**

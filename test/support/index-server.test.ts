@@ -6,11 +6,11 @@ import { after, before, describe, it } from "node:test";
 import { PackageName } from "../../src/normalize/index.ts";
 import {
   parseFlatIndexHtml,
-  parseSimpleHtmlIndex,
   parseSimpleHtmlProject,
   parseSimpleJsonProject,
   SIMPLE_API_ACCEPT,
 } from "../../src/pypi-types/index.ts";
+import { parseSimpleHtmlIndex } from "../../src/pypi-types/simple-html.ts";
 import { GARBAGE, IndexServer } from "./index-server.ts";
 import { buildSdist } from "./sdist-builder.ts";
 import { buildWheel, writeWheel } from "./wheel-builder.ts";

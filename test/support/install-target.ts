@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "nod
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Cache } from "../../src/cache/index.ts";
-import type { InstallLayout } from "../../src/installer/index.ts";
+import type { InstallLayout } from "../../src/installer/install-layout.ts";
 
 /** A scratch environment for installer tests: a layout under a temp prefix, and a cache. */
 export interface InstallTarget {

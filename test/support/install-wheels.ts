@@ -1,15 +1,13 @@
 // Installs wheels unzipped in the cache into an environment the way the installer's pipeline
 // does (the environment's lock, recovery of an interrupted change, one transaction), for tests
 // that start from cached wheels rather than from a resolution.
-import {
-  type InstalledWheel,
-  type InstallLayout,
-  type LinkMode,
-  lockEnvironment,
-  recoverEnvironment,
-  reify,
-  type WheelInstall,
-} from "../../src/installer/index.ts";
+
+import { lockEnvironment } from "../../src/installer/environment-lock.ts";
+import type { LinkMode } from "../../src/installer/index.ts";
+import type { InstallLayout } from "../../src/installer/install-layout.ts";
+import type { InstalledWheel, WheelInstall } from "../../src/installer/install-wheel.ts";
+import { reify } from "../../src/installer/reify.ts";
+import { recoverEnvironment } from "../../src/installer/transaction.ts";
 
 export async function installWheels(
   wheels: readonly WheelInstall[],

@@ -14,7 +14,7 @@ import type {
   BuildOptions,
 } from "../../src/build-context/index.ts";
 import type { Cache } from "../../src/cache/index.ts";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { WheelFilename } from "../../src/filenames/index.ts";
 import { layoutFor } from "../../src/installer/index.ts";
 import { type Interpreter, queryInterpreter } from "../../src/interpreter/index.ts";

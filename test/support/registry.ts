@@ -4,7 +4,8 @@ import { Cache, type Refresh } from "../../src/cache/index.ts";
 import { HttpClient, RegistryClient } from "../../src/client/index.ts";
 import { BuildDispatch } from "../../src/dispatch/index.ts";
 import type { DistributionDatabase, HashStrategy } from "../../src/distribution/index.ts";
-import { IndexLocations, IndexUrl, parseFindLinks } from "../../src/distribution-types/index.ts";
+import { IndexLocations, IndexUrl } from "../../src/distribution-types/index.ts";
+import { parseFindLinks } from "../../src/distribution-types/index-url.ts";
 import type { Interpreter } from "../../src/interpreter/index.ts";
 
 export interface TestRegistryOptions {

@@ -3,7 +3,7 @@
 // bytes) before and after, so a test can measure what unzipping costs in memory without the
 // test runner's own memory in the way.
 import { Cache } from "../../src/cache/index.ts";
-import { unzipWheel } from "../../src/distribution/index.ts";
+import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 
 const [wheel, cacheDir] = process.argv.slice(2);
 if (wheel === undefined || cacheDir === undefined) {

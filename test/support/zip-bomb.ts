@@ -3,7 +3,7 @@
 // in milliseconds, a few hundred kilobytes long, without its uncompressed bytes ever in memory.
 import { createHash } from "node:crypto";
 import { constants, deflateRawSync } from "node:zlib";
-import { crc32 } from "../../src/zip/index.ts";
+import { crc32 } from "../../src/zip/crc32.ts";
 import { coreMetadata, distInfoName } from "./wheel-builder.ts";
 import { type DeflatedData, writeZip, type ZipWriterEntry } from "./zip-writer.ts";
 

@@ -3,7 +3,7 @@
 // refuse. Not part of Puffin itself. Format: APPNOTE 6.3.10
 // (https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT).
 import { deflateRawSync } from "node:zlib";
-import { crc32 } from "../../src/zip/index.ts";
+import { crc32 } from "../../src/zip/crc32.ts";
 
 export interface ZipWriterEntry {
   readonly name: string;

@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { activationScripts, createVenv } from "../../src/venv/index.ts";
+import { activationScripts } from "../../src/venv/activation-scripts.ts";
+import { createVenv } from "../../src/venv/index.ts";
 import { fakeInterpreter } from "../support/fake-venv.ts";
 import { testDirectory } from "../support/temp-dir.ts";
 

@@ -13,7 +13,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { type CreateVenvOptions, createVenv } from "../../src/venv/index.ts";
+import type { CreateVenvOptions } from "../../src/venv/create-venv.ts";
+import { createVenv } from "../../src/venv/index.ts";
 import { fakeInterpreter } from "../support/fake-venv.ts";
 
 const root = mkdtempSync(join(tmpdir(), "puffin-venv-layout-"));

@@ -4,11 +4,11 @@ import { parseCoreMetadata } from "../../src/pypi-types/index.ts";
 import type { ErrorCode } from "../../src/support/index.ts";
 import {
   BufferZipSource,
-  findWheelMetadata,
   readWheelMetadata,
   readWheelMetadataSync,
   ZipArchive,
 } from "../../src/zip/index.ts";
+import { findWheelMetadata } from "../../src/zip/wheel-metadata.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 import { writeZip } from "../support/zip-writer.ts";
 
