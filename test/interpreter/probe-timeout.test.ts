@@ -115,7 +115,7 @@ describe("the probe's time limit", { skip: linuxOnly }, () => {
   test("a signal that ends Puffin mid-probe ends the probe's process group too", async () => {
     const marker = "86401.104";
     const python = hangingPython("hang-signal", marker);
-    const probe = join(import.meta.dirname, "../../src/interpreter/index.ts");
+    const probe = join(import.meta.dirname, "../../src/interpreter/probe.ts");
     const child = spawn(
       process.execPath,
       [
@@ -126,14 +126,18 @@ describe("the probe's time limit", { skip: linuxOnly }, () => {
         `import { runProcess } from ${JSON.stringify(probe)};
          await runProcess(${JSON.stringify(python)}, []);`,
       ],
-      { stdio: "ignore" },
+      { stdio: ["ignore", "ignore", "pipe"] },
     );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on("exit", (_code, signal) => resolve(signal)),
     );
     // Wait until the probe runs (its sleep exists), then stop Puffin.
     for (let waited = 0; !running(marker) && waited < 30_000; waited += 50) await sleep(50);
-    assert.ok(running(marker), "the probe started");
+    assert.ok(running(marker), `the probe started${stderr ? `; stderr: ${stderr}` : ""}`);
     child.kill("SIGTERM");
     assert.equal(await exited, "SIGTERM", "Puffin still ends by the signal");
     assert.ok(await gone(marker), "the probe's group was killed on the way");
