@@ -9,10 +9,10 @@ import { pathToFileURL } from "node:url";
 import { Cache, CacheBucket, type Refresh } from "../../src/cache/index.ts";
 import { CachedClient, type CachedRequest } from "../../src/client/cached-client.ts";
 import type { HttpClientOptions } from "../../src/client/http-client.ts";
-import { HttpClient } from "../../src/client/index.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { IndexServer } from "../support/index-server.ts";
+import { testHttpClients } from "../support/test-http-client.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 interface Page {
@@ -25,7 +25,7 @@ describe("CachedClient", () => {
   let fresh: IndexServer;
   let stale: IndexServer;
   let parses = 0;
-  const clients: HttpClient[] = [];
+  const httpClient = testHttpClients();
 
   before(async () => {
     const files = [buildWheel({ name: "demo", version: "1.0" })];
@@ -41,7 +41,6 @@ describe("CachedClient", () => {
     parses = 0;
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
     fresh.clearRequests();
     stale.clearRequests();
     await rm(root, { recursive: true, force: true });
@@ -51,14 +50,7 @@ describe("CachedClient", () => {
     options: HttpClientOptions = {},
     refresh: Refresh = { kind: "none" },
   ): CachedClient {
-    const http = HttpClient.create({
-      env: {},
-      netrcPath: "/nonexistent",
-      retryDelayMs: 5,
-      ...options,
-    });
-    clients.push(http);
-    return new CachedClient(http, Cache.at(root, refresh));
+    return new CachedClient(httpClient(options), Cache.at(root, refresh));
   }
 
   const entryPath = () => join(root, CacheBucket.Simple, "index", "0123456789abcdef", "demo.json");

@@ -11,15 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import {
-  type HttpClientOptions,
-  MAX_REDIRECTS,
-  timeoutFromEnv,
-} from "../../src/client/http-client.ts";
+import { MAX_REDIRECTS, timeoutFromEnv } from "../../src/client/http-client.ts";
 import { HttpError } from "../../src/client/http-response.ts";
 import { HttpClient } from "../../src/client/index.ts";
-import { PuffinError } from "../../src/support/index.ts";
 import { IndexServer } from "../support/index-server.ts";
+import { rejection, testHttpClients } from "../support/test-http-client.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 const wheel = buildWheel({ name: "demo", version: "1.0" });
@@ -27,31 +23,7 @@ const wheelPath = `/files/${wheel.filename}`;
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
-/** Every client a test makes is closed after it, so no socket outlives the test. */
-const clients: HttpClient[] = [];
-function client(options: HttpClientOptions = {}): HttpClient {
-  const made = HttpClient.create({
-    retryDelayMs: 5,
-    env: {},
-    netrcPath: "/nonexistent",
-    ...options,
-  });
-  clients.push(made);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-async function rejection(promise: Promise<unknown>): Promise<PuffinError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof PuffinError, `a PuffinError, not ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
+const client = testHttpClients();
 
 /** A loopback server with a handler, for what `IndexServer` does not do (redirects, proxying). */
 async function startServer(
@@ -342,8 +314,7 @@ describe("HttpClient credentials", () => {
   test("NETRC names the netrc file", async () => {
     const netrc = join(dir, "netrc-env");
     await writeFile(netrc, `default login ${username} password ${password}\n`);
-    const http = HttpClient.create({ env: { NETRC: netrc }, retryDelayMs: 5 });
-    clients.push(http);
+    const http = client({ env: { NETRC: netrc }, netrcPath: undefined });
     assert.equal((await http.get(server.indexUrl)).status, 200);
   });
 

@@ -6,11 +6,12 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 import type { DownloadSink } from "../../src/client/download-sink.ts";
-import { type HttpClientOptions, MAX_REDIRECTS } from "../../src/client/http-client.ts";
-import { HashingFileSink, HttpClient } from "../../src/client/index.ts";
-import { type LogLevel, PuffinError, setLogSink } from "../../src/support/index.ts";
+import { MAX_REDIRECTS } from "../../src/client/http-client.ts";
+import { HashingFileSink } from "../../src/client/index.ts";
+import { type LogLevel, setLogSink } from "../../src/support/index.ts";
 import { type Fault, IndexServer } from "../support/index-server.ts";
 import { testDirectory } from "../support/temp-dir.ts";
+import { rejection, testHttpClients } from "../support/test-http-client.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
 // A wheel large enough to arrive in several chunks (hex digits do not compress away), so "part
@@ -26,30 +27,7 @@ const pagePath = "/simple/big/";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const dir = testDirectory("transfer-retries");
 
-const clients: HttpClient[] = [];
-function client(options: HttpClientOptions = {}): HttpClient {
-  const made = HttpClient.create({
-    retryDelayMs: 5,
-    env: {},
-    netrcPath: "/nonexistent",
-    ...options,
-  });
-  clients.push(made);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-async function rejection(promise: Promise<unknown>): Promise<PuffinError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof PuffinError, `a PuffinError, not ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
+const client = testHttpClients();
 
 /** A sink that keeps what it is given, and counts resets. */
 class MemorySink implements DownloadSink {
