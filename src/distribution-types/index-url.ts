@@ -128,8 +128,6 @@ export interface IndexArgs {
 }
 
 export interface IndexLocationsSettings extends IndexArgs {
-  /** `PUFFIN_INDEX_URL`, `PUFFIN_EXTRA_INDEX_URL`, `PUFFIN_NO_INDEX`, `PUFFIN_FIND_LINKS`. */
-  env: NodeJS.ProcessEnv;
   /** The directory relative paths are taken from; the process's own when absent. */
   cwd?: string;
 }
@@ -168,23 +166,18 @@ export class IndexLocations {
   }
 
   /**
-   * From command-line values, falling back to the environment for each option that was not
-   * given: `PUFFIN_INDEX_URL`, `PUFFIN_EXTRA_INDEX_URL` (space-separated, like pip's and uv's),
-   * `PUFFIN_NO_INDEX` (`1`/`true`/`yes`/`on`), `PUFFIN_FIND_LINKS` (space-separated).
+   * From the command's settings (flags and `PUFFIN_*` variables already merged by the CLI, the
+   * one place that reads them): each URL or path parsed, relative paths taken from `cwd`; no
+   * `indexUrl` means PyPI, and `noIndex` drops every index.
    */
   static fromSettings(settings: IndexLocationsSettings): IndexLocations {
-    const { env } = settings;
     const cwd = settings.cwd ?? process.cwd();
-    const noIndex = settings.noIndex === true || isTruthy(env["PUFFIN_NO_INDEX"]);
-    const findLinks = given(settings.findLinks) ?? splitList(env["PUFFIN_FIND_LINKS"]);
-    const parsedFindLinks = findLinks.map((text) => parseFindLinks(text, cwd));
-    if (noIndex) return new IndexLocations(undefined, [], parsedFindLinks);
-    const indexText = nonEmpty(settings.indexUrl) ?? nonEmpty(env["PUFFIN_INDEX_URL"]);
-    const extras = given(settings.extraIndexUrls) ?? splitList(env["PUFFIN_EXTRA_INDEX_URL"]);
+    const findLinks = (settings.findLinks ?? []).map((text) => parseFindLinks(text, cwd));
+    if (settings.noIndex === true) return new IndexLocations(undefined, [], findLinks);
     return new IndexLocations(
-      IndexUrl.parse(indexText ?? DEFAULT_INDEX_URL, cwd),
-      extras.map((text) => IndexUrl.parse(text, cwd)),
-      parsedFindLinks,
+      IndexUrl.parse(settings.indexUrl ?? DEFAULT_INDEX_URL, cwd),
+      (settings.extraIndexUrls ?? []).map((text) => IndexUrl.parse(text, cwd)),
+      findLinks,
     );
   }
 
@@ -202,20 +195,4 @@ export class IndexLocations {
   get noIndex(): boolean {
     return this.indexUrl === undefined && this.extraIndexUrls.length === 0;
   }
-}
-
-function given(values: readonly string[] | undefined): readonly string[] | undefined {
-  return values === undefined || values.length === 0 ? undefined : values;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-function splitList(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(/\s+/).filter((part) => part !== "");
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
 }

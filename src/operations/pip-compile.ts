@@ -23,16 +23,15 @@ import {
   type OutputPin,
   renderRequirementsTxt,
 } from "./requirements-output.ts";
-import { packageConfigSettings, resolveSources } from "./resolve.ts";
+import { resolveSources } from "./resolve.ts";
 import { Session } from "./session.ts";
-import {
-  type BinarySelection,
-  type BuildSettings,
-  type PythonSettings,
-  type ResolverSettings,
-  type SessionSettings,
-  type SourceSettings,
-  withFileIndexOptions,
+import type {
+  BinarySelection,
+  BuildSettings,
+  PythonSettings,
+  ResolverSettings,
+  SessionSettings,
+  SourceSettings,
 } from "./settings.ts";
 
 /** How `pip compile` writes its output. */
@@ -82,26 +81,17 @@ export interface PipCompileResult {
 export async function pipCompile(request: PipCompileRequest): Promise<PipCompileResult> {
   const { invocation } = request.session;
   const sources = await readRequirementSources({
-    sources: request.sources.requirements,
-    constraints: request.sources.constraints,
-    overrides: request.sources.overrides,
-    extras: request.sources.extras,
-    allExtras: request.sources.allExtras,
+    ...request.sources,
     cwd: invocation.cwd,
     env: invocation.env,
     stdin: request.stdin,
   });
-  const session = await Session.open({
-    ...request.session,
-    index: withFileIndexOptions(request.session.index, sources),
-  });
+  const session = await Session.open(request.session, sources);
   try {
     const interpreter = await targetInterpreter(request.python, invocation, session.cache);
     const target = targetFromInterpreter(interpreter, request.pythonVersion);
-    const builds = session.builds(interpreter, request.build, {
-      noBinary: [...sources.noBinary, ...request.resolver.noBinary],
-      onlyBinary: [...sources.onlyBinary, ...request.resolver.onlyBinary],
-      packageConfigSettings: packageConfigSettings(sources.requirements),
+    const builds = session.builds(interpreter, request.build, sources, {
+      binary: request.resolver,
       reporter: request.reporter,
       puffinVersion: request.puffinVersion,
     });

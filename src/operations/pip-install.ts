@@ -5,23 +5,21 @@ import { targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
 import { environmentInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
-import { nameUnnamedSources, readRequirementSources } from "./requirement-sources.ts";
 import {
-  hashStrategy,
-  installedPreferences,
-  packageConfigSettings,
-  resolveSources,
-} from "./resolve.ts";
+  nameUnnamedSources,
+  readRequirementSources,
+  stdinUnsupported,
+} from "./requirement-sources.ts";
+import { hashStrategy, installedPreferences, resolveSources } from "./resolve.ts";
 import { Session } from "./session.ts";
-import {
-  type BuildSettings,
-  type InstallerSettings,
-  type PythonSettings,
-  type ResolverSettings,
-  type SessionSettings,
-  type SourceSettings,
-  type UpgradeSettings,
-  withFileIndexOptions,
+import type {
+  BuildSettings,
+  InstallerSettings,
+  PythonSettings,
+  ResolverSettings,
+  SessionSettings,
+  SourceSettings,
+  UpgradeSettings,
 } from "./settings.ts";
 
 export interface PipInstallRequest {
@@ -54,21 +52,10 @@ export interface PipInstallResult {
 export async function pipInstall(request: PipInstallRequest): Promise<PipInstallResult> {
   const { invocation } = request.session;
   const sources = await readRequirementSources({
-    packages: request.sources.packages,
-    editables: request.sources.editables,
-    sources: request.sources.requirements,
-    constraints: request.sources.constraints,
-    overrides: request.sources.overrides,
-    extras: request.sources.extras,
-    allExtras: request.sources.allExtras,
+    ...request.sources,
     cwd: invocation.cwd,
     env: invocation.env,
-    stdin: () => {
-      throw new PuffinError(
-        "stdin-unsupported",
-        "`pip install` does not read requirements from stdin",
-      );
-    },
+    stdin: stdinUnsupported("pip install"),
   });
   if (
     sources.requirements.length === 0 &&
@@ -80,10 +67,7 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
       "Nothing to install: name packages, or give requirements files with -r",
     );
   }
-  const session = await Session.open({
-    ...request.session,
-    index: withFileIndexOptions(request.session.index, sources),
-  });
+  const session = await Session.open(request.session, sources);
   try {
     const interpreter =
       request.interpreter ??
@@ -92,11 +76,9 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
       sources.requirements,
       request.installer.requireHashes || sources.requireHashes,
     );
-    const builds = session.builds(interpreter, request.build, {
-      noBinary: [...sources.noBinary, ...request.resolver.noBinary],
-      onlyBinary: [...sources.onlyBinary, ...request.resolver.onlyBinary],
+    const builds = session.builds(interpreter, request.build, sources, {
+      binary: request.resolver,
       hashes,
-      packageConfigSettings: packageConfigSettings(sources.requirements),
       reporter: request.reporter,
       puffinVersion: request.puffinVersion,
     });

@@ -7,7 +7,6 @@ import {
 } from "../distribution-types/index.ts";
 import {
   type EnvironmentDiagnostic,
-  type InstallOutcome,
   install,
   layoutFor,
   SitePackages,
@@ -19,22 +18,22 @@ import type { Version } from "../pep440/index.ts";
 import { splitHashFragment } from "../pypi-types/index.ts";
 import { RegistryProvider, targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
-import { environmentDiagnostics } from "./pip-install.ts";
+import { environmentDiagnostics, type PipInstallResult } from "./pip-install.ts";
 import { environmentInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
   nameUnnamedSources,
   readRequirementSources,
   type SourcedRequirement,
+  stdinUnsupported,
 } from "./requirement-sources.ts";
-import { hashStrategy, packageConfigSettings } from "./resolve.ts";
+import { hashStrategy } from "./resolve.ts";
 import { Session } from "./session.ts";
-import {
-  type BuildSettings,
-  type InstallerSettings,
-  type PythonSettings,
-  type SessionSettings,
-  withFileIndexOptions,
+import type {
+  BuildSettings,
+  InstallerSettings,
+  PythonSettings,
+  SessionSettings,
 } from "./settings.ts";
 
 export interface PipSyncRequest {
@@ -56,12 +55,7 @@ export type PipSyncResult =
       readonly count: number;
       readonly diagnostics: readonly EnvironmentDiagnostic[] | undefined;
     }
-  | {
-      readonly kind: "installed";
-      readonly interpreter: Interpreter;
-      readonly outcome: InstallOutcome;
-      readonly diagnostics: readonly EnvironmentDiagnostic[] | undefined;
-    };
+  | ({ readonly kind: "installed" } & PipInstallResult);
 
 /**
  * `pip sync`: the environment made exactly what the requirements files pin — every pin (whose
@@ -74,24 +68,16 @@ export type PipSyncResult =
 export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
   const { invocation } = request.session;
   const sources = await readRequirementSources({
-    sources: request.files,
+    requirements: request.files,
     constraints: [],
     overrides: [],
     extras: [],
     allExtras: false,
     cwd: invocation.cwd,
     env: invocation.env,
-    stdin: () => {
-      throw new PuffinError(
-        "stdin-unsupported",
-        "`pip sync` does not read requirements from stdin",
-      );
-    },
+    stdin: stdinUnsupported("pip sync"),
   });
-  const session = await Session.open({
-    ...request.session,
-    index: withFileIndexOptions(request.session.index, sources),
-  });
+  const session = await Session.open(request.session, sources);
   try {
     const interpreter = await environmentInterpreter(request.python, invocation, session.cache);
     const applies = (s: SourcedRequirement) =>
@@ -118,11 +104,8 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
         };
       }
     }
-    const builds = session.builds(interpreter, request.build, {
-      noBinary: sources.noBinary,
-      onlyBinary: sources.onlyBinary,
+    const builds = session.builds(interpreter, request.build, sources, {
       hashes,
-      packageConfigSettings: packageConfigSettings(sources.requirements),
       reporter: request.reporter,
       puffinVersion: request.puffinVersion,
     });

@@ -98,7 +98,8 @@ export interface ReadSourcesOptions {
   readonly packages?: readonly string[];
   /** `-e PATH` arguments. */
   readonly editables?: readonly string[];
-  readonly sources: readonly string[];
+  /** Requirements files (`-r FILE`, `pip compile`'s `SRC_FILE…`, `-` for stdin). */
+  readonly requirements: readonly string[];
   readonly constraints: readonly string[];
   readonly overrides: readonly string[];
   /** `--extra`: optional dependencies of the `pyproject.toml` sources to include. */
@@ -113,6 +114,16 @@ export interface ReadSourcesOptions {
 }
 
 const STDIN = "-";
+
+/** `stdin` for a command that does not read requirements from stdin: `-` is refused. */
+export function stdinUnsupported(command: string): () => never {
+  return () => {
+    throw new PuffinError(
+      "stdin-unsupported",
+      `\`${command}\` does not read requirements from stdin`,
+    );
+  };
+}
 
 export async function readRequirementSources(
   options: ReadSourcesOptions,
@@ -139,7 +150,7 @@ export async function readRequirementSources(
   let sawProject = false;
   readCommandLine(options, result);
 
-  for (const source of options.sources) {
+  for (const source of options.requirements) {
     if (basename(source) === "pyproject.toml") {
       sawProject = true;
       const path = resolve(options.cwd, source);
@@ -379,7 +390,7 @@ function stdinReader(options: ReadSourcesOptions): RequirementsFileReader {
   let stdin: Promise<Uint8Array> | undefined;
   return {
     readFile: (path) => {
-      if (path !== stdinPath || !options.sources.includes(STDIN))
+      if (path !== stdinPath || !options.requirements.includes(STDIN))
         return localFileReader.readFile(path);
       stdin ??= (async () => {
         const bytes = await readStreamUpTo(options.stdin(), REQUIREMENTS_FILE_LIMIT);

@@ -28,8 +28,9 @@ async function buildOptions(
       refresh: { kind: "none" },
     },
   });
-  const builds = session.builds(fakeInterpreter(root), buildSettings(values, {}), {
-    ...binaries,
+  const files = { requirements: [], noBinary: [], onlyBinary: [] };
+  const builds = session.builds(fakeInterpreter(root), buildSettings(values, {}), files, {
+    binary: binaries,
     puffinVersion: "0.0.0-test",
   });
   const { noBuild, noBinary, configSettings } = builds.options;

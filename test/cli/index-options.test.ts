@@ -10,7 +10,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv = {}) {
   const command = addIndexOptions(new Command("test").exitOverride());
   command.parse(args, { from: "user" });
   const settings = indexSettings(command.opts<IndexOptionValues>(), env, 1000);
-  const locations = IndexLocations.fromSettings({ ...settings, env: {}, cwd: "/work" });
+  const locations = IndexLocations.fromSettings({ ...settings, cwd: "/work" });
   return { ...settings, locations };
 }
 
@@ -53,6 +53,47 @@ describe("addIndexOptions", () => {
       packages: new Set(["foo-bar", "baz"]),
       timestamp: 1000,
     });
+  });
+
+  it("reads the environment for each option not given (lists space-separated)", () => {
+    const settings = parse([], {
+      PUFFIN_INDEX_URL: "https://env.example/simple",
+      PUFFIN_EXTRA_INDEX_URL: " file:///opt/a/simple   file:///opt/b/simple ",
+      PUFFIN_FIND_LINKS: "/opt/wheels https://links.example/",
+    });
+    assert.deepEqual(
+      settings.locations.indexes().map((index) => index.url),
+      ["file:///opt/a/simple", "file:///opt/b/simple", "https://env.example/simple"],
+    );
+    assert.deepEqual(
+      settings.locations.findLinks.map((location) =>
+        location.kind === "path" ? location.path : location.url,
+      ),
+      ["/opt/wheels", "https://links.example/"],
+    );
+  });
+
+  it("prefers a flag over its variable", () => {
+    const settings = parse(["-i", "https://flag.example/simple", "-f", "/flag"], {
+      PUFFIN_INDEX_URL: "https://env.example/simple",
+      PUFFIN_EXTRA_INDEX_URL: "https://extra.example/simple",
+      PUFFIN_FIND_LINKS: "/env",
+    });
+    assert.deepEqual(
+      settings.locations.indexes().map((index) => index.url),
+      ["https://extra.example/simple", "https://flag.example/simple"],
+    );
+    assert.deepEqual(
+      settings.locations.findLinks.map((location) => location.kind === "path" && location.path),
+      ["/flag"],
+    );
+  });
+
+  it("drops every index with PUFFIN_NO_INDEX (1, true, yes, on)", () => {
+    for (const value of ["1", "true", "YES", "on"]) {
+      assert.deepEqual(parse([], { PUFFIN_NO_INDEX: value }).locations.indexes(), [], value);
+    }
+    assert.equal(parse([], { PUFFIN_NO_INDEX: "" }).locations.indexes().length, 1);
   });
 
   it("falls back to the environment", () => {

@@ -13,13 +13,12 @@ describe("IndexLocations", () => {
     indexes: string[];
     findLinks?: unknown[];
   }[] = [
-    { name: "defaults to PyPI", args: { env: {} }, indexes: ["https://pypi.org/simple"] },
+    { name: "defaults to PyPI", args: {}, indexes: ["https://pypi.org/simple"] },
     {
       name: "consults extra indexes first, in order, then the default index",
       args: {
         indexUrl: "https://main.example/simple",
         extraIndexUrls: ["https://one.example/simple", "https://two.example/simple"],
-        env: {},
       },
       indexes: [
         "https://one.example/simple",
@@ -28,38 +27,23 @@ describe("IndexLocations", () => {
       ],
     },
     {
-      name: "reads the environment when no option is given (extra URLs space-separated)",
-      args: {
-        env: {
-          PUFFIN_INDEX_URL: "https://env.example/simple",
-          PUFFIN_EXTRA_INDEX_URL: " file:///opt/a/simple   file:///opt/b/simple ",
-          PUFFIN_FIND_LINKS: "/opt/wheels https://links.example/",
-        },
-      },
-      indexes: ["file:///opt/a/simple", "file:///opt/b/simple", "https://env.example/simple"],
+      name: "parses find-links as paths (from cwd) or URLs",
+      args: { findLinks: ["wheels", "https://u:p@links.example/"], cwd: "/opt" },
+      indexes: ["https://pypi.org/simple"],
       findLinks: [
         { kind: "path", path: "/opt/wheels" },
-        { kind: "url", url: "https://links.example/", redacted: "https://links.example/" },
+        {
+          kind: "url",
+          url: "https://u:p@links.example/",
+          redacted: "https://u:****@links.example/",
+        },
       ],
     },
     {
-      name: "prefers options over the environment",
-      args: {
-        indexUrl: "https://flag.example/simple",
-        env: { PUFFIN_INDEX_URL: "https://env.example/simple" },
-      },
-      indexes: ["https://flag.example/simple"],
-    },
-    {
       name: "drops every index with --no-index, keeping find-links",
-      args: { noIndex: true, extraIndexUrls: ["https://x.example/"], findLinks: ["/w"], env: {} },
+      args: { noIndex: true, extraIndexUrls: ["https://x.example/"], findLinks: ["/w"] },
       indexes: [],
       findLinks: [{ kind: "path", path: "/w" }],
-    },
-    {
-      name: "drops every index with PUFFIN_NO_INDEX",
-      args: { env: { PUFFIN_NO_INDEX: "1" } },
-      indexes: [],
     },
     {
       name: "turns paths into file:// URLs and skips repeats of the same index",
@@ -67,7 +51,6 @@ describe("IndexLocations", () => {
         indexUrl: "simple",
         extraIndexUrls: ["https://u:p@a.example/simple/", "https://a.example/simple"],
         cwd: "/srv/index",
-        env: {},
       },
       indexes: ["https://u:p@a.example/simple/", "file:///srv/index/simple"],
     },

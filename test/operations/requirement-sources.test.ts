@@ -116,7 +116,7 @@ describe("readRequirementSources", () => {
   writeFileSync(join(root, "cli-constraints.txt"), "certifi<2024\n");
 
   const options = (fields: Partial<ReadSourcesOptions>): ReadSourcesOptions => ({
-    sources: [],
+    requirements: [],
     constraints: [],
     overrides: [],
     extras: [],
@@ -137,7 +137,7 @@ describe("readRequirementSources", () => {
   test("requirements files: includes, constraints, editables, unnamed URLs, options", async () => {
     const sources = await readRequirementSources(
       options({
-        sources: ["requirements.in"],
+        requirements: ["requirements.in"],
         constraints: ["cli-constraints.txt"],
         overrides: ["overrides.txt"],
       }),
@@ -161,7 +161,7 @@ describe("readRequirementSources", () => {
 
   test("pyproject.toml with extras, and stdin", async () => {
     const sources = await readRequirementSources(
-      options({ sources: ["pyproject.toml", "-"], extras: [e("docs")] }),
+      options({ requirements: ["pyproject.toml", "-"], extras: [e("docs")] }),
     );
     assert.deepEqual(summary(sources.requirements), [
       "anyio>=4 | my-app (pyproject.toml)",
@@ -174,15 +174,15 @@ describe("readRequirementSources", () => {
   const failures: [string, Partial<ReadSourcesOptions>, RegExp][] = [
     [
       "extras need a pyproject.toml",
-      { sources: ["requirements.in"], extras: [e("docs")] },
+      { requirements: ["requirements.in"], extras: [e("docs")] },
       /Requesting extras requires a `pyproject.toml` source/,
     ],
     [
       "an unknown extra",
-      { sources: ["pyproject.toml"], extras: [e("nope")] },
+      { requirements: ["pyproject.toml"], extras: [e("nope")] },
       /Requested extra not found: nope/,
     ],
-    ["a missing file names itself", { sources: ["missing.in"] }, /missing\.in/],
+    ["a missing file names itself", { requirements: ["missing.in"] }, /missing\.in/],
   ];
   for (const [name, fields, message] of failures) {
     test(name, async () => {
@@ -196,7 +196,7 @@ describe("readRequirementSources", () => {
   test("an unnamed directory without a static name waits for a build backend to name it", async () => {
     mkdirSync(join(root, "nameless"), { recursive: true });
     writeFileSync(join(root, "nameless.in"), "./nameless --hash=sha256:" + "a".repeat(64) + "\n");
-    const sources = await readRequirementSources(options({ sources: ["nameless.in"] }));
+    const sources = await readRequirementSources(options({ requirements: ["nameless.in"] }));
     assert.equal(sources.requirements.length, 0);
     assert.equal(sources.unnamed.length, 1);
     // The database's naming, as its build backend would answer it.
@@ -227,7 +227,7 @@ describe("readRequirementSources", () => {
     project("cfg-attr", "[metadata]\nname = attr: pkg.NAME\n");
     project("cfg-other", "[options]\nname = wrong\n");
     writeFileSync(join(root, "cfg.in"), "./cfg-literal\n./cfg-attr\n./cfg-other\n");
-    const sources = await readRequirementSources(options({ sources: ["cfg.in"] }));
+    const sources = await readRequirementSources(options({ requirements: ["cfg.in"] }));
     assert.deepEqual(
       sources.requirements.map((s) => s.requirement.name),
       ["cfg-literal"],
@@ -240,7 +240,7 @@ describe("readRequirementSources", () => {
 
   test("setup.py, setup.cfg and dynamic dependencies wait to be read through the build backend", async () => {
     writeFileSync(join(root, "setup.py"), "from setuptools import setup\nsetup()\n");
-    const sources = await readRequirementSources(options({ sources: ["setup.py"] }));
+    const sources = await readRequirementSources(options({ requirements: ["setup.py"] }));
     assert.deepEqual(sources.projects, [{ directory: root, path: "setup.py" }]);
     assert.deepEqual(sources.requirements, []);
   });
@@ -249,7 +249,7 @@ describe("readRequirementSources", () => {
     mkdirSync(join(root, "nameless2"), { recursive: true });
     writeFileSync(join(root, "nameless2.txt"), "./nameless2\n");
     await assert.rejects(
-      readRequirementSources(options({ sources: [], overrides: ["nameless2.txt"] })),
+      readRequirementSources(options({ requirements: [], overrides: ["nameless2.txt"] })),
       /Cannot tell the package name of `\.\/nameless2` \(nameless2\.txt:1\)/,
     );
   });
