@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Cache, CacheBucket, urlDigest } from "../cache/index.ts";
@@ -22,7 +21,7 @@ import {
   type SimpleProject,
   simpleResponseFormat,
 } from "../pypi-types/index.ts";
-import { log, OnceMap, PuffinError, redactCredentials } from "../support/index.ts";
+import { isDirectory, log, OnceMap, PuffinError, redactCredentials } from "../support/index.ts";
 import { CachedClient } from "./cached-client.ts";
 import type { HttpClient } from "./http-client.ts";
 import { HttpError, type HttpResponse } from "./http-response.ts";
@@ -255,14 +254,4 @@ const utf8 = new TextDecoder();
 
 function decode(bytes: Uint8Array): string {
   return utf8.decode(bytes);
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return false;
-    throw error;
-  }
 }

@@ -10,7 +10,7 @@ import {
 } from "../build/index.ts";
 import type { BuildContext, ConfigSettings } from "../build-context/index.ts";
 import { CacheBucket } from "../cache/index.ts";
-import { HashingFileSink, type HttpClient, type RegistryClient } from "../client/index.ts";
+import type { HttpClient, RegistryClient } from "../client/index.ts";
 import {
   type CachedDist,
   type DirectDist,
@@ -34,12 +34,12 @@ import {
 import {
   type ArchiveLimits,
   createTempDirectory,
-  describeSystemError,
   OnceMap,
   PuffinError,
   redactCredentials,
   removeTree,
 } from "../support/index.ts";
+import { type DownloadProgress, downloadFile } from "./download-file.ts";
 import { HashStrategy } from "./hash-strategy.ts";
 import { staticName } from "./static-name.ts";
 import { WheelFetcher, type WheelRequest } from "./wheel-archives.ts";
@@ -356,15 +356,7 @@ export class DistributionDatabase {
     dist: Extract<Dist, { kind: "registry-wheel" | "url-wheel" | "path-wheel" }>,
   ): WheelRequest {
     const policy = this.hashes.policyFor(dist, { enforce: true });
-    const reporter = this.#options.reporter;
-    const progress =
-      reporter === undefined
-        ? undefined
-        : {
-            start: (size: number | undefined) => reporter.onDownloadStart?.(dist, size),
-            advance: (bytes: number) => reporter.onDownloadProgress?.(dist, bytes),
-            end: () => reporter.onDownloadEnd?.(dist),
-          };
+    const progress = this.#downloadProgress(dist);
     switch (dist.kind) {
       case "registry-wheel":
         return { source: { kind: "registry", file: dist.file }, policy, progress };
@@ -498,6 +490,17 @@ export class DistributionDatabase {
     );
   }
 
+  /** The reporter's download events for `dist`, if there is a reporter. */
+  #downloadProgress(dist: Dist): DownloadProgress | undefined {
+    const reporter = this.#options.reporter;
+    if (reporter === undefined) return undefined;
+    return {
+      start: (size) => reporter.onDownloadStart?.(dist, size),
+      advance: (bytes) => reporter.onDownloadProgress?.(dist, bytes),
+      end: () => reporter.onDownloadEnd?.(dist),
+    };
+  }
+
   /** This process's directory in the built-wheels bucket (same filesystem as the cache). */
   #privateDirectory(): Promise<string> {
     this.#shared.directory ??= (async () => {
@@ -522,28 +525,12 @@ export class DistributionDatabase {
       const directory = await createTempDirectory(await this.#privateDirectory());
       const path = join(directory, basename(filename));
       const display = redactCredentials(url);
-      const reporter = this.#options.reporter;
-      const sink = await HashingFileSink.create(path, stated.algorithms(display));
-      if (dist !== undefined) reporter?.onDownloadStart?.(dist, size);
-      try {
-        await this.#options.http.download(url, {
-          write: (chunk) => {
-            if (dist !== undefined) reporter?.onDownloadProgress?.(dist, chunk.length);
-            return sink.write(chunk);
-          },
-          reset: () => sink.reset(),
-        });
-      } catch (error) {
-        // The client's errors name the URL and what went wrong; others (the disk) need context.
-        if (error instanceof PuffinError) throw error;
-        throw new PuffinError("download-failed", `Failed to download ${display}`, {
-          cause: describeSystemError(error, { area: "cache", path }) ?? error,
-        });
-      } finally {
-        await sink.close();
-        if (dist !== undefined) reporter?.onDownloadEnd?.(dist);
-      }
-      const digests = sink.digests();
+      const digests = await downloadFile(this.#options.http, url, path, {
+        algorithms: stated.algorithms(display),
+        display,
+        size,
+        progress: dist === undefined ? undefined : this.#downloadProgress(dist),
+      });
       stated.verify(digests, display);
       return { path, sha256: digests["sha256"]!, digests };
     });

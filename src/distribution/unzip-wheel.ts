@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Cache, CacheBucket } from "../cache/index.ts";
 import type { CachedDist } from "../distribution-types/index.ts";
@@ -19,6 +18,7 @@ import {
   createTempDirectory,
   DEFAULT_ARCHIVE_LIMITS,
   describeSystemError,
+  isDirectory,
   PuffinError,
   publishDirectory,
   redactCredentials,
@@ -253,13 +253,4 @@ async function extract(
 /** 0o755 when the archive gives any execute bit, else 0o644 (pip does the same, umask aside). */
 function fileMode(entry: ZipEntry): number {
   return entry.unixMode !== undefined && (entry.unixMode & 0o111) !== 0 ? 0o755 : 0o644;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
 }

@@ -1,4 +1,4 @@
-import { rename, stat } from "node:fs/promises";
+import { rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -13,7 +13,7 @@ import {
   readJsonEntry,
   writeJsonEntry,
 } from "../cache/index.ts";
-import { HashingFileSink, type HttpClient } from "../client/index.ts";
+import type { HttpClient } from "../client/index.ts";
 import { type CachedDist, describeOrigin, type RegistryFile } from "../distribution-types/index.ts";
 import { WheelFilename } from "../filenames/index.ts";
 import {
@@ -26,7 +26,7 @@ import {
 import {
   type ArchiveLimits,
   createTempDirectory,
-  describeSystemError,
+  isDirectory,
   OnceMap,
   PuffinError,
   redactCredentials,
@@ -34,6 +34,7 @@ import {
   Semaphore,
   tempName,
 } from "../support/index.ts";
+import { type DownloadProgress, downloadFile } from "./download-file.ts";
 import { unzipWheel } from "./unzip-wheel.ts";
 
 /**
@@ -60,13 +61,6 @@ export interface WheelRequest {
   readonly policy: HashPolicy;
   /** Told about a download (not about a cache hit or a local file). */
   readonly progress?: DownloadProgress | undefined;
-}
-
-/** The progress of one download: its size when known, then each chunk's length. */
-export interface DownloadProgress {
-  start(size: number | undefined): void;
-  advance(bytes: number): void;
-  end(): void;
 }
 
 /** A wheel ready in the cache, and whether this run had to download it. */
@@ -246,12 +240,12 @@ export class WheelFetcher {
         const wheel = join(temp, filename.toString());
         const algorithms = new Set(policy.algorithms(display));
         const size = source.kind === "registry" ? source.file.file.size : undefined;
-        const computed = await this.#download(
-          url,
-          wheel,
-          { algorithms, display, size },
-          request.progress,
-        );
+        const computed = await downloadFile(this.#http, url, wheel, {
+          algorithms,
+          display,
+          size,
+          progress: request.progress,
+        });
         downloaded = true;
         policy.verify(computed, display);
         cached = await unzipWheel({
@@ -273,50 +267,6 @@ export class WheelFetcher {
       );
     }
     return { cached, downloaded };
-  }
-
-  /**
-   * Streams `url` into `path`, hashing with every algorithm as the bytes arrive. The client
-   * retries a broken transfer (resuming it, or resetting the sink to start over), so the digests
-   * are always of the file as written.
-   */
-  async #download(
-    url: string,
-    path: string,
-    file: {
-      readonly algorithms: ReadonlySet<string>;
-      readonly display: string;
-      readonly size: number | undefined;
-    },
-    progress: DownloadProgress | undefined,
-  ): Promise<Record<string, string>> {
-    const { display } = file;
-    const sink = await HashingFileSink.create(path, file.algorithms);
-    progress?.start(file.size);
-    try {
-      await this.#http.download(
-        url,
-        progress === undefined
-          ? sink
-          : {
-              write: (chunk) => {
-                progress.advance(chunk.length);
-                return sink.write(chunk);
-              },
-              reset: () => sink.reset(),
-            },
-      );
-    } catch (error) {
-      // The client's errors name the URL and what went wrong; others (the disk) need context.
-      if (error instanceof PuffinError) throw error;
-      throw new PuffinError("download-failed", `Failed to download ${display}`, {
-        cause: describeSystemError(error, { area: "cache", path }) ?? error,
-      });
-    } finally {
-      await sink.close();
-      progress?.end();
-    }
-    return sink.digests();
   }
 
   #pointerPath(source: WheelSource, filename: WheelFilename): string {
@@ -451,14 +401,4 @@ function preferredHash(hashes: Digests): { algorithm: string; digest: string } |
   }
   const [first] = Object.entries(hashes);
   return first === undefined ? undefined : { algorithm: first[0], digest: first[1] };
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return false;
-    throw error;
-  }
 }

@@ -1,10 +1,10 @@
-import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type Cache, CacheBucket, type CacheSource, urlDigest } from "../cache/index.ts";
 import type { VcsDirectUrl } from "../pypi-types/index.ts";
 import {
   createTempDirectory,
   FileLock,
+  isDirectory,
   log,
   PuffinError,
   publishDirectory,
@@ -341,13 +341,6 @@ async function gitSource(url: GitUrl, commit: string, checkouts: string): Promis
     directUrl: url.directUrl(commit),
     cacheSource: { kind: "git", url: url.repository, commit },
   };
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then(
-    (stats) => stats.isDirectory(),
-    () => false,
-  );
 }
 
 /** Per-key queues: work on one bare repository runs one at a time within this process. */

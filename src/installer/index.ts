@@ -4,7 +4,12 @@ export {
   type EnvironmentDiagnostic,
   installedRequirements,
 } from "./environment-check.ts";
-export { type InstallOutcome, type InstallReporter, install } from "./install.ts";
+export {
+  type InstallOutcome,
+  type InstallReporter,
+  type InstallRequest,
+  install,
+} from "./install.ts";
 export { layoutFor } from "./install-layout.ts";
 export { type LinkMode, parseLinkMode } from "./link-mode.ts";
 export { installedFiles, SitePackages } from "./site-packages.ts";

@@ -119,11 +119,8 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         database,
         target,
         sources,
-        settings: {
-          ...request.resolver,
-          // `--no-build`: sdists are unavailable to the resolution, as in uv.
-          onlyBinary: request.build.noBuild ? [":all:"] : request.resolver.onlyBinary,
-        },
+        settings: request.resolver,
+        noBuild: request.build.noBuild,
         preferences,
         reporter: request.reporter,
       });

@@ -1,4 +1,4 @@
-import type { InstallOutcome } from "../installer/index.ts";
+import type { InstallOutcome, InstallRequest } from "../installer/index.ts";
 import { checkEnvironment, type EnvironmentDiagnostic, install } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import { targetFromInterpreter } from "../resolver/index.ts";
@@ -87,8 +87,7 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
       // Requirements whose name only their build backend knows (a `setup.py` project).
       await nameUnnamedSources(sources, database, invocation.cwd);
       const target = targetFromInterpreter(interpreter);
-      const { installer } = request;
-      const outcome = await install({
+      return await installChecked({
         interpreter,
         database,
         resolve: async (installed) =>
@@ -98,35 +97,54 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
               database,
               target,
               sources,
-              settings: {
-                ...request.resolver,
-                onlyBinary: request.build.noBuild ? [":all:"] : request.resolver.onlyBinary,
-              },
+              settings: request.resolver,
+              noBuild: request.build.noBuild,
               preferences: installedPreferences(installed, request.upgrade),
               reporter: request.reporter,
             })
           ).resolution,
-        options: {
-          reinstall: installer.reinstall,
-          reinstallPackages: installer.reinstallPackages,
-          removeExtraneous: false,
-          linkMode: installer.linkMode,
-          dryRun: installer.dryRun,
-          compileBytecode: installer.compileBytecode,
-        },
+        installer: request.installer,
+        removeExtraneous: false,
         reporter: request.reporter,
       });
-      const diagnostics =
-        installer.strict && outcome.kind !== "dry-run"
-          ? await environmentDiagnostics(interpreter)
-          : undefined;
-      return { interpreter, outcome, diagnostics };
     } finally {
       await builds.close();
     }
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The install step `pip install` and `pip sync` share: the installer's transaction over the
+ * resolution `resolve` makes once the environment is locked, with the command's installer
+ * settings; then, with `--strict`, what `pip check` says of the environment afterwards.
+ */
+export async function installChecked(
+  request: Omit<InstallRequest, "options"> & {
+    readonly installer: InstallerSettings;
+    /** Whether what the resolution does not name is removed (`pip sync`). */
+    readonly removeExtraneous: boolean;
+  },
+): Promise<PipInstallResult> {
+  const { installer, removeExtraneous, ...transaction } = request;
+  const { interpreter } = transaction;
+  const outcome = await install({
+    ...transaction,
+    options: {
+      reinstall: installer.reinstall,
+      reinstallPackages: installer.reinstallPackages,
+      removeExtraneous,
+      linkMode: installer.linkMode,
+      dryRun: installer.dryRun,
+      compileBytecode: installer.compileBytecode,
+    },
+  });
+  const diagnostics =
+    installer.strict && outcome.kind !== "dry-run"
+      ? await environmentDiagnostics(interpreter)
+      : undefined;
+  return { interpreter, outcome, diagnostics };
 }
 
 /** What `pip check` would say of the environment (`--strict`). */

@@ -7,7 +7,6 @@ import {
 } from "../distribution-types/index.ts";
 import {
   type EnvironmentDiagnostic,
-  install,
   layoutFor,
   SitePackages,
   transactionPath,
@@ -18,7 +17,7 @@ import type { Version } from "../pep440/index.ts";
 import { splitHashFragment } from "../pypi-types/index.ts";
 import { RegistryProvider, targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
-import { environmentDiagnostics, type PipInstallResult } from "./pip-install.ts";
+import { environmentDiagnostics, installChecked, type PipInstallResult } from "./pip-install.ts";
 import { environmentInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
@@ -119,7 +118,7 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
         noBinary: sources.noBinary,
         onlyBinary: request.build.noBuild ? [":all:"] : sources.onlyBinary,
       });
-      const outcome = await install({
+      const installed = await installChecked({
         interpreter,
         database,
         resolve: () =>
@@ -129,21 +128,11 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
             database,
             request.reporter,
           ),
-        options: {
-          reinstall: installer.reinstall,
-          reinstallPackages: installer.reinstallPackages,
-          removeExtraneous: true,
-          linkMode: installer.linkMode,
-          dryRun: installer.dryRun,
-          compileBytecode: installer.compileBytecode,
-        },
+        installer,
+        removeExtraneous: true,
         reporter: request.reporter,
       });
-      const diagnostics =
-        installer.strict && outcome.kind !== "dry-run"
-          ? await environmentDiagnostics(interpreter)
-          : undefined;
-      return { kind: "installed", interpreter, outcome, diagnostics };
+      return { kind: "installed", ...installed };
     } finally {
       await builds.close();
     }

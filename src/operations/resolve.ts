@@ -27,6 +27,8 @@ export async function resolveSources(request: {
   readonly target: ResolverTarget;
   readonly sources: RequirementSources;
   readonly settings: ResolverSettings;
+  /** `--no-build`: sdists are unavailable to the resolution, as in uv. */
+  readonly noBuild: boolean;
   /** Versions tried first (installed ones, an output file's pins). */
   readonly preferences: ReadonlyMap<PackageName, Version>;
   readonly reporter?: OperationReporter | undefined;
@@ -40,7 +42,7 @@ export async function resolveSources(request: {
     target,
     ...(settings.excludeNewer === undefined ? {} : { excludeNewer: settings.excludeNewer }),
     noBinary: [...sources.noBinary, ...settings.noBinary],
-    onlyBinary: [...sources.onlyBinary, ...settings.onlyBinary],
+    onlyBinary: request.noBuild ? [":all:"] : [...sources.onlyBinary, ...settings.onlyBinary],
     editables: new Set(
       sources.requirements.filter((s) => s.editable).map((s) => s.requirement.name),
     ),

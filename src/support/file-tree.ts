@@ -1,4 +1,4 @@
-import { chmod, lstat, readdir, rmdir, unlink } from "node:fs/promises";
+import { chmod, lstat, readdir, rmdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 /** What a removal took away: files (symlinks count as files), directories, and file bytes. */
@@ -23,6 +23,19 @@ export function addRemoval(total: Removal, other: Removal): Removal {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/**
+ * Whether a directory is at `path` (a link to one counts). Nothing there, or a file on the way,
+ * is `false`; any other failure to look (permissions, I/O) is thrown, not taken for "no".
+ */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
 }
 
 /**

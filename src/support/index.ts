@@ -20,7 +20,14 @@ export { readFileUpTo, readFileUpToSync, readStreamUpTo } from "./bounded-read.t
 export { errorChain, PuffinError } from "./error.ts";
 export { type ErrorCode, errorCategory } from "./error-codes.ts";
 export { FileLock, type LockOptions } from "./file-lock.ts";
-export { addRemoval, emptyRemoval, type Removal, removeTree, treeSize } from "./file-tree.ts";
+export {
+  addRemoval,
+  emptyRemoval,
+  isDirectory,
+  type Removal,
+  removeTree,
+  treeSize,
+} from "./file-tree.ts";
 export { describeSystemError, fsError, isFsFault, makeDirectorySync } from "./fs-error.ts";
 export { type LogLevel, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";

@@ -102,6 +102,10 @@ const skip =
   (python === undefined ? "no pyenv Python 3.8+ on this machine" : false) ||
   (script ? false : "no `script` command to run a pseudo-terminal");
 
+/** `args` as one POSIX shell string, each quoted. */
+const shellQuoted = (args: readonly string[]) =>
+  args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
+
 /** Runs `command` under a pseudo-terminal (`script`); its output is the terminal's. */
 function underTerminal(
   command: string,
@@ -138,43 +142,26 @@ describe("a cold install, with and without a terminal", { skip }, () => {
   });
 
   test("under a pseudo-terminal the frames appear and are cleared; without one, none", async () => {
-    const py = await venvs.create("tty");
-    const args = [
-      BIN,
+    /** `pip install light` from the find-links directory, into a venv of its own. */
+    const installArgs = async (name: string) => [
       "--cache-dir",
-      join(root, "cache-tty"),
-      "pip",
-      "install",
-      "light",
-      "--no-index",
-      "-f",
-      links,
-      "--python",
-      py,
+      join(root, `cache-${name}`),
+      ...["pip", "install", "light", "--no-index", "-f", links],
+      ...["--python", await venvs.create(name)],
     ];
-    const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(" ");
-    const tty = await underTerminal(`node ${quoted}`, { PATH: process.env["PATH"], HOME: root });
+    const tty = await underTerminal(`node ${shellQuoted([BIN, ...(await installArgs("tty"))])}`, {
+      PATH: process.env["PATH"],
+      HOME: root,
+    });
     assert.equal(tty.status, 0, tty.stdout);
     assert.match(tty.stdout, /Resolving dependencies\.\.\./);
     assert.match(tty.stdout, /Preparing packages\.\.\. \(\d\/2\)/);
     assert.ok(tty.stdout.includes(ERASE), tty.stdout);
     assert.match(tty.stdout, /Installed 2 packages in/);
 
-    const plain = await runPuffin(
-      [
-        "--cache-dir",
-        join(root, "cache-plain"),
-        "pip",
-        "install",
-        "light",
-        "--no-index",
-        "-f",
-        links,
-        "--python",
-        await venvs.create("plain"),
-      ],
-      { env: { PATH: "/usr/bin:/bin" } },
-    );
+    const plain = await runPuffin(await installArgs("plain"), {
+      env: { PATH: "/usr/bin:/bin" },
+    });
     assert.equal(plain.status, 0, plain.stderr);
     assert.doesNotMatch(plain.stderr, /Preparing packages\.\.\.|Resolving dependencies/);
     assert.ok(!plain.stderr.includes(ESCAPE));
@@ -184,16 +171,13 @@ describe("a cold install, with and without a terminal", { skip }, () => {
     );
 
     // --no-progress on a terminal: the summary lines only.
-    const quiet = spawnSync(
-      "script",
-      [
-        "-qfec",
-        `node ${quoted.replace("'pip'", "'--no-progress' 'pip'").replace("cache-tty", "cache-np")}`,
-        "/dev/null",
-      ],
-      { encoding: "utf8", env: { PATH: process.env["PATH"], HOME: root } },
+    const quiet = await underTerminal(
+      `node ${shellQuoted([BIN, "--no-progress", ...(await installArgs("no-progress"))])}`,
+      { PATH: process.env["PATH"], HOME: root },
     );
     assert.equal(quiet.status, 0, quiet.stdout);
+    assert.ok(!quiet.stdout.includes(ERASE), quiet.stdout);
+    assert.match(quiet.stdout, /Installed 2 packages in/);
     assert.doesNotMatch(quiet.stdout, /Resolving dependencies\.\.\./);
   });
 });

@@ -8,32 +8,22 @@ import {
   readdirSync,
   readFileSync,
   readSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { HashPolicy, recordHash } from "../../src/pypi-types/index.ts";
 import { PuffinError } from "../../src/support/index.ts";
 import { WHOLE_READ_LIMIT } from "../../src/zip/archive.ts";
-import { makeInstallTarget } from "../support/install-target.ts";
+import { installTargets } from "../support/install-target.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 import { deflatedZeros, zeroWheel } from "../support/zip-bomb.ts";
 import { writeZip, type ZipWriterEntry } from "../support/zip-writer.ts";
 
 const zipCorpora = new URL("../corpora/zip/", import.meta.url).pathname;
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-function target() {
-  const t = makeInstallTarget();
-  roots.push(t.root);
-  return t;
-}
+const target = installTargets();
 
 /** The archive bucket holds nothing but what was published (no temp directories). */
 function archiveEntries(cacheRoot: string): string[] {

@@ -1,25 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { recordHash } from "../../src/pypi-types/index.ts";
-import { makeInstallTarget, snapshotTree } from "../support/install-target.ts";
+import { installTargets, snapshotTree } from "../support/install-target.ts";
 import { installWheels } from "../support/install-wheels.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 import { writeZip } from "../support/zip-writer.ts";
 
 const corpora = new URL("../corpora/installer/", import.meta.url).pathname;
-const targets: string[] = [];
-after(() => {
-  for (const root of targets) rmSync(root, { recursive: true, force: true });
-});
-
-function target(python?: string) {
-  const t = makeInstallTarget(python);
-  targets.push(t.root);
-  return t;
-}
+const target = installTargets();
 
 interface Golden {
   files: Record<string, { content: string; executable: boolean }>;

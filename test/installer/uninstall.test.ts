@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { unzipWheel } from "../../src/distribution/unzip-wheel.ts";
 import { SitePackages, uninstall } from "../../src/installer/index.ts";
-import { makeInstallTarget, snapshotTree } from "../support/install-target.ts";
+import { installTargets, snapshotTree } from "../support/install-target.ts";
 import { installWheels } from "../support/install-wheels.ts";
 import { buildWheel } from "../support/wheel-builder.ts";
 
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-function target() {
-  const t = makeInstallTarget();
-  roots.push(t.root);
-  return t;
-}
+const target = installTargets();
 
 describe("uninstall", () => {
   test("removes every installed file, bytecode and emptied directory: the tree is as before", async () => {

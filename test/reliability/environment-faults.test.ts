@@ -202,11 +202,25 @@ describe("a read-only file system", {
   });
 });
 
-/** Runs the built bin as `nobody`, or explains why it cannot. */
-function asNobody(args: readonly string[], environment: NodeJS.ProcessEnv) {
+/** A cache directory anyone may write, `nobody` included. */
+function sharedCache(name: string): string {
+  const cache = join(root, name);
+  mkdirSync(cache, { mode: 0o777 });
+  chmodSync(cache, 0o777);
+  return cache;
+}
+
+/** `pip install small` from the find-links directory into `python`'s environment. */
+const installSmall = (python: string) => [
+  ...["pip", "install", "small", "-p", python],
+  ...["--no-index", "--find-links", links],
+];
+
+/** Runs the built bin as `nobody` with `cache`, or explains why it cannot. */
+function asNobody(args: readonly string[], cache: string) {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
-    env: environment,
+    env: { PUFFIN_CACHE_DIR: cache, PATH: "/usr/bin:/bin" },
     uid: 65534,
     gid: 65534,
     stdio: ["ignore", "pipe", "pipe"],
@@ -231,14 +245,9 @@ describe("permission denied", { skip: nobodySkip }, () => {
     // Readable by everyone, writable only by root; the cache is nobody's own.
     chmodSync(root, 0o755);
     const venv = writeFakeVenv(join(root, "root-owned-venv"));
-    const cache = join(root, "nobody-cache");
-    mkdirSync(cache, { mode: 0o777 });
-    chmodSync(cache, 0o777);
+    const cache = sharedCache("nobody-cache");
     const before = tree(venv.location);
-    const run = await asNobody(
-      ["pip", "install", "small", "-p", venv.python, "--no-index", "--find-links", links],
-      { PUFFIN_CACHE_DIR: cache, PATH: "/usr/bin:/bin" },
-    );
+    const run = await asNobody(installSmall(venv.python), cache);
     assertReported(
       run,
       new RegExp(
@@ -256,10 +265,7 @@ describe("permission denied", { skip: nobodySkip }, () => {
     chmodSync(venv.location, 0o777);
     const cache = join(root, "root-owned-cache");
     mkdirSync(cache, { mode: 0o755 });
-    const run = await asNobody(
-      ["pip", "install", "small", "-p", venv.python, "--no-index", "--find-links", links],
-      { PUFFIN_CACHE_DIR: cache, PATH: "/usr/bin:/bin" },
-    );
+    const run = await asNobody(installSmall(venv.python), cache);
     assertReported(run, new RegExp(`${cache}/\\S+: permission denied \\(EACCES\\)$`, "m"));
     assert.match(run.stderr, /^hint: Check the ownership and permissions of Puffin's cache/m);
     assert.deepEqual(tree(cache), []);
@@ -269,14 +275,9 @@ describe("permission denied", { skip: nobodySkip }, () => {
     chmodSync(root, 0o755);
     const venv = writeFakeVenv(join(root, "ro-site-venv"));
     chmodSync(venv.location, 0o777); // the lock can be taken…
-    const cache = join(root, "nobody-cache-2");
-    mkdirSync(cache, { mode: 0o777 });
-    chmodSync(cache, 0o777);
+    const cache = sharedCache("nobody-cache-2");
     const before = tree(venv.location);
-    const run = await asNobody(
-      ["pip", "install", "small", "-p", venv.python, "--no-index", "--find-links", links],
-      { PUFFIN_CACHE_DIR: cache, PATH: "/usr/bin:/bin" },
-    );
+    const run = await asNobody(installSmall(venv.python), cache);
     assertReported(run, /^error: Failed to install `small-1\.0-py3-none-any\.whl`$/m);
     assert.match(
       run.stderr,
@@ -294,14 +295,9 @@ describe("permission denied, uninstalling", { skip: nobodySkip }, () => {
     chmodSync(root, 0o755);
     const venv = writeFakeVenv(join(root, "uninstall-venv"), ["small==1.0"]);
     chmodSync(venv.location, 0o777); // the lock can be taken, the files cannot be removed
-    const cache = join(root, "nobody-cache-3");
-    mkdirSync(cache, { mode: 0o777 });
-    chmodSync(cache, 0o777);
+    const cache = sharedCache("nobody-cache-3");
     const before = tree(venv.location);
-    const run = await asNobody(["pip", "uninstall", "small", "-p", venv.python], {
-      PUFFIN_CACHE_DIR: cache,
-      PATH: "/usr/bin:/bin",
-    });
+    const run = await asNobody(["pip", "uninstall", "small", "-p", venv.python], cache);
     assertReported(run, /^error: Failed to uninstall `small==1\.0`$/m);
     assert.match(
       run.stderr,

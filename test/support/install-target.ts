@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { after } from "node:test";
 import { Cache } from "../../src/cache/index.ts";
 import type { InstallLayout } from "../../src/installer/install-layout.ts";
 
@@ -34,6 +35,22 @@ export function makeInstallTarget(python = "/opt/python/bin/python3"): InstallTa
     root,
     layout: { prefix, scheme, headers: join(prefix, "headers"), python },
     cache: Cache.at(join(root, "cache")),
+  };
+}
+
+/**
+ * `makeInstallTarget` for one test file: every target it makes is removed after the file's last
+ * test. Call it once, at module level.
+ */
+export function installTargets(): (python?: string) => InstallTarget {
+  const roots: string[] = [];
+  after(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+  return (python) => {
+    const target = makeInstallTarget(python);
+    roots.push(target.root);
+    return target;
   };
 }
 
