@@ -50,7 +50,8 @@ import type { InstallLayout } from "./install-layout.ts";
  *
  * Cost: one record per distribution (not per file: a wheel's files under directories it
  * creates are covered by those directories), a `rename(2)` per removed file instead of an
- * `unlink(2)`, and one `lstat(2)` per directory a wheel writes into. The journal is not synced
+ * `unlink(2)`, and one `stat(2)` per directory a wheel writes into that it does not create
+ * under a directory of its own. The journal is not synced
  * to disk: it protects against a killed process, not against a power loss.
  */
 
@@ -163,9 +164,16 @@ export class EnvironmentTransaction {
     const dirs: string[] = [];
     const moves: MoveList = [];
     const existing = new Set<string>();
+    const creating = new Set<string>();
     for (const dir of new Set(placement.directories)) {
       if (this.#knownDirs.has(dir)) {
         existing.add(dir);
+        continue;
+      }
+      if (creating.has(dirname(dir))) {
+        // Inside a directory this install creates (parents come first): nothing is there yet.
+        creating.add(dir);
+        dirs.push(dir);
         continue;
       }
       const stats = statSync(dir, { throwIfNoEntry: false });
@@ -176,6 +184,7 @@ export class EnvironmentTransaction {
         // A file where a directory must be is another distribution's, or the user's: the
         // install fails there (EEXIST, as `mkdir` says it) rather than replace it.
         if (lstatSync(dir, { throwIfNoEntry: false }) !== undefined) mkdirSync(dir);
+        creating.add(dir);
         dirs.push(dir);
       }
     }
