@@ -250,9 +250,8 @@ export class EnvironmentTransaction {
  * process, a machine that stopped): the environment is then exactly as before that change.
  * A change that had committed is finished instead (its trash deleted). Also removes staging
  * directories that older runs left in the site directories. The caller holds the lock.
- * Returns whether anything was recovered.
  */
-export async function recoverEnvironment(layout: InstallLayout): Promise<boolean> {
+export async function recoverEnvironment(layout: InstallLayout): Promise<void> {
   const root = transactionPath(layout);
   let text: string;
   try {
@@ -262,7 +261,7 @@ export async function recoverEnvironment(layout: InstallLayout): Promise<boolean
     if (code !== "ENOENT" && code !== "ENOTDIR") throw environmentFault(error, root);
     if (existsSync(root)) await removeTree(root); // killed before its first record
     await sweepStaging(layout);
-    return existsSync(root);
+    return;
   }
   const records: JournalRecord[] = [];
   for (const line of text.split("\n")) {
@@ -282,7 +281,6 @@ export async function recoverEnvironment(layout: InstallLayout): Promise<boolean
     await rollBack(root, records);
   }
   await sweepStaging(layout);
-  return true;
 }
 
 async function rollBack(root: string, records: readonly JournalRecord[]): Promise<void> {
