@@ -3,7 +3,13 @@ import { access, mkdtemp } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { PackageName } from "../normalize/index.ts";
-import { FileLock, fsError, type LockOptions, writeFileAtomic } from "../support/index.ts";
+import {
+  FileLock,
+  fsError,
+  isTruthy,
+  type LockOptions,
+  writeFileAtomic,
+} from "../support/index.ts";
 import type { CacheBucket } from "./bucket.ts";
 import { type CacheSource, sourceKey } from "./cache-key.ts";
 import { mustRevalidate, type Refresh } from "./refresh.ts";
@@ -144,10 +150,6 @@ async function writeIfMissing(path: string, content: string): Promise<void> {
     }
     await writeFileAtomic(path, content, { area: "cache" });
   }
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
 }
 
 /** Removes temporary caches at exit (synchronously: `exit` allows no asynchronous work). */

@@ -1,4 +1,4 @@
-import { describeSystemError, log, PuffinError, setLogSink } from "../support/index.ts";
+import { describeSystemError, isTruthy, log, PuffinError, setLogSink } from "../support/index.ts";
 import type { CacheOptions } from "./cache-options.ts";
 import { type ColorChoice, useColor } from "./color.ts";
 import { ExitStatus, ExitWith } from "./exit-status.ts";
@@ -43,7 +43,7 @@ export function printerFor(options: Partial<GlobalOptions>, context: CliContext)
   const live = () =>
     verbosity >= 0 &&
     options.progress !== false &&
-    !/^(1|true|yes|on)$/i.test(context.env["PUFFIN_NO_PROGRESS"] ?? "") &&
+    !isTruthy(context.env["PUFFIN_NO_PROGRESS"]) &&
     context.streams.stderr.isTTY === true;
   return new Printer(context.streams, verbosity, color, live);
 }

@@ -14,6 +14,7 @@ import type {
   UpgradeSettings,
 } from "../operations/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
+import { isTruthy } from "../support/index.ts";
 import { archiveLimitsFromEnv } from "./archive-limits.ts";
 import { parseConfigSettings } from "./build-options.ts";
 import { cacheSettings } from "./cache-options.ts";
@@ -205,8 +206,4 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function splitList(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(/\s+/).filter((part) => part !== "");
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(1|true|yes|on)$/i.test(value);
 }

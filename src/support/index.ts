@@ -17,6 +17,7 @@ export {
   writeUserFile,
 } from "./atomic-write.ts";
 export { readFileUpTo, readFileUpToSync, readStreamUpTo } from "./bounded-read.ts";
+export { isTruthy } from "./env-flag.ts";
 export { errorChain, PuffinError } from "./error.ts";
 export { type ErrorCode, errorCategory } from "./error-codes.ts";
 export { FileLock, type LockOptions } from "./file-lock.ts";
