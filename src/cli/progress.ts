@@ -1,5 +1,6 @@
 import type { Dist } from "../distribution-types/index.ts";
 import type { OperationReporter } from "../operations/index.ts";
+import { formatSize } from "../support/index.ts";
 import { formatElapsed } from "./elapsed.ts";
 import { packages } from "./install-summary.ts";
 import type { Printer } from "./printer.ts";
@@ -164,19 +165,7 @@ class LiveArea {
 function bar(download: Download, printer: Printer): string {
   const { green, dim } = printer.colors;
   const { size, bytes } = download;
-  if (size === undefined || size === 0) return `${download.label} ${bytesText(bytes)}`;
+  if (size === undefined || size === 0) return `${download.label} ${formatSize(bytes)}`;
   const filled = Math.min(BAR_WIDTH, Math.round((bytes / size) * BAR_WIDTH));
-  return `${download.label} ${green("━".repeat(filled))}${dim("─".repeat(BAR_WIDTH - filled))} ${bytesText(bytes)}/${bytesText(size)}`;
-}
-
-function bytesText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return `${download.label} ${green("━".repeat(filled))}${dim("─".repeat(BAR_WIDTH - filled))} ${formatSize(bytes)}/${formatSize(size)}`;
 }

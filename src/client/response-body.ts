@@ -1,3 +1,4 @@
+import { formatSize } from "../support/index.ts";
 import { errorCodes, isTimeoutError } from "./retry.ts";
 
 /**
@@ -67,20 +68,6 @@ function progress(received: number, total: number | undefined): string {
   if (total === undefined) return formatSize(received);
   if (total < 1024) return `${received} of ${formatSize(total)}`;
   return `${formatSize(received)} of ${formatSize(total)}`;
-}
-
-const UNITS = ["KiB", "MiB", "GiB", "TiB"] as const;
-
-/** `512 bytes`, `1.2 MiB`: binary units with one decimal above 1 KiB. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;

@@ -29,6 +29,7 @@ export {
   removeTree,
   treeSize,
 } from "./file-tree.ts";
+export { formatSize } from "./format-size.ts";
 export { describeSystemError, fsError, isFsFault, makeDirectorySync } from "./fs-error.ts";
 export { type LogLevel, log, setLogSink } from "./log.ts";
 export { OnceMap } from "./once-map.ts";

@@ -5,7 +5,6 @@ import {
   bodyProblem,
   bodyProblemCode,
   describeBodyProblem,
-  formatSize,
 } from "../../src/client/response-body.ts";
 
 const errorWithCode = (code: string) => Object.assign(new Error(code), { code });
@@ -59,13 +58,6 @@ describe("response bodies", () => {
       assert.equal(describeBodyProblem(problem), message);
       assert.equal(bodyProblemCode(problem), code);
     }
-  });
-
-  test("sizes in binary units", () => {
-    assert.equal(formatSize(1), "1 byte");
-    assert.equal(formatSize(1023), "1023 bytes");
-    assert.equal(formatSize(1024), "1.0 KiB");
-    assert.equal(formatSize(3 * 1024 ** 3), "3.0 GiB");
   });
 
   test("the announced length: Content-Length, else a 206's Content-Range, never a bodyless status", () => {
