@@ -100,13 +100,22 @@ export interface GitCheckout {
 }
 
 /** Whether the distribution is a wheel already (nothing to build). */
-export function isBuiltDist(dist: Dist | DirectSource): boolean {
+export function isBuiltDist<D extends Dist | DirectSource>(
+  dist: D,
+): dist is Extract<D, { kind: "registry-wheel" | "url-wheel" | "path-wheel" }> {
   return dist.kind === "registry-wheel" || dist.kind === "url-wheel" || dist.kind === "path-wheel";
 }
 
-/** Whether it is installed in editable mode (PEP 660). */
-export function isEditable(dist: Dist | DirectSource): boolean {
-  return dist.kind === "directory" && dist.editable;
+/** Whether an index or a find-links location listed it (not a direct reference). */
+export function isRegistryDist(dist: Dist | DirectSource): dist is RegistryDist {
+  return dist.kind === "registry-wheel" || dist.kind === "registry-sdist";
+}
+
+/** Whether it is a project directory installed in editable mode (PEP 660). */
+export function isEditable<D extends Dist | DirectSource>(
+  dist: D,
+): dist is Extract<D, { kind: "directory" }> {
+  return dist.kind === "directory" && (dist as { editable: boolean }).editable;
 }
 
 /**
@@ -134,9 +143,7 @@ export function statedHashes(dist: Dist | DirectSource): FileHashes {
  * as given, credentials masked. Undefined for a registry distribution.
  */
 export function shownUrl(dist: Dist | DirectSource): string | undefined {
-  return dist.kind === "registry-wheel" || dist.kind === "registry-sdist"
-    ? undefined
-    : dist.url.redacted();
+  return isRegistryDist(dist) ? undefined : dist.url.redacted();
 }
 
 /**

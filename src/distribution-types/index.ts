@@ -7,6 +7,8 @@ export {
   directUrlOf,
   type GitCheckout,
   isBuiltDist,
+  isEditable,
+  isRegistryDist,
   type RegistryDist,
   shownUrl,
   statedHashes,

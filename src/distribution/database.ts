@@ -17,6 +17,9 @@ import {
   type DirectSource,
   type Dist,
   type GitCheckout,
+  isBuiltDist,
+  isEditable,
+  isRegistryDist,
   type RegistryFile,
   statedHashes,
 } from "../distribution-types/index.ts";
@@ -301,7 +304,7 @@ export class DistributionDatabase {
   async wheel(dist: Dist): Promise<LocalWheel> {
     const { fetcher } = this.#shared;
     const reporter = this.#options.reporter;
-    if (dist.kind === "registry-wheel" || dist.kind === "url-wheel" || dist.kind === "path-wheel") {
+    if (isBuiltDist(dist)) {
       const request = this.#wheelRequest(dist);
       const fetched = await fetcher.fetch(request);
       return { cached: fetched.cached, how: fetched.downloaded ? "download" : "cache" };
@@ -310,7 +313,7 @@ export class DistributionDatabase {
     const context = this.#contextFor(dist.name);
     const started = performance.now();
     let built: { path: string; built: boolean };
-    if (dist.kind === "directory" && dist.editable) {
+    if (isEditable(dist)) {
       reporter?.onBuildStart?.(dist);
       built = {
         path: await buildEditable(context, {
@@ -596,9 +599,7 @@ function checkName(dist: Dist, metadata: Metadata): Metadata {
 }
 
 function describeSource(dist: Dist | DirectSource): string {
-  return dist.kind === "registry-wheel" || dist.kind === "registry-sdist"
-    ? dist.file.file.filename
-    : dist.url.redacted();
+  return isRegistryDist(dist) ? dist.file.file.filename : dist.url.redacted();
 }
 
 /** `` `pkg==1.0` (pkg-1.0.tar.gz) ``: what a hash message names (the version when known). */

@@ -2,6 +2,7 @@ import {
   type DirectSource,
   type Dist,
   describeOrigin,
+  isRegistryDist,
   shownUrl,
   statedHashes,
 } from "../distribution-types/index.ts";
@@ -33,13 +34,11 @@ export class HashStrategy {
    * of a candidate the resolver only considers does not enforce).
    */
   policyFor(dist: Dist, options: { readonly enforce: boolean }): HashPolicy {
+    const registry = isRegistryDist(dist);
     const policy = HashPolicy.of({
       stated: statedHashes(dist),
-      statedBy:
-        dist.kind === "registry-wheel" || dist.kind === "registry-sdist"
-          ? describeOrigin(dist.file.origin)
-          : "the URL's fragment",
-      userStated: dist.kind !== "registry-wheel" && dist.kind !== "registry-sdist",
+      statedBy: registry ? describeOrigin(dist.file.origin) : "the URL's fragment",
+      userStated: !registry,
       allowed: this.allowed.get(dist.name),
     });
     if (this.required && options.enforce) {

@@ -5,6 +5,7 @@ import {
   type Dist,
   directoryUrl,
   type InstalledDist,
+  isEditable,
   type Plan,
   type Reinstall,
   type ReinstallReason,
@@ -137,10 +138,10 @@ function mismatch(resolved: ResolvedDist, installed: InstalledDist): ReinstallRe
     case "path-wheel":
     case "path-sdist":
     case "directory": {
-      const wantEditable = dist.kind === "directory" && dist.editable;
+      const wantEditable = isEditable(dist);
       if (direct === undefined) return "source";
-      const isEditable = direct.kind === "dir" && direct.editable;
-      if (isEditable !== wantEditable) return "editable";
+      const installedEditable = direct.kind === "dir" && direct.editable;
+      if (installedEditable !== wantEditable) return "editable";
       const url = dist.kind === "directory" ? directoryUrl(dist.url) : dist.url.url.href;
       if (!sameUrl(direct.url, url)) return "source";
       return dist.modifiedMs > installed.installedAtMs ? "stale" : undefined;

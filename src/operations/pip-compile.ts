@@ -1,6 +1,11 @@
 import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import type { IndexLocations, RegistryFile, ResolvedDist } from "../distribution-types/index.ts";
+import {
+  type IndexLocations,
+  isRegistryDist,
+  type RegistryFile,
+  type ResolvedDist,
+} from "../distribution-types/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
@@ -233,9 +238,7 @@ async function renderOutput(
  */
 function requirementLine(p: ResolvedDist, editable: boolean): string {
   const { dist } = p;
-  if (dist.kind === "registry-wheel" || dist.kind === "registry-sdist") {
-    return `${dist.name}==${p.version}`;
-  }
+  if (isRegistryDist(dist)) return `${dist.name}==${p.version}`;
   const given = dist.kind === "git" ? dist.git.pinnedUrl : dist.url.given;
   const pinned = stripCredentials(given, { keepGitUser: given.startsWith("git+") });
   if (editable) return `-e ${pinned}`;

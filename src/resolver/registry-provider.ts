@@ -3,6 +3,7 @@ import type { DistributionDatabase } from "../distribution/index.ts";
 import {
   type DirectDist,
   type Dist,
+  isBuiltDist,
   type RegistryDist,
   type RegistryFile,
   Resolution,
@@ -280,9 +281,7 @@ export class RegistryProvider implements DependencyProvider {
     dist: Dist,
   ): Promise<{ kind: "read"; metadata: Metadata } | { kind: "unavailable"; reason: string }> {
     const { database } = this.#options;
-    const isWheel =
-      dist.kind === "registry-wheel" || dist.kind === "url-wheel" || dist.kind === "path-wheel";
-    if (!isWheel) return { kind: "read", metadata: await database.metadata(dist) };
+    if (!isBuiltDist(dist)) return { kind: "read", metadata: await database.metadata(dist) };
     try {
       return { kind: "read", metadata: await this.#limit.run(() => database.metadata(dist)) };
     } catch (error) {
