@@ -238,10 +238,9 @@ export class WheelFetcher {
       const temp = await createTempDirectory(this.#cache.bucket(CacheBucket.Archive));
       try {
         const wheel = join(temp, filename.toString());
-        const algorithms = new Set(policy.algorithms(display));
         const size = source.kind === "registry" ? source.file.file.size : undefined;
         const computed = await downloadFile(this.#http, url, wheel, {
-          algorithms,
+          algorithms: policy.algorithms(display),
           display,
           size,
           progress: request.progress,
