@@ -1,4 +1,9 @@
-import { directUrlOf, type InstalledDist, type ResolvedDist } from "../distribution-types/index.ts";
+import {
+  directUrlOf,
+  type InstalledDist,
+  planRemovals,
+  type ResolvedDist,
+} from "../distribution-types/index.ts";
 import type { EnvironmentDiagnostic, InstallOutcome } from "../installer/index.ts";
 import { formatElapsed } from "./elapsed.ts";
 import { type Change, elapsed, packages, printChanges } from "./install-summary.ts";
@@ -18,7 +23,7 @@ export function printInstallOutcome(
     if (options.steps) printer.info(line);
   };
   const { plan } = outcome;
-  const removals = [...plan.reinstalls.map((r) => r.installed), ...plan.extraneous];
+  const removals = planRemovals(plan);
   const additions = [...plan.cached.map((c) => c.resolved), ...plan.remote];
   const changes: Change[] = [
     ...removals.map(

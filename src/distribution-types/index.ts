@@ -20,6 +20,12 @@ export {
   IndexUrl,
 } from "./index-url.ts";
 export type { InstalledDist, InstalledDistKind } from "./installed-dist.ts";
-export type { CachedInstall, Plan, Reinstall, ReinstallReason } from "./plan.ts";
+export {
+  type CachedInstall,
+  type Plan,
+  planRemovals,
+  type Reinstall,
+  type ReinstallReason,
+} from "./plan.ts";
 export { describeOrigin, type FileOrigin, type RegistryFile } from "./registry-file.ts";
 export { Resolution, type ResolvedDist } from "./resolution.ts";

@@ -43,3 +43,8 @@ export interface Plan {
   readonly extraneous: readonly InstalledDist[];
   readonly unchanged: readonly InstalledDist[];
 }
+
+/** Every installed distribution the plan removes: the replaced ones, then the extraneous ones. */
+export function planRemovals(plan: Plan): InstalledDist[] {
+  return [...plan.reinstalls.map((r) => r.installed), ...plan.extraneous];
+}

@@ -4,6 +4,7 @@ import {
   directUrlOf,
   type InstalledDist,
   type Plan,
+  planRemovals,
   type Resolution,
   type ResolvedDist,
 } from "../distribution-types/index.ts";
@@ -118,7 +119,7 @@ export async function install(request: InstallRequest): Promise<InstallOutcome> 
     const thePlan = plan(diff, cached);
     reporter?.onPlan?.(thePlan);
     if (options.dryRun === true) return { kind: "dry-run", resolution, plan: thePlan };
-    const removals = [...thePlan.reinstalls.map((r) => r.installed), ...thePlan.extraneous];
+    const removals = planRemovals(thePlan);
     if (removals.length === 0 && diff.install.length === 0) {
       return { kind: "audited", resolution, plan: thePlan };
     }
