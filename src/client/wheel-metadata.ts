@@ -17,10 +17,10 @@ import { WheelFilename } from "../filenames/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import {
   digestsOf,
-  type FileHashes,
   HashPolicy,
   type Metadata,
   parseCoreMetadata,
+  preferredHash,
   type SimpleFile,
 } from "../pypi-types/index.ts";
 import { OnceMap, PuffinError, redactCredentials } from "../support/index.ts";
@@ -75,8 +75,6 @@ const METADATA_SCHEMA: EntrySchema<StoredMetadata> = {
 };
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-/** Hash algorithms in order of preference when an index lists several. */
-const PREFERRED_HASHES = ["sha256", "sha384", "sha512"];
 
 export interface WheelMetadataClientOptions {
   readonly http: HttpClient;
@@ -295,17 +293,6 @@ function checked(bytes: Uint8Array | string, wheel: WheelFilename, where: string
     );
   }
   return metadata;
-}
-
-function preferredHash(hashes: FileHashes): { algorithm: string; digest: string } | undefined {
-  for (const algorithm of PREFERRED_HASHES) {
-    const digest = hashes[algorithm];
-    if (digest !== undefined) return { algorithm, digest };
-  }
-  for (const [algorithm, digest] of Object.entries(hashes)) {
-    if (digest !== undefined) return { algorithm, digest };
-  }
-  return undefined;
 }
 
 function isValidator(value: unknown): value is Validator {

@@ -21,6 +21,7 @@ import {
   type FileHashes,
   filenameFromUrl,
   HashPolicy,
+  preferredHash,
   splitHashFragment,
 } from "../pypi-types/index.ts";
 import {
@@ -116,7 +117,6 @@ const POINTER_SCHEMA: EntrySchema<ArchivePointer> = {
   },
 };
 
-const PREFERRED_HASHES = ["sha256", "sha384", "sha512"];
 const DEFAULT_CONCURRENCY = 8;
 
 /**
@@ -391,13 +391,4 @@ function statedDigests(source: WheelSource): Digests {
         ? splitHashFragment(source.url).hashes
         : (source.hashes ?? {});
   return HashPolicy.of({ stated }).stated;
-}
-
-function preferredHash(hashes: Digests): { algorithm: string; digest: string } | undefined {
-  for (const algorithm of PREFERRED_HASHES) {
-    const digest = hashes[algorithm];
-    if (digest !== undefined) return { algorithm, digest };
-  }
-  const [first] = Object.entries(hashes);
-  return first === undefined ? undefined : { algorithm: first[0], digest: first[1] };
 }

@@ -9,6 +9,7 @@ import {
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
+import { preferredHash } from "../pypi-types/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
 import type { RegistryProvider, ResolverTarget } from "../resolver/index.ts";
 import { targetFromInterpreter } from "../resolver/index.ts";
@@ -253,10 +254,8 @@ function requirementLine(p: ResolvedDist, editable: boolean): string {
 function fileHashes(files: readonly RegistryFile[]): string[] {
   const hashes = new Set<string>();
   for (const { file } of files) {
-    const algorithm = (["sha256", "sha384", "sha512"] as const).find(
-      (a) => file.hashes[a] !== undefined,
-    );
-    if (algorithm !== undefined) hashes.add(`${algorithm}:${file.hashes[algorithm]}`);
+    const preferred = preferredHash(file.hashes, { anyAlgorithm: false });
+    if (preferred !== undefined) hashes.add(`${preferred.algorithm}:${preferred.digest}`);
   }
   return [...hashes].sort();
 }

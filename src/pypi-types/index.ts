@@ -31,6 +31,7 @@ export {
 export {
   type FileHashes,
   filenameFromUrl,
+  preferredHash,
   SIMPLE_API_ACCEPT,
   type SimpleFile,
   type SimpleProject,

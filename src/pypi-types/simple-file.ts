@@ -22,6 +22,28 @@ export interface FileHashes {
   readonly [algorithm: string]: string | undefined;
 }
 
+/** The SHA-2 digests in order of preference (what pip's `--hash` accepts). */
+const PREFERRED_HASHES = ["sha256", "sha384", "sha512"] as const;
+
+/**
+ * The one digest that stands for a file: SHA-256 when known, else the strongest SHA-2, else
+ * (`anyAlgorithm`) whatever the index gave; undefined when nothing qualifies.
+ */
+export function preferredHash(
+  hashes: FileHashes,
+  options: { readonly anyAlgorithm: boolean } = { anyAlgorithm: true },
+): { algorithm: string; digest: string } | undefined {
+  for (const algorithm of PREFERRED_HASHES) {
+    const digest = hashes[algorithm];
+    if (digest !== undefined) return { algorithm, digest };
+  }
+  if (!options.anyAlgorithm) return undefined;
+  for (const [algorithm, digest] of Object.entries(hashes)) {
+    if (digest !== undefined) return { algorithm, digest };
+  }
+  return undefined;
+}
+
 /** PEP 592: a yanked file is only chosen when pinned exactly (`==`/`===`). */
 export interface Yanked {
   /** The index's reason; `undefined` when it gave none (an empty reason is none). */
