@@ -1,4 +1,5 @@
 export { type MarkerEnvironment, markerEnvironmentFromRecord } from "./marker-environment.ts";
+export { MarkerSet } from "./marker-set.ts";
 export { MarkerTree } from "./marker-tree.ts";
 export { Pep508Error } from "./pep508-error.ts";
 export { Requirement } from "./requirement.ts";
