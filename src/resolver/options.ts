@@ -1,6 +1,6 @@
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
-import type { MarkerEnvironment, Requirement } from "../pep508/index.ts";
+import type { MarkerEnvironment, MarkerSet, Requirement } from "../pep508/index.ts";
 
 /**
  * `--resolution`: which end of each package's versions is tried first. `lowest-direct` takes the
@@ -30,7 +30,7 @@ export type PrereleaseMode =
   | "if-necessary-or-explicit";
 
 export interface ResolveOptions {
-  /** The user's requirements (markers evaluated against `environment`). */
+  /** The user's requirements (markers applied for `environment`). */
   readonly requirements: readonly Requirement[];
   /** Narrow the versions of packages that something requires; never add a package. */
   readonly constraints?: readonly Requirement[];
@@ -38,8 +38,12 @@ export interface ResolveOptions {
   readonly overrides?: readonly Requirement[];
   /** Versions tried first when allowed (pins of an existing output file, installed versions). */
   readonly preferences?: ReadonlyMap<PackageName, Version>;
-  /** The one target environment markers are evaluated for. */
-  readonly environment: MarkerEnvironment;
+  /**
+   * Where the resolution is for: one environment (markers are evaluated), or a set of
+   * environments, a fork of a universal resolution (`resolveUniversal`), where a requirement
+   * applies when its marker meets the set.
+   */
+  readonly environment: MarkerEnvironment | MarkerSet;
   /** The target Python version, the only version of the virtual `python` package. */
   readonly pythonVersion: Version;
   readonly resolution?: ResolutionMode;

@@ -1,9 +1,11 @@
 import type { ExtraName, PackageName } from "../normalize/index.ts";
 import { Version, VersionRange } from "../pep440/index.ts";
-import type { MarkerEnvironment, MarkerTree, Requirement, VerbatimUrl } from "../pep508/index.ts";
+import { MarkerSet, type Requirement, type VerbatimUrl } from "../pep508/index.ts";
 import { log, PuffinError, redactCredentials } from "../support/index.ts";
 import { CandidateSelector } from "./candidate-selector.ts";
+import { ForkSplit, splitFork } from "./fork-split.ts";
 import { Incompatibility } from "./incompatibility.ts";
+import { environmentScope, forkScope, type MarkerScope } from "./marker-scope.ts";
 import type { ResolveOptions } from "./options.ts";
 import { type NamedPackage, PackageTable, packageLabel, type ResolverPackage } from "./package.ts";
 import { PartialSolution } from "./partial-solution.ts";
@@ -32,10 +34,26 @@ export type SolvedPackage = {
 };
 
 /**
- * A solution: one version per package, sorted by name (a `RegistryProvider` turns it into the
- * installer's `Resolution`, with files).
+ * A requirement the solution follows: from the root (`from` undefined), a package or a
+ * package's extra, to a package or its extra, where `marker` holds.
  */
-export type SolverResult = { readonly packages: readonly SolvedPackage[] };
+export type SolvedEdge = {
+  readonly from: SolvedNode | undefined;
+  readonly to: SolvedNode;
+  readonly marker: MarkerSet;
+};
+
+/** A package (`extra` undefined) or one of its extras, in the solution's graph. */
+export type SolvedNode = { readonly name: PackageName; readonly extra: ExtraName | undefined };
+
+/**
+ * A solution: one version per package, sorted by name (a `RegistryProvider` turns it into the
+ * installer's `Resolution`, with files), and the requirements between them.
+ */
+export type SolverResult = {
+  readonly packages: readonly SolvedPackage[];
+  readonly edges: readonly SolvedEdge[];
+};
 
 /**
  * Finds versions for the requirements in `options` with the PubGrub algorithm, or throws a
@@ -61,9 +79,14 @@ function versionKey(name: PackageName, version: Version): string {
 /** A package's dependencies as ranges, one entry per package (ranges intersected). */
 type Dependencies = Map<ResolverPackage, VersionRange>;
 
+/** The requirements a package's dependencies come from, with the markers they apply under. */
+type Edges = { readonly to: SolvedNode; readonly marker: MarkerSet }[];
+
 class Solver {
   readonly #provider: DependencyProvider;
-  readonly #environment: MarkerEnvironment;
+  readonly #scope: MarkerScope;
+  /** The fork of a universal resolution; undefined for one environment. */
+  readonly #fork: MarkerSet | undefined;
   readonly #pythonVersion: Version;
   readonly #table = new PackageTable();
   readonly #selector: CandidateSelector;
@@ -85,12 +108,17 @@ class Solver {
   readonly #discovery = new Map<ResolverPackage, number>();
   /** The dependencies of each package at its current decision, for `dependents`. */
   readonly #chosen = new Map<ResolverPackage, Dependencies>();
+  /** The requirements behind each package's dependencies at its current decision. */
+  readonly #edges = new Map<ResolverPackage, Edges>();
 
   constructor(provider: DependencyProvider, options: ResolveOptions) {
     this.#provider = provider;
-    this.#environment = options.environment;
+    const { environment } = options;
+    this.#fork = environment instanceof MarkerSet ? environment : undefined;
+    this.#scope =
+      environment instanceof MarkerSet ? forkScope(environment) : environmentScope(environment);
     this.#pythonVersion = options.pythonVersion;
-    const active = (r: Requirement) => r.marker?.evaluate(options.environment, []) ?? true;
+    const active = (r: Requirement) => this.#scope.applies(r.marker, undefined) !== undefined;
     const constraints = (options.constraints ?? []).filter(active);
     const overrides = (options.overrides ?? []).filter(active);
     this.#rootRequirements = options.requirements;
@@ -242,8 +270,9 @@ class Solver {
   async #decide(p: ResolverPackage): Promise<ResolverPackage> {
     const range = this.#solution.term(p).range;
     if (p.kind === "root") {
-      const dependencies = this.#dependenciesOf(p, this.#rootRequirements, undefined);
-      this.#choose(p, ROOT_VERSION, dependencies);
+      const { dependencies, edges } = this.#dependenciesOf(p, this.#rootRequirements, undefined);
+      this.#checkFork(edges);
+      this.#choose(p, ROOT_VERSION, dependencies, edges);
       return p;
     }
     if (p.kind === "python") {
@@ -284,7 +313,7 @@ class Solver {
       );
       return p;
     }
-    const dependencies = this.#dependenciesOf(p, result.requirements, candidate.version);
+    const { dependencies, edges } = this.#dependenciesOf(p, result.requirements, candidate.version);
     if (result.requiresPython !== undefined) {
       const python = pythonRange(result.requiresPython);
       if (!python.isFull()) dependencies.set(this.#table.python, python);
@@ -305,15 +334,26 @@ class Solver {
         return p;
       }
     }
-    this.#choose(p, candidate.version, dependencies);
+    this.#checkFork(edges);
+    this.#choose(p, candidate.version, dependencies, edges);
     return p;
+  }
+
+  /**
+   * In a universal resolution, stops with a `ForkSplit` when the requirements about to be
+   * added call for different resolutions in different parts of the fork (see `splitFork`).
+   */
+  #checkFork(edges: Edges): void {
+    if (this.#fork === undefined) return;
+    const forks = splitFork(this.#fork, edges);
+    if (forks !== undefined) throw new ForkSplit(forks);
   }
 
   /**
    * Records `p`'s dependencies at `version` as incompatibilities and decides `version` unless
    * one of them is already violated (then propagation finds the conflict).
    */
-  #choose(p: ResolverPackage, version: Version, dependencies: Dependencies): void {
+  #choose(p: ResolverPackage, version: Version, dependencies: Dependencies, edges: Edges): void {
     const exact = VersionRange.singleton(version);
     let violated = false;
     for (const [dependency, range] of dependencies) {
@@ -331,36 +371,34 @@ class Solver {
       log.debug(() => `Selecting ${packageLabel(p)}==${version}`);
       this.#solution.addDecision(p, version, exact);
       this.#chosen.set(p, dependencies);
+      this.#edges.set(p, edges);
     } else {
       log.trace(() => `Not selecting ${packageLabel(p)}==${version}: a dependency conflicts`);
     }
   }
 
   /**
-   * The dependencies a package's requirements give it in the target environment: overrides
-   * substituted, markers evaluated (with `p`'s extra for an extra package, whose own base
+   * The dependencies a package's requirements give it where the resolution is for: overrides
+   * substituted, markers applied (with `p`'s extra for an extra package, whose own base
    * requirements come through its dependency on the base package), constraints applied, and
-   * an extra package pinned to its base package's version.
+   * an extra package pinned to its base package's version; with the requirements they come
+   * from and the markers those apply under.
    */
   #dependenciesOf(
     p: ResolverPackage,
     requirements: readonly Requirement[],
     version: Version | undefined,
-  ): Dependencies {
+  ): { dependencies: Dependencies; edges: Edges } {
     const dependencies: Dependencies = new Map();
+    const edges: Edges = [];
     const add = (q: ResolverPackage, range: VersionRange) => {
       const existing = dependencies.get(q);
       dependencies.set(q, existing === undefined ? range : existing.intersection(range));
     };
-    const env = this.#environment;
-    const extra = p.kind === "extra" ? [p.extra] : undefined;
+    const extra = p.kind === "extra" ? p.extra : undefined;
     for (const written of requirements) {
-      const marker = written.marker;
-      const active =
-        extra === undefined
-          ? (marker?.evaluate(env, []) ?? true)
-          : onlyWithExtra(marker, env, extra);
-      if (!active) continue;
+      const marker = this.#scope.applies(written.marker, extra);
+      if (marker === undefined) continue;
       const replacements = this.#overrides.get(written.name) ?? [written];
       for (const requirement of replacements) {
         let range: VersionRange;
@@ -373,13 +411,18 @@ class Solver {
         const constraint = this.#constraints.get(requirement.name);
         if (constraint !== undefined) range = range.intersection(constraint);
         add(this.#table.package(requirement.name), range);
-        for (const e of requirement.extras) add(this.#table.extra(requirement.name, e), range);
+        edges.push({ to: { name: requirement.name, extra: undefined }, marker });
+        for (const e of requirement.extras) {
+          add(this.#table.extra(requirement.name, e), range);
+          edges.push({ to: { name: requirement.name, extra: e }, marker });
+        }
       }
     }
     if (p.kind === "extra" && version !== undefined) {
       add(this.#table.package(p.name), VersionRange.singleton(version));
+      edges.push({ to: { name: p.name, extra: undefined }, marker: MarkerSet.TRUE });
     }
-    return dependencies;
+    return { dependencies, edges };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -541,7 +584,16 @@ class Solver {
       });
     }
     packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { packages };
+    const edges: SolvedEdge[] = [];
+    for (const [p] of decisions) {
+      if (p.kind !== "root" && p.kind !== "package" && p.kind !== "extra") continue;
+      const from: SolvedNode | undefined =
+        p.kind === "root"
+          ? undefined
+          : { name: p.name, extra: p.kind === "extra" ? p.extra : undefined };
+      for (const edge of this.#edges.get(p) ?? []) edges.push({ from, ...edge });
+    }
+    return { packages, edges };
   }
 
   #reportContext(): ReportContext {
@@ -559,16 +611,6 @@ class Solver {
       selector: this.#selector,
     };
   }
-}
-
-/** The marker holds with the extra requested and not without it (the base package has it then). */
-function onlyWithExtra(
-  marker: MarkerTree | undefined,
-  env: MarkerEnvironment,
-  extra: readonly ExtraName[],
-): boolean {
-  if (marker === undefined) return false;
-  return marker.evaluate(env, extra) && !marker.evaluate(env, []);
 }
 
 function sameUrl(a: VerbatimUrl, b: VerbatimUrl): boolean {

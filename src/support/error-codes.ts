@@ -136,6 +136,10 @@ export const ERROR_CODES = {
     category: "network",
     description: "Downloading a distribution into the cache failed",
   },
+  "empty-environments": {
+    category: "usage",
+    description: "The environments a universal resolution is limited to include no supported Python",
+  },
   "find-links-unreadable": {
     category: "network",
     description: "A find-links location (directory or page) cannot be read",
