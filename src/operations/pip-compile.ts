@@ -216,7 +216,7 @@ async function renderOutput(
         editable: editables.has(name),
         hashes:
           output.generateHashes && "file" in p.dist
-            ? fileHashes(await context.provider.usableFiles(name, p.version))
+            ? fileHashes(await context.provider.distributionFiles(name, p.version))
             : [],
         dependents: p.dependents,
         sources: annotations.get(name),
@@ -248,7 +248,8 @@ function requirementLine(p: ResolvedDist, editable: boolean): string {
 }
 
 /**
- * The `--hash` values of a pinned version: one per usable file, SHA-256 where the index gave it
+ * The `--hash` values of a pinned version: one per file of it that the settings allow, for
+ * every platform and Python (`RegistryProvider.distributionFiles`), SHA-256 where the index gave it
  * (else the strongest digest pip accepts), sorted and without repeats.
  */
 function fileHashes(files: readonly RegistryFile[]): string[] {

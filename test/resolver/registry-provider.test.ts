@@ -175,6 +175,27 @@ describe("RegistryProvider: wheel tags", () => {
     });
   });
 
+  it("distributionFiles lists every file of a version, for every platform and Python, by filename", async () => {
+    await withServer(files, async (_server, makeProvider) => {
+      const provider = makeProvider();
+      assert.deepEqual(filenames(await provider.distributionFiles(name("native"), v("1.0"))), [
+        "native-1.0-cp311-cp311-linux_x86_64.whl",
+        "native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+        "native-1.0-cp311-cp311-win_amd64.whl",
+        "native-1.0-cp39-abi3-manylinux_2_17_x86_64.whl",
+        "native-1.0-py3-none-any.whl",
+      ]);
+      // A version with no file for the target still has its files for the others.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("native"), v("3.0"))), [
+        "native-3.0-cp311-cp311-macosx_11_0_arm64.whl",
+        "native-3.0-cp311-cp311-musllinux_1_2_x86_64.whl",
+        "native-3.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+        "native-3.0-cp39-cp39-win_amd64.whl",
+      ]);
+      assert.deepEqual(await provider.distributionFiles(name("native"), v("9.0")), []);
+    });
+  });
+
   it("resolves to the newest version with a usable wheel, and says why newer ones were skipped", async () => {
     await withServer(
       [
@@ -276,6 +297,14 @@ describe("RegistryProvider: yanked files", () => {
       assert.deepEqual(filenames(await provider.usableFiles(name("pulled"), v("1.5"))), [
         "pulled-1.5-py3-none-any.whl",
       ]);
+      // The yanked file of a version that is not yanked is left out of its files too; a yanked
+      // version keeps its (yanked) files: it can only have been pinned to one of them.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("pulled"), v("1.5"))), [
+        "pulled-1.5-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await provider.distributionFiles(name("pulled"), v("2.0"))), [
+        "pulled-2.0-py3-none-any.whl",
+      ]);
       const options = { environment: target.environment, pythonVersion: target.pythonVersion };
       const unpinned = await resolve(provider, {
         ...options,
@@ -317,6 +346,11 @@ describe("RegistryProvider: --exclude-newer", () => {
       assert.deepEqual(filenames(await provider.usableFiles(name("dated"), v("2.0"))), [
         "dated-2.0-py3-none-any.whl",
       ]);
+      // The cut-off holds for every platform's files, and undated files are not listed.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("dated"), v("2.0"))), [
+        "dated-2.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(await provider.distributionFiles(name("dated"), v("0.5")), []);
       // Without the cut-off every file counts.
       assert.equal(
         candidates(await makeProvider().listVersions(name("dated"))).filter(
@@ -380,6 +414,16 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
       const onlyBinary = makeProvider({ onlyBinary: [":all:"] });
       assert.deepEqual(filenames(await onlyBinary.usableFiles(name("both"), v("1.0"))), [
         "both-1.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await onlyBinary.distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await noBinary.distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0.tar.gz",
+      ]);
+      assert.deepEqual(filenames(await makeProvider().distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0-py3-none-any.whl",
+        "both-1.0.tar.gz",
       ]);
       assert.deepEqual(candidates(await onlyBinary.listVersions(name("source-only"))), [
         {
