@@ -15,6 +15,7 @@ import { infoFromProbe } from "../../src/interpreter/probe.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { Requirement, VerbatimUrl } from "../../src/pep508/index.ts";
+import { formatTag, targetPlatform } from "../../src/platform-tags/index.ts";
 import {
   type DependenciesResult,
   NoSolutionError,
@@ -710,6 +711,32 @@ describe("targetFromInterpreter", () => {
       }),
       undefined,
     );
+  });
+
+  it("takes a --python-platform target's markers and tags, keeping the Python version's", () => {
+    const windows = targetFromInterpreter(interpreter, undefined, targetPlatform("windows"));
+    assert.equal(windows.environment.sys_platform, "win32");
+    assert.equal(windows.environment.platform_system, "Windows");
+    assert.equal(windows.environment.os_name, "nt");
+    assert.equal(windows.environment.platform_machine, "AMD64");
+    assert.equal(windows.environment.python_full_version, "3.11.4");
+    assert.equal(windows.environment.implementation_name, "cpython");
+    assert.equal(windows.pythonVersion.toString(), "3.11.4");
+    assert.equal(formatTag(windows.tags.tags[0]!), "cp311-cp311-win_amd64");
+    assert.equal(
+      windows.tags.compatibility({
+        pythonTags: ["cp311"],
+        abiTags: ["cp311"],
+        platformTags: ["manylinux_2_17_x86_64"],
+      }),
+      undefined,
+      "a Linux wheel does not fit Windows",
+    );
+    const mac312 = targetFromInterpreter(interpreter, "3.12", targetPlatform("macos"));
+    assert.equal(mac312.environment.sys_platform, "darwin");
+    assert.equal(mac312.environment.python_version, "3.12");
+    assert.equal(mac312.environment.python_full_version, "3.12.0");
+    assert.equal(formatTag(mac312.tags.tags[0]!), "cp312-cp312-macosx_13_0_arm64");
   });
 
   it("rejects a malformed --python-version with a clear error", () => {
