@@ -63,7 +63,7 @@ export function parseExcludeNewer(text: string): Date {
 export function pythonPlatformOption(purpose: string): Option {
   return new Option(
     "--python-platform <PYTHON_PLATFORM>",
-    `The platform to ${purpose} (e.g. \`linux\`, \`macos\`, \`windows\`, \`x86_64-manylinux_2_28\`, \`aarch64-apple-darwin\`): its markers and wheel tags, instead of the interpreter's`,
+    `The platform to ${purpose}, instead of the interpreter's: its markers and wheel tags (e.g. \`linux\`, \`macos\`, \`windows\`, \`x86_64-manylinux_2_28\`, \`aarch64-apple-darwin\`)`,
   ).argParser((value: string) => {
     const name = targetPlatformName(value);
     if (name === undefined) {

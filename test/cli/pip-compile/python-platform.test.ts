@@ -1,5 +1,5 @@
-// `puffin pip compile --python-platform` and `--generate-hashes` across platforms, end to end
-// against a loopback index: the target's markers choose the platform-only dependencies, its tags
+// `puffin pip compile --python-platform` and `--generate-hashes` across platforms (and `pip
+// install --python-platform --dry-run`), end to end against a loopback index: the target's markers choose the platform-only dependencies, its tags
 // the versions that have a wheel for it; the hashes of a pin cover every platform's files, and a
 // hash file made on one platform installs with --require-hashes.
 import assert from "node:assert/strict";
@@ -200,5 +200,36 @@ describe("puffin pip compile --python-platform, --generate-hashes", { skip }, ()
     // The one file of the five that fits this interpreter, checked against the listed hashes.
     const flavour = await run(venv, ["-c", "import multi; print(multi.FLAVOUR)"]);
     assert.equal(flavour.stdout, "linux-cp311\n");
+  });
+
+  test("pip install --python-platform --dry-run: what would be installed there", async () => {
+    const venvs = await RealVenvs.of(python!.executable, root);
+    const venv = await venvs.create("dry");
+    const dry = await runPuffin(
+      [
+        "pip",
+        "install",
+        "app",
+        "--python-platform",
+        "windows",
+        "--dry-run",
+        "--python",
+        venv,
+        "--index-url",
+        server.indexUrl,
+      ],
+      { cwd: root, env },
+    );
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(
+      dry.stderr,
+      /Would install 3 packages\n \+ app==1\.0\n \+ colorama==0\.4\.6\n \+ native==1\.0\n$/,
+    );
+    const unknown = await runPuffin(
+      ["pip", "install", "app", "--python-platform", "solaris", "--python", venv],
+      { cwd: root, env },
+    );
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /argument 'solaris' is invalid\. Allowed choices are windows, /);
   });
 });
