@@ -1,4 +1,5 @@
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { TARGET_PLATFORM_NAMES, targetPlatformName } from "../platform-tags/index.ts";
 import { PuffinError } from "../support/index.ts";
 import { repeatable } from "./repeatable.ts";
 
@@ -51,4 +52,23 @@ export function parseExcludeNewer(text: string): Date {
     );
   }
   return date;
+}
+
+/**
+ * `--python-platform TARGET`: resolve for another platform than the interpreter's (uv's names,
+ * `targetPlatform`). The value is checked as the command line is parsed and becomes uv's name for
+ * it; an unknown name is a usage error (exit 2) that lists the names, as a choice error does.
+ * The names are not in `--help` (there are fifty); the README lists them.
+ */
+export function pythonPlatformOption(purpose: string): Option {
+  return new Option(
+    "--python-platform <PYTHON_PLATFORM>",
+    `The platform to ${purpose}, instead of the interpreter's: its markers and wheel tags (e.g. \`linux\`, \`macos\`, \`windows\`, \`x86_64-manylinux_2_28\`, \`aarch64-apple-darwin\`)`,
+  ).argParser((value: string) => {
+    const name = targetPlatformName(value);
+    if (name === undefined) {
+      throw new InvalidArgumentError(`Allowed choices are ${TARGET_PLATFORM_NAMES.join(", ")}.`);
+    }
+    return name;
+  });
 }

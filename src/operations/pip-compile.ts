@@ -9,6 +9,7 @@ import {
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
+import { targetPlatform } from "../platform-tags/index.ts";
 import { preferredHash } from "../pypi-types/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
 import type { RegistryProvider, ResolverTarget } from "../resolver/index.ts";
@@ -58,6 +59,8 @@ export interface PipCompileRequest {
   readonly python: PythonSettings;
   /** `--python-version`: the target's Python version, patching the interpreter's. */
   readonly pythonVersion: string | undefined;
+  /** `--python-platform`: the target's platform (uv's name), replacing the interpreter's. */
+  readonly pythonPlatform?: string | undefined;
   readonly sources: SourceSettings;
   readonly resolver: ResolverSettings;
   readonly build: BuildSettings;
@@ -95,7 +98,13 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
   const session = await Session.open(request.session, sources);
   try {
     const interpreter = await targetInterpreter(request.python, invocation, session.cache);
-    const target = targetFromInterpreter(interpreter, request.pythonVersion);
+    const platform =
+      request.pythonPlatform === undefined
+        ? undefined
+        : targetPlatform(request.pythonPlatform, {
+            macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
+          });
+    const target = targetFromInterpreter(interpreter, request.pythonVersion, platform);
     const builds = session.builds(interpreter, request.build, sources, {
       binary: request.resolver,
       reporter: request.reporter,
@@ -216,7 +225,7 @@ async function renderOutput(
         editable: editables.has(name),
         hashes:
           output.generateHashes && "file" in p.dist
-            ? fileHashes(await context.provider.usableFiles(name, p.version))
+            ? fileHashes(await context.provider.distributionFiles(name, p.version))
             : [],
         dependents: p.dependents,
         sources: annotations.get(name),
@@ -248,7 +257,8 @@ function requirementLine(p: ResolvedDist, editable: boolean): string {
 }
 
 /**
- * The `--hash` values of a pinned version: one per usable file, SHA-256 where the index gave it
+ * The `--hash` values of a pinned version: one per file of it that the settings allow, for
+ * every platform and Python (`RegistryProvider.distributionFiles`), SHA-256 where the index gave it
  * (else the strongest digest pip accepts), sorted and without repeats.
  */
 function fileHashes(files: readonly RegistryFile[]): string[] {

@@ -1,6 +1,7 @@
 import type { InstallOutcome, InstallRequest } from "../installer/index.ts";
 import { checkEnvironment, type EnvironmentDiagnostic, install } from "../installer/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
+import { targetPlatform } from "../platform-tags/index.ts";
 import { targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
 import { environmentInterpreter } from "./python.ts";
@@ -25,6 +26,11 @@ import type {
 export interface PipInstallRequest {
   readonly session: SessionSettings;
   readonly python: PythonSettings;
+  /**
+   * `--python-platform`: resolve for this platform (uv's name) instead of the interpreter's, and
+   * install its wheels (uv's cross-platform install, meant for `--dry-run`).
+   */
+  readonly pythonPlatform?: string | undefined;
   readonly sources: SourceSettings;
   readonly resolver: ResolverSettings;
   readonly build: BuildSettings;
@@ -86,7 +92,13 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
       const { database } = builds;
       // Requirements whose name only their build backend knows (a `setup.py` project).
       await nameUnnamedSources(sources, database, invocation.cwd);
-      const target = targetFromInterpreter(interpreter);
+      const platform =
+        request.pythonPlatform === undefined
+          ? undefined
+          : targetPlatform(request.pythonPlatform, {
+              macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
+            });
+      const target = targetFromInterpreter(interpreter, undefined, platform);
       return await installChecked({
         interpreter,
         database,

@@ -29,6 +29,14 @@ export interface VersionFiles {
   readonly usable: readonly RegistryFile[];
   /** PEP 592: every usable file (every file, when none is usable) is yanked. */
   readonly yanked: boolean;
+  /**
+   * Every file of the version that the resolution's settings allow, whatever platform, Python or
+   * interpreter it is for: its wheels (unless `--no-binary`) and sdists (unless `--only-binary`
+   * or `--no-build`), within `--exclude-newer`; yanked files left out unless the version is
+   * yanked (for the target, or every such file is): a yanked version is installed only when
+   * pinned, and then from a yanked file. Page order. What `--generate-hashes` and a lock list: one list that serves every target.
+   */
+  readonly distributable: readonly RegistryFile[];
   /** Why the version cannot be used (no file whose metadata Puffin can read), if so. */
   readonly unavailable: string | undefined;
 }
@@ -82,6 +90,7 @@ export function groupVersionFiles(
             version: group[0]!.version,
             usable: [],
             yanked: false,
+            distributable: [],
             unavailable:
               "has no upload time on its index, which --exclude-newer needs (PEP 700 `upload-time`)",
           }
@@ -108,6 +117,8 @@ function judgeVersion(
   /** Files the platform and the binary policy allow, but their `Requires-Python` excludes. */
   const pythonExcluded: RegistryFile[] = [];
   const incompatible: WheelFilename[] = [];
+  /** Files the binary policy allows, for any target. */
+  const allowed: RegistryFile[] = [];
   let allWheels = 0;
   let allSdists = 0;
   for (const file of files) {
@@ -115,6 +126,7 @@ function judgeVersion(
     if (dist.kind === "wheel") {
       allWheels++;
       if (policy.noBinary) continue;
+      allowed.push(file);
       const priority = policy.tags.compatibility(dist.filename);
       if (priority === undefined) {
         incompatible.push(dist.filename);
@@ -125,6 +137,7 @@ function judgeVersion(
     } else if (dist.kind === "sdist") {
       allSdists++;
       if (policy.onlyBinary) continue;
+      allowed.push(file);
       if (!allowsPython(file, policy.pythonVersion)) pythonExcluded.push(file);
       else sdists.push(file);
     }
@@ -133,11 +146,14 @@ function judgeVersion(
   const candidates = [...wheels.map((w) => w.file), ...sdists];
   const yanked = (candidates.length > 0 ? candidates : files).every(isYanked);
   const usable = yanked ? candidates : candidates.filter((file) => !isYanked(file));
+  // A version yanked for this target is installed from a yanked file: keep them all then.
+  const keepYanked = yanked || allowed.every(isYanked);
+  const distributable = keepYanked ? allowed : allowed.filter((file) => !isYanked(file));
   let unavailable: string | undefined;
   if (wheels.length === 0 && sdists.length === 0) {
     unavailable = unavailableReason({ policy, allWheels, allSdists, incompatible, pythonExcluded });
   }
-  return { version, usable, yanked, unavailable };
+  return { version, usable, yanked, distributable, unavailable };
 }
 
 function unavailableReason(facts: {

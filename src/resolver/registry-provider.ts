@@ -204,10 +204,19 @@ export class RegistryProvider implements DependencyProvider {
    * what `--generate-hashes` lists.
    */
   async usableFiles(name: PackageName, version: Version): Promise<RegistryFile[]> {
-    const files = (await this.#versionOf(name, version))?.usable ?? [];
-    return [...files].sort((a, b) =>
-      a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0,
-    );
+    return byFilename((await this.#versionOf(name, version))?.usable ?? []);
+  }
+
+  /**
+   * Every file of `version` that the resolution's settings do not exclude, for every platform
+   * and Python: wheels (unless `--no-binary`) and sdists (unless `--only-binary`/`--no-build`),
+   * within `--exclude-newer`, yanked ones only when the version is yanked (see
+   * `VersionFiles.distributable`); sorted by filename. What `--generate-hashes` lists, as uv
+   * does, so that one hash file serves macOS, Windows and every Python; and the files of a lock.
+   * Empty for a version no index lists.
+   */
+  async distributionFiles(name: PackageName, version: Version): Promise<RegistryFile[]> {
+    return byFilename((await this.#versionOf(name, version))?.distributable ?? []);
   }
 
   async #versionOf(name: PackageName, version: Version): Promise<VersionFiles | undefined> {
@@ -303,6 +312,12 @@ export class RegistryProvider implements DependencyProvider {
       throw error;
     }
   }
+}
+
+function byFilename(files: readonly RegistryFile[]): RegistryFile[] {
+  return [...files].sort((a, b) =>
+    a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0,
+  );
 }
 
 /** A listed file as the distribution the installer takes. */

@@ -1,7 +1,7 @@
 import type { Interpreter } from "../interpreter/index.ts";
 import { Version } from "../pep440/index.ts";
 import type { MarkerEnvironment } from "../pep508/index.ts";
-import { type Implementation, Tags } from "../platform-tags/index.ts";
+import { type Implementation, Tags, type TargetPlatform } from "../platform-tags/index.ts";
 import { PuffinError } from "../support/index.ts";
 
 /** The one environment a resolution is for. */
@@ -22,18 +22,55 @@ const PYTHON_VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
  * wheel tags (`cp310`, `abi3` up to 3.10…), computed for the interpreter's platform and
  * implementation. A version without a patch number means its first release (`3.10` →
  * `3.10.0`), as uv does: the oldest interpreter the output must work on.
+ *
+ * With a `--python-platform` target (`targetPlatform`), the platform is that one instead: its
+ * markers (`sys_platform`, `platform_system`, `os_name`, `platform_machine`, release and
+ * version) replace the interpreter's, and the wheel tags are computed for its `Platform`; the
+ * Python version and implementation stay the interpreter's (or `--python-version`'s).
  */
 export function targetFromInterpreter(
   interpreter: Interpreter,
   pythonVersion?: string,
+  platform?: TargetPlatform,
 ): ResolverTarget {
-  if (pythonVersion === undefined) {
-    return {
-      environment: interpreter.markers,
-      pythonVersion: Version.parse(interpreter.markers.python_full_version),
-      tags: interpreter.tags(),
-    };
-  }
+  const [major, minor, patch] =
+    pythonVersion === undefined ? ownVersion(interpreter) : parsePythonVersion(pythonVersion);
+  const [ownMajor, ownMinor] = interpreter.pythonMinor;
+  const sameMinor = ownMajor === major && ownMinor === minor;
+  const full = pythonVersion === undefined ? interpreter.version : `${major}.${minor}.${patch}`;
+  const { implementationName, implementationVersion, gilDisabled, abiTags } = interpreter.info;
+  // The interpreter's own tags when only the patch differs on its own platform: they keep its
+  // exact ABI tags (debug builds and the like), which do not follow from the version alone.
+  const tags =
+    sameMinor && platform === undefined
+      ? interpreter.tags()
+      : Tags.fromEnv({
+          pythonVersion: [major, minor],
+          implementation: implementationOf(interpreter, implementationName),
+          implementationVersion,
+          gilDisabled,
+          ...(sameMinor && abiTags !== null ? { abiTags } : {}),
+          platform: platform?.platform ?? interpreter.platform(),
+        });
+  return {
+    environment: {
+      ...interpreter.markers,
+      ...platform?.markers,
+      ...(pythonVersion === undefined
+        ? {}
+        : { python_version: `${major}.${minor}`, python_full_version: full }),
+    },
+    pythonVersion: Version.parse(full),
+    tags,
+  };
+}
+
+function ownVersion(interpreter: Interpreter): [number, number, number] {
+  const [major, minor] = interpreter.pythonMinor;
+  return [major, minor, 0];
+}
+
+function parsePythonVersion(pythonVersion: string): [number, number, number] {
   const match = PYTHON_VERSION.exec(pythonVersion.trim());
   if (match === null) {
     throw new PuffinError(
@@ -43,37 +80,13 @@ export function targetFromInterpreter(
     );
   }
   const major = Number(match[1]);
-  const minor = Number(match[2]);
-  const patch = Number(match[3] ?? "0");
   if (major !== 3) {
     throw new PuffinError(
       "invalid-python-version",
       `Invalid --python-version \`${pythonVersion}\`: Puffin resolves for Python 3 only`,
     );
   }
-  const [ownMajor, ownMinor] = interpreter.pythonMinor;
-  const sameMinor = ownMajor === major && ownMinor === minor;
-  const { implementationName, implementationVersion, gilDisabled } = interpreter.info;
-  // The interpreter's own tags when only the patch differs: they keep its exact ABI tags
-  // (debug builds and the like), which do not follow from the version alone.
-  const tags = sameMinor
-    ? interpreter.tags()
-    : Tags.fromEnv({
-        pythonVersion: [major, minor],
-        implementation: implementationOf(interpreter, implementationName),
-        implementationVersion,
-        gilDisabled,
-        platform: interpreter.platform(),
-      });
-  return {
-    environment: {
-      ...interpreter.markers,
-      python_version: `${major}.${minor}`,
-      python_full_version: `${major}.${minor}.${patch}`,
-    },
-    pythonVersion: Version.parse(`${major}.${minor}.${patch}`),
-    tags,
-  };
+  return [major, Number(match[2]), Number(match[3] ?? "0")];
 }
 
 function implementationOf(interpreter: Interpreter, name: string): Implementation {

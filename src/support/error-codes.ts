@@ -302,6 +302,11 @@ export const ERROR_CODES = {
     description:
       "A `pyproject.toml` is not valid TOML or its tables do not have the shape required",
   },
+  "invalid-python-platform": {
+    category: "usage",
+    description:
+      "`--python-platform` names no platform Puffin knows (uv's names: `linux`, `aarch64-apple-darwin`…)",
+  },
   "invalid-python-request": {
     category: "usage",
     description: "A `--python` request is empty, malformed, or starts with `~` and HOME is unset",

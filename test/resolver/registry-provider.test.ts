@@ -15,6 +15,7 @@ import { infoFromProbe } from "../../src/interpreter/probe.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { Version } from "../../src/pep440/index.ts";
 import { Requirement, VerbatimUrl } from "../../src/pep508/index.ts";
+import { formatTag, targetPlatform } from "../../src/platform-tags/index.ts";
 import {
   type DependenciesResult,
   NoSolutionError,
@@ -175,6 +176,27 @@ describe("RegistryProvider: wheel tags", () => {
     });
   });
 
+  it("distributionFiles lists every file of a version, for every platform and Python, by filename", async () => {
+    await withServer(files, async (_server, makeProvider) => {
+      const provider = makeProvider();
+      assert.deepEqual(filenames(await provider.distributionFiles(name("native"), v("1.0"))), [
+        "native-1.0-cp311-cp311-linux_x86_64.whl",
+        "native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+        "native-1.0-cp311-cp311-win_amd64.whl",
+        "native-1.0-cp39-abi3-manylinux_2_17_x86_64.whl",
+        "native-1.0-py3-none-any.whl",
+      ]);
+      // A version with no file for the target still has its files for the others.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("native"), v("3.0"))), [
+        "native-3.0-cp311-cp311-macosx_11_0_arm64.whl",
+        "native-3.0-cp311-cp311-musllinux_1_2_x86_64.whl",
+        "native-3.0-cp312-cp312-manylinux_2_17_x86_64.whl",
+        "native-3.0-cp39-cp39-win_amd64.whl",
+      ]);
+      assert.deepEqual(await provider.distributionFiles(name("native"), v("9.0")), []);
+    });
+  });
+
   it("resolves to the newest version with a usable wheel, and says why newer ones were skipped", async () => {
     await withServer(
       [
@@ -276,6 +298,14 @@ describe("RegistryProvider: yanked files", () => {
       assert.deepEqual(filenames(await provider.usableFiles(name("pulled"), v("1.5"))), [
         "pulled-1.5-py3-none-any.whl",
       ]);
+      // The yanked file of a version that is not yanked is left out of its files too; a yanked
+      // version keeps its (yanked) files: it can only have been pinned to one of them.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("pulled"), v("1.5"))), [
+        "pulled-1.5-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await provider.distributionFiles(name("pulled"), v("2.0"))), [
+        "pulled-2.0-py3-none-any.whl",
+      ]);
       const options = { environment: target.environment, pythonVersion: target.pythonVersion };
       const unpinned = await resolve(provider, {
         ...options,
@@ -317,6 +347,11 @@ describe("RegistryProvider: --exclude-newer", () => {
       assert.deepEqual(filenames(await provider.usableFiles(name("dated"), v("2.0"))), [
         "dated-2.0-py3-none-any.whl",
       ]);
+      // The cut-off holds for every platform's files, and undated files are not listed.
+      assert.deepEqual(filenames(await provider.distributionFiles(name("dated"), v("2.0"))), [
+        "dated-2.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(await provider.distributionFiles(name("dated"), v("0.5")), []);
       // Without the cut-off every file counts.
       assert.equal(
         candidates(await makeProvider().listVersions(name("dated"))).filter(
@@ -380,6 +415,16 @@ describe("RegistryProvider: sdists, --no-binary, --only-binary", () => {
       const onlyBinary = makeProvider({ onlyBinary: [":all:"] });
       assert.deepEqual(filenames(await onlyBinary.usableFiles(name("both"), v("1.0"))), [
         "both-1.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await onlyBinary.distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0-py3-none-any.whl",
+      ]);
+      assert.deepEqual(filenames(await noBinary.distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0.tar.gz",
+      ]);
+      assert.deepEqual(filenames(await makeProvider().distributionFiles(name("both"), v("1.0"))), [
+        "both-1.0-py3-none-any.whl",
+        "both-1.0.tar.gz",
       ]);
       assert.deepEqual(candidates(await onlyBinary.listVersions(name("source-only"))), [
         {
@@ -666,6 +711,32 @@ describe("targetFromInterpreter", () => {
       }),
       undefined,
     );
+  });
+
+  it("takes a --python-platform target's markers and tags, keeping the Python version's", () => {
+    const windows = targetFromInterpreter(interpreter, undefined, targetPlatform("windows"));
+    assert.equal(windows.environment.sys_platform, "win32");
+    assert.equal(windows.environment.platform_system, "Windows");
+    assert.equal(windows.environment.os_name, "nt");
+    assert.equal(windows.environment.platform_machine, "AMD64");
+    assert.equal(windows.environment.python_full_version, "3.11.4");
+    assert.equal(windows.environment.implementation_name, "cpython");
+    assert.equal(windows.pythonVersion.toString(), "3.11.4");
+    assert.equal(formatTag(windows.tags.tags[0]!), "cp311-cp311-win_amd64");
+    assert.equal(
+      windows.tags.compatibility({
+        pythonTags: ["cp311"],
+        abiTags: ["cp311"],
+        platformTags: ["manylinux_2_17_x86_64"],
+      }),
+      undefined,
+      "a Linux wheel does not fit Windows",
+    );
+    const mac312 = targetFromInterpreter(interpreter, "3.12", targetPlatform("macos"));
+    assert.equal(mac312.environment.sys_platform, "darwin");
+    assert.equal(mac312.environment.python_version, "3.12");
+    assert.equal(mac312.environment.python_full_version, "3.12.0");
+    assert.equal(formatTag(mac312.tags.tags[0]!), "cp312-cp312-macosx_13_0_arm64");
   });
 
   it("rejects a malformed --python-version with a clear error", () => {

@@ -6,7 +6,7 @@ import { addIndexOptions } from "../index-options.ts";
 import { reportNoSolution } from "../no-solution.ts";
 import { repeatable } from "../repeatable.ts";
 import { addRequirementSourceOptions } from "../requirement-source-options.ts";
-import { addResolverOptions } from "../resolver-options.ts";
+import { addResolverOptions, pythonPlatformOption } from "../resolver-options.ts";
 import type {
   BuildOptionValues,
   IndexOptionValues,
@@ -23,7 +23,8 @@ import { PUFFIN_VERSION } from "../version.ts";
  *
  * The target environment is one interpreter's (markers and wheel tags), found as uv's
  * `pip compile` finds it: `--python`, else the active or nearby virtual environment, else the
- * first Python on `PATH`; `--python-version` patches its Python version.
+ * first Python on `PATH`; `--python-version` patches its Python version, `--python-platform` its
+ * platform (markers and wheel tags).
  */
 export interface CompileInvocation {
   /** The command line after `puffin`, for the output header. */
@@ -41,6 +42,7 @@ interface CompileOptions
   upgrade?: boolean;
   upgradePackage?: string[];
   pythonVersion?: string;
+  pythonPlatform?: string;
   python?: string;
   generateHashes?: boolean;
   header: boolean;
@@ -85,6 +87,7 @@ export function registerPipCompileCommand(
       "--python-version <PYTHON_VERSION>",
       "The Python version to resolve for (e.g. `3.11`), patching the interpreter's",
     )
+    .addOption(pythonPlatformOption("resolve for"))
     .option(
       "-p, --python <PYTHON>",
       "The Python interpreter whose environment to resolve for (a path, name or version)",
@@ -144,6 +147,7 @@ async function compile(
       session: settings.sessionSettings(command, context),
       python: settings.pythonSettings(options, context.env),
       pythonVersion: options.pythonVersion,
+      pythonPlatform: options.pythonPlatform,
       sources: settings.sourceSettings(options, { requirements: sourceArgs }),
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),

@@ -7,7 +7,7 @@ import { addInstallOptions } from "../install-options.ts";
 import { reportNoSolution } from "../no-solution.ts";
 import { repeatable } from "../repeatable.ts";
 import { addRequirementSourceOptions } from "../requirement-source-options.ts";
-import { addResolverOptions } from "../resolver-options.ts";
+import { addResolverOptions, pythonPlatformOption } from "../resolver-options.ts";
 import type {
   BuildOptionValues,
   IndexOptionValues,
@@ -33,6 +33,7 @@ interface InstallOptions
     SourceOptionValues,
     UpgradeOptionValues {
   python?: string;
+  pythonPlatform?: string;
 }
 
 export function registerPipInstallCommand(pip: Command, context: CommandContext): void {
@@ -64,7 +65,8 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
       repeatable,
     )
     .option("--no-deps", "Ignore package dependencies, installing only the named packages")
-    .addOption(pythonOption("install into"));
+    .addOption(pythonOption("install into"))
+    .addOption(pythonPlatformOption("install for (mainly with `--dry-run`)"));
   addIndexOptions(addBuildOptions(addResolverOptions(addInstallOptions(command)))).action(
     async (packages: string[], options: InstallOptions, self: Command) => {
       await pipInstall(packages, options, self, context);
@@ -92,6 +94,7 @@ async function pipInstall(
     result = await run({
       session: settings.sessionSettings(command, context),
       python: settings.pythonSettings(options, context.env),
+      pythonPlatform: options.pythonPlatform,
       sources: settings.sourceSettings(options, { packages: args }),
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),

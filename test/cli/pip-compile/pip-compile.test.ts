@@ -80,7 +80,7 @@ describe("puffin pip compile", { skip }, () => {
     assert.match(run.stderr, /Resolved 4 packages in \d+(\.\d+)?m?s\n$/);
   });
 
-  test("--generate-hashes lists every usable file of the pin, sorted; --no-header, line style", async () => {
+  test("--generate-hashes lists every file of the pin, sorted; --no-header, line style", async () => {
     write("hashes.in", "idna\n");
     const run = await compile([
       "hashes.in",
