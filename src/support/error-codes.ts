@@ -469,9 +469,18 @@ export const ERROR_CODES = {
     description:
       "A package selected from a `pylock.toml` has no wheel compatible with the target and no sdist",
   },
+  "pylock-selection-without-lock": {
+    category: "usage",
+    description:
+      "Lock selection options (`--group`; `--extra` for `pip sync`) are given without a `pylock.toml` to select from",
+  },
   "pylock-unknown-selection": {
     category: "usage",
     description: "An extra or dependency group requested from a `pylock.toml` is not one it lists",
+  },
+  "pylock-unreadable": {
+    category: "input",
+    description: "A `pylock.toml` cannot be read, or is larger than Puffin reads",
   },
   "pyproject-no-project": {
     category: "input",
