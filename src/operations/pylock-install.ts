@@ -1,5 +1,5 @@
 import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type DistributionDatabase, HashStrategy } from "../distribution/index.ts";
 import {
   type Dist,
@@ -228,10 +228,7 @@ function originOf(pkg: PylockPackage, url: string, where: string): FileOrigin {
   }
   const parent = new URL(".", url);
   if (parent.protocol === "file:") {
-    return {
-      kind: "find-links",
-      location: { kind: "path", path: decodeURIComponent(parent.pathname) },
-    };
+    return { kind: "find-links", location: { kind: "path", path: fileURLToPath(parent) } };
   }
   return {
     kind: "find-links",
