@@ -4,7 +4,8 @@
  *   import { Version, VersionSpecifiers, Requirement, MarkerTree, WheelFilename } from "puffin";
  *
  * Everything here is synchronous, pure and free of I/O except `parseRequirementsFile`, which
- * reads files through an injectable reader.
+ * reads files through an injectable reader. PEP 751 lock files: `parsePylock` (text → `Pylock`),
+ * `renderPylock` (`Pylock` → text) and `selectFromPylock` (what to install for a target).
  */
 
 export {
@@ -47,6 +48,26 @@ export {
   Tags,
   type TagsEnv,
 } from "./platform-tags/index.ts";
+export {
+  isPylockFileName,
+  PYLOCK_VERSION,
+  type Pylock,
+  type PylockArchive,
+  type PylockChoice,
+  type PylockDirectory,
+  type PylockFile,
+  type PylockHashes,
+  type PylockPackage,
+  type PylockSelected,
+  type PylockTarget,
+  type PylockVcs,
+  parsePylock,
+  pylockFileName,
+  renderPylock,
+  selectFromPylock,
+  type TomlTable,
+  type TomlValue,
+} from "./pylock/index.ts";
 export {
   type DirectUrl,
   isDynamic,

@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["support"],
   ["normalize", "pep440", "zip", "platform-tags"],
   ["pep508", "filenames"],
-  ["pypi-types", "requirements-txt", "cache"],
+  ["pypi-types", "requirements-txt", "pylock", "cache"],
   ["interpreter", "git", "distribution-types"],
   ["client", "venv", "build-context"],
   ["build"],

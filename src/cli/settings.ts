@@ -1,12 +1,13 @@
 import type { Command } from "commander";
 import { refreshFromArgs } from "../cache/index.ts";
 import { parseLinkMode } from "../installer/index.ts";
-import { ExtraName, PackageName } from "../normalize/index.ts";
+import { ExtraName, GroupName, PackageName } from "../normalize/index.ts";
 import type {
   BinarySelection,
   BuildSettings,
   IndexSettings,
   InstallerSettings,
+  LockSelection,
   PythonSettings,
   ResolverSettings,
   SessionSettings,
@@ -181,6 +182,24 @@ export function sourceSettings(
     overrides: values.override ?? [],
     extras: (values.extra ?? []).map((extra) => ExtraName.parse(extra)),
     allExtras: values.allExtras === true,
+  };
+}
+
+/** `--group` values as group names; `undefined` when none is given (a lock's default groups). */
+export function groupSettings(values: readonly string[] | undefined): GroupName[] | undefined {
+  return values === undefined ? undefined : values.map((group) => GroupName.parse(group));
+}
+
+/** `pip sync`'s `--extra`, `--all-extras` and `--group`: what to install from a `pylock.toml`. */
+export function lockSelectionSettings(values: {
+  readonly extra?: readonly string[] | undefined;
+  readonly allExtras?: boolean | undefined;
+  readonly group?: readonly string[] | undefined;
+}): LockSelection {
+  return {
+    extras: (values.extra ?? []).map((extra) => ExtraName.parse(extra)),
+    allExtras: values.allExtras === true,
+    groups: groupSettings(values.group),
   };
 }
 

@@ -1,6 +1,7 @@
 export { pipCompile } from "./pip-compile.ts";
 export { pipInstall } from "./pip-install.ts";
 export { pipSync } from "./pip-sync.ts";
+export type { LockSelection } from "./pylock-install.ts";
 export type { OperationReporter } from "./reporter.ts";
 export type { AnnotationStyle } from "./requirements-output.ts";
 export { seedEnvironment } from "./seed.ts";

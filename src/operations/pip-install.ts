@@ -4,6 +4,14 @@ import type { Interpreter } from "../interpreter/index.ts";
 import { targetPlatform } from "../platform-tags/index.ts";
 import { targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError } from "../support/index.ts";
+import {
+  isLockSource,
+  type LockSelection,
+  lockHashStrategy,
+  lockResolution,
+  readLockSource,
+  selectForInterpreter,
+} from "./pylock-install.ts";
 import { environmentInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
@@ -57,6 +65,25 @@ export interface PipInstallResult {
  */
 export async function pipInstall(request: PipInstallRequest): Promise<PipInstallResult> {
   const { invocation } = request.session;
+  const lock = lockSourceOf(request.sources);
+  if (lock !== undefined) {
+    return installFromLock({
+      ...request,
+      lockPath: lock,
+      selection: {
+        extras: request.sources.extras,
+        allExtras: request.sources.allExtras,
+        groups: request.sources.groups,
+      },
+      removeExtraneous: false,
+    });
+  }
+  if (request.sources.groups !== undefined) {
+    throw new PuffinError(
+      "pylock-selection-without-lock",
+      "`--group` selects dependency groups of a `pylock.toml` given with -r, and none is given",
+    );
+  }
   const sources = await readRequirementSources({
     ...request.sources,
     cwd: invocation.cwd,
@@ -117,6 +144,89 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
           ).resolution,
         installer: request.installer,
         removeExtraneous: false,
+        reporter: request.reporter,
+      });
+    } finally {
+      await builds.close();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The `pylock.toml` among `pip install`'s sources, when there is one: then it must be the only
+ * source (a lock is installed as it is; nothing else is resolved with it).
+ */
+function lockSourceOf(sources: SourceSettings): string | undefined {
+  const locks = sources.requirements.filter(isLockSource);
+  if (locks.length === 0) return undefined;
+  const others = [
+    ...sources.packages,
+    ...sources.editables.map((e) => `-e ${e}`),
+    ...sources.requirements.filter((r) => !isLockSource(r)).map((r) => `-r ${r}`),
+    ...sources.constraints.map((c) => `-c ${c}`),
+    ...sources.overrides.map((o) => `--override ${o}`),
+  ];
+  if (locks.length > 1 || others.length > 0) throw mixedWithLock(locks, others);
+  return locks[0];
+}
+
+/** `pylock-mixed-sources`: a lock given with other requirements (or another lock). */
+export function mixedWithLock(locks: readonly string[], others: readonly string[]): PuffinError {
+  const lockList = locks.map((l) => `\`${l}\``).join(", ");
+  return new PuffinError(
+    "pylock-mixed-sources",
+    locks.length > 1 && others.length === 0
+      ? `Give one lock file at a time, not ${lockList}`
+      : `${lockList} cannot be combined with other requirements (${others.map((o) => `\`${o}\``).join(", ")}): a lock is installed as it is, without resolving`,
+    { hint: "Install the lock alone, or lock the other requirements with it" },
+  );
+}
+
+/**
+ * Installs what a `pylock.toml` selects for the environment's interpreter (see
+ * `pylock-install.ts`): no resolver runs, every file is checked against the lock's hashes.
+ * With `removeExtraneous` (`pip sync`), whatever the selection does not name is removed.
+ */
+export async function installFromLock(request: {
+  readonly session: SessionSettings;
+  readonly python: PythonSettings;
+  readonly lockPath: string;
+  readonly selection: LockSelection;
+  readonly build: BuildSettings;
+  readonly installer: InstallerSettings;
+  readonly removeExtraneous: boolean;
+  readonly puffinVersion: string;
+  readonly interpreter?: Interpreter | undefined;
+  readonly reporter?: OperationReporter | undefined;
+}): Promise<PipInstallResult> {
+  const { invocation } = request.session;
+  const source = readLockSource(request.lockPath, invocation.cwd);
+  const session = await Session.open(request.session);
+  try {
+    const interpreter =
+      request.interpreter ??
+      (await environmentInterpreter(request.python, invocation, session.cache));
+    const selected = selectForInterpreter(source, interpreter, request.selection);
+    const builds = session.builds(
+      interpreter,
+      request.build,
+      { requirements: [], noBinary: [], onlyBinary: [] },
+      {
+        hashes: lockHashStrategy(selected, request.installer.requireHashes),
+        reporter: request.reporter,
+        puffinVersion: request.puffinVersion,
+      },
+    );
+    try {
+      const { database } = builds;
+      return await installChecked({
+        interpreter,
+        database,
+        resolve: () => lockResolution(source, selected, database, request.reporter),
+        installer: request.installer,
+        removeExtraneous: request.removeExtraneous,
         reporter: request.reporter,
       });
     } finally {

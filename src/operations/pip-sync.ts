@@ -17,7 +17,14 @@ import type { Version } from "../pep440/index.ts";
 import { splitHashFragment } from "../pypi-types/index.ts";
 import { RegistryProvider, targetFromInterpreter } from "../resolver/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
-import { environmentDiagnostics, installChecked, type PipInstallResult } from "./pip-install.ts";
+import {
+  environmentDiagnostics,
+  installChecked,
+  installFromLock,
+  mixedWithLock,
+  type PipInstallResult,
+} from "./pip-install.ts";
+import { isLockSource, type LockSelection } from "./pylock-install.ts";
 import { environmentInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
@@ -42,6 +49,11 @@ export interface PipSyncRequest {
   readonly files: readonly string[];
   readonly build: BuildSettings;
   readonly installer: InstallerSettings;
+  /**
+   * `--extra`, `--all-extras`, `--group`: what to install from a `pylock.toml` (only a lock has
+   * them); absent: no extras and the lock's default groups.
+   */
+  readonly lockSelection?: LockSelection | undefined;
   readonly puffinVersion: string;
   readonly reporter?: OperationReporter | undefined;
 }
@@ -63,9 +75,39 @@ export type PipSyncResult =
  *
  * When every pin is already installed as pinned and nothing else is (and no interrupted change
  * is pending), nothing is fetched at all: the environment is audited from its metadata alone.
+ *
+ * A `pylock.toml` (or `pylock.NAME.toml`), given alone, is installed as PEP 751 prescribes: its
+ * packages selected for the interpreter, every file checked against the lock's hashes.
  */
 export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
   const { invocation } = request.session;
+  const locks = request.files.filter(isLockSource);
+  if (locks.length > 0) {
+    if (locks.length > 1 || locks.length < request.files.length) {
+      throw mixedWithLock(
+        locks,
+        request.files.filter((file) => !isLockSource(file)),
+      );
+    }
+    const installed = await installFromLock({
+      ...request,
+      lockPath: locks[0]!,
+      selection: request.lockSelection ?? { extras: [], allExtras: false, groups: undefined },
+      removeExtraneous: true,
+    });
+    return { kind: "installed", ...installed };
+  }
+  const selection = request.lockSelection;
+  if (
+    selection !== undefined &&
+    (selection.extras.length > 0 || selection.allExtras || selection.groups !== undefined)
+  ) {
+    throw new PuffinError(
+      "pylock-selection-without-lock",
+      "`--extra`, `--all-extras` and `--group` select from a `pylock.toml`, and none is given",
+      { hint: "A requirements file's pins are installed as they are" },
+    );
+  }
   const sources = await readRequirementSources({
     requirements: request.files,
     constraints: [],

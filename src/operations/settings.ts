@@ -1,7 +1,7 @@
 import type { ConfigSettings } from "../build-context/index.ts";
 import type { CacheSettings, Refresh } from "../cache/index.ts";
 import type { LinkMode } from "../installer/index.ts";
-import type { ExtraName, PackageName } from "../normalize/index.ts";
+import type { ExtraName, GroupName, PackageName } from "../normalize/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
 import type { ArchiveLimits } from "../support/index.ts";
 
@@ -119,6 +119,11 @@ export interface SourceSettings {
   readonly overrides: readonly string[];
   readonly extras: readonly ExtraName[];
   readonly allExtras: boolean;
+  /**
+   * `--group`: the dependency groups to install from a `pylock.toml` source; `undefined` (not
+   * given): the lock's `default-groups`.
+   */
+  readonly groups?: readonly GroupName[] | undefined;
 }
 
 /** `-U/--upgrade` (everything) and `-P/--upgrade-package`. */

@@ -297,6 +297,15 @@ export const ERROR_CODES = {
     category: "usage",
     description: "PUFFIN_PYTHON_PROBE_TIMEOUT is not a positive number of seconds",
   },
+  "invalid-pylock": {
+    category: "input",
+    description:
+      "A `pylock.toml` is not valid TOML, or a key is missing, of the wrong type or invalid (PEP 751)",
+  },
+  "invalid-pylock-name": {
+    category: "input",
+    description: "A lock file is not named `pylock.toml` or `pylock.NAME.toml` (PEP 751)",
+  },
   "invalid-pyproject": {
     category: "input",
     description:
@@ -450,6 +459,38 @@ export const ERROR_CODES = {
     description:
       "A wheel would overwrite a file the environment needs (its interpreter, activation)",
   },
+  "pylock-ambiguous-package": {
+    category: "resolution",
+    description: "Two entries of a `pylock.toml` for one package are both selected for the target",
+  },
+  "pylock-excludes-target": {
+    category: "resolution",
+    description:
+      "A `pylock.toml`'s `requires-python` or `environments` (or a selected package's `requires-python`) exclude the target",
+  },
+  "pylock-mixed-sources": {
+    category: "usage",
+    description:
+      "A `pylock.toml` is given together with other requirements, which installing a lock does not resolve",
+  },
+  "pylock-no-usable-file": {
+    category: "resolution",
+    description:
+      "A package selected from a `pylock.toml` has no wheel compatible with the target and no sdist",
+  },
+  "pylock-selection-without-lock": {
+    category: "usage",
+    description:
+      "Lock selection options (`--group`; `--extra` for `pip sync`) are given without a `pylock.toml` to select from",
+  },
+  "pylock-unknown-selection": {
+    category: "usage",
+    description: "An extra or dependency group requested from a `pylock.toml` is not one it lists",
+  },
+  "pylock-unreadable": {
+    category: "input",
+    description: "A `pylock.toml` cannot be read, or is larger than Puffin reads",
+  },
   "pyproject-no-project": {
     category: "input",
     description: "A `pyproject.toml` given as a requirements source has no `[project]` table",
@@ -585,6 +626,10 @@ export const ERROR_CODES = {
   "unsupported-platform": {
     category: "interpreter",
     description: "A target operating system does not run on the target architecture",
+  },
+  "unsupported-pylock-version": {
+    category: "input",
+    description: "A `pylock.toml`'s `lock-version` has a major version Puffin cannot read",
   },
   "unsupported-python": {
     category: "interpreter",

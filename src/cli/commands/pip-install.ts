@@ -34,6 +34,7 @@ interface InstallOptions
     UpgradeOptionValues {
   python?: string;
   pythonPlatform?: string;
+  group?: string[];
 }
 
 export function registerPipInstallCommand(pip: Command, context: CommandContext): void {
@@ -43,7 +44,7 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
     .argument("[PACKAGE...]", "Install all listed packages")
     .option(
       "-r, --requirement <REQUIREMENT>",
-      "Install all packages listed in the given `requirements.txt` or `pyproject.toml` files (repeatable)",
+      "Install all packages listed in the given `requirements.txt` or `pyproject.toml` files (repeatable), or in a `pylock.toml` (PEP 751, installed as locked)",
       repeatable,
     )
     .option(
@@ -52,9 +53,14 @@ export function registerPipInstallCommand(pip: Command, context: CommandContext)
       repeatable,
     );
   const command = addRequirementSourceOptions(inputs, {
-    extra: "a `pyproject.toml` given with -r",
-    allExtras: "the `pyproject.toml` files",
+    extra: "a `pyproject.toml` or `pylock.toml` given with -r",
+    allExtras: "the `pyproject.toml` files (or of the `pylock.toml`)",
   })
+    .option(
+      "--group <GROUP>",
+      "Install the given dependency group of a `pylock.toml` given with -r, instead of its default groups (repeatable)",
+      repeatable,
+    )
     .option(
       "-U, --upgrade",
       "Allow package upgrades: installed versions are not preferred over newer ones",
@@ -95,7 +101,10 @@ async function pipInstall(
       session: settings.sessionSettings(command, context),
       python: settings.pythonSettings(options, context.env),
       pythonPlatform: options.pythonPlatform,
-      sources: settings.sourceSettings(options, { packages: args }),
+      sources: {
+        ...settings.sourceSettings(options, { packages: args }),
+        groups: settings.groupSettings(options.group),
+      },
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),
       installer: settings.installerSettings(options, context.env),
