@@ -1,36 +1,29 @@
 import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import {
-  type IndexLocations,
-  isRegistryDist,
-  type RegistryFile,
-  type ResolvedDist,
-} from "../distribution-types/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
-import type { Version } from "../pep440/index.ts";
+import { Version, VersionRange } from "../pep440/index.ts";
+import { MarkerSet } from "../pep508/index.ts";
 import { targetPlatform } from "../platform-tags/index.ts";
-import { preferredHash } from "../pypi-types/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
-import type { RegistryProvider, ResolverTarget } from "../resolver/index.ts";
-import { targetFromInterpreter } from "../resolver/index.ts";
-import { stripCredentials, writeUserFile } from "../support/index.ts";
-import { type SourceAnnotation, SourceAnnotations } from "./annotations.ts";
+import {
+  isUniversal,
+  type RegistryProvider,
+  targetFromInterpreter,
+  type UniversalTarget,
+} from "../resolver/index.ts";
+import { writeUserFile } from "../support/index.ts";
+import { type CompiledPin, renderOutput } from "./compile-output.ts";
 import { targetInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
   expandProjectSources,
   nameUnnamedSources,
-  type RequirementSources,
   readRequirementSources,
   type SourcedRequirement,
 } from "./requirement-sources.ts";
-import {
-  type AnnotationStyle,
-  type OutputPin,
-  renderRequirementsTxt,
-} from "./requirements-output.ts";
-import { resolveSources } from "./resolve.ts";
+import type { AnnotationStyle } from "./requirements-output.ts";
+import { resolveSources, resolveSourcesUniversal } from "./resolve.ts";
 import { Session } from "./session.ts";
 import type {
   BinarySelection,
@@ -61,6 +54,11 @@ export interface PipCompileRequest {
   readonly pythonVersion: string | undefined;
   /** `--python-platform`: the target's platform (uv's name), replacing the interpreter's. */
   readonly pythonPlatform?: string | undefined;
+  /**
+   * `--universal`: resolve for every platform and every Python from `--python-version` (else
+   * the interpreter's minor version) upward; each output line carries its marker.
+   */
+  readonly universal?: boolean | undefined;
   readonly sources: SourceSettings;
   readonly resolver: ResolverSettings;
   readonly build: BuildSettings;
@@ -104,7 +102,9 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         : targetPlatform(request.pythonPlatform, {
             macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
           });
-    const target = targetFromInterpreter(interpreter, request.pythonVersion, platform);
+    const target = request.universal
+      ? universalTarget(interpreter, request.pythonVersion)
+      : targetFromInterpreter(interpreter, request.pythonVersion, platform);
     const builds = session.builds(interpreter, request.build, sources, {
       binary: request.resolver,
       reporter: request.reporter,
@@ -115,7 +115,7 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
       // Inputs whose name or requirements only their build backend knows (a `setup.py` project).
       await nameUnnamedSources(sources, database, invocation.cwd);
       await expandProjectSources(sources, database, {
-        environment: target.environment,
+        environment: isUniversal(target) ? undefined : target.environment,
         extras: request.sources.extras,
         allExtras: request.sources.allExtras,
         cwd: invocation.cwd,
@@ -129,26 +129,28 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
               invocation,
               request.upgrade.packages,
             );
-      const { resolution, provider } = await resolveSources({
+      const resolveRequest = {
         client: session.client,
         database,
-        target,
         sources,
         settings: request.resolver,
         noBuild: request.build.noBuild,
         preferences,
         reporter: request.reporter,
-      });
-      const text = await renderOutput([...resolution], sources, {
+      };
+      const { pins, provider, active } = isUniversal(target)
+        ? await resolveUniversalPins({ ...resolveRequest, target })
+        : await resolvePins({ ...resolveRequest, target });
+      const text = await renderOutput(pins, sources, {
         output,
-        target,
+        active,
         provider,
         locations: session.locations,
       });
       if (output.outputFile !== undefined) {
         await writeUserFile(resolvePath(invocation.cwd, output.outputFile), text);
       }
-      return { interpreter, text, count: resolution.size };
+      return { interpreter, text, count: pins.length };
     } finally {
       await builds.close();
     }
@@ -188,104 +190,77 @@ async function existingPins(
   return pins;
 }
 
-interface RenderContext {
-  readonly output: CompileOutputSettings;
-  readonly target: ResolverTarget;
-  readonly provider: RegistryProvider;
-  readonly locations: IndexLocations;
+type PinsRequest = Parameters<typeof resolveSources>[0];
+
+/** One environment's resolution as output lines. */
+async function resolvePins(request: PinsRequest): Promise<CompiledOutput> {
+  const { resolution, provider } = await resolveSources(request);
+  const { environment } = request.target;
+  return {
+    pins: [...resolution].map((p) => ({
+      name: p.dist.name,
+      version: p.version,
+      dist: p.dist,
+      dependents: p.dependents,
+      marker: undefined,
+    })),
+    provider,
+    active: (s) => s.requirement.marker?.evaluate(environment, []) ?? true,
+  };
 }
 
-/** The output file's text for a resolution (see `requirements-output.ts`). */
-async function renderOutput(
-  resolved: readonly ResolvedDist[],
-  sources: RequirementSources,
-  context: RenderContext,
-): Promise<string> {
-  const { output, target } = context;
-  const active = (s: SourcedRequirement) =>
-    s.requirement.marker?.evaluate(target.environment, []) ?? true;
-  const annotations = new SourceAnnotations();
-  const editables = new Set<PackageName>();
-  const annotate = (list: readonly SourcedRequirement[], kind: SourceAnnotation["kind"]) => {
-    for (const s of list.filter(active)) {
-      annotations.add(s.requirement.name, { kind, origin: s.origin });
-      if (s.editable) editables.add(s.requirement.name);
-    }
-  };
-  annotate(sources.requirements, "requirement");
-  annotate(sources.constraints, "constraint");
-  annotate(sources.overrides, "override");
-
-  const pins: OutputPin[] = await Promise.all(
-    resolved.map(async (p) => {
-      const { name } = p.dist;
+/**
+ * A universal resolution as output lines: every version with the marker where it is installed,
+ * said as simply as the Pythons it covers allow.
+ */
+async function resolveUniversalPins(
+  request: Omit<PinsRequest, "target"> & { readonly target: UniversalTarget },
+): Promise<CompiledOutput> {
+  const { result, provider } = await resolveSourcesUniversal(request);
+  const { requiresPython } = request.target;
+  const pins = await Promise.all(
+    result.packages.map(async (p): Promise<CompiledPin> => {
+      const marker = p.marker.simplifyPython(requiresPython).toString();
       return {
-        name,
-        requirement: requirementLine(p, editables.has(name)),
-        editable: editables.has(name),
-        hashes:
-          output.generateHashes && "file" in p.dist
-            ? fileHashes(await context.provider.distributionFiles(name, p.version))
-            : [],
+        name: p.name,
+        version: p.version,
+        dist: await provider.dist(p),
         dependents: p.dependents,
-        sources: annotations.get(name),
+        marker: marker === "" ? undefined : marker,
       };
     }),
   );
-  return renderRequirementsTxt(pins, {
-    headerCommand: output.headerCommand,
-    preamble: preamble(context.locations, output),
-    annotate: output.annotate,
-    annotationStyle: output.annotationStyle,
-  });
+  const root = MarkerSet.python(requiresPython);
+  return {
+    pins,
+    provider,
+    active: (s) => !MarkerSet.from(s.requirement.marker).isDisjoint(root),
+  };
+}
+
+interface CompiledOutput {
+  readonly pins: readonly CompiledPin[];
+  readonly provider: RegistryProvider;
+  readonly active: (s: SourcedRequirement) => boolean;
 }
 
 /**
- * `name==version`; a URL as `name @ URL` (a git URL pinned to its full commit), a bare path as
- * given, an editable as `-e URL`. A URL's literal credentials are not written (`${VAR}`
- * references are): the file is meant to be shared, and they come back from `.netrc` or the
- * index URL of the same host when it is installed.
+ * What `pip compile --universal` covers: every platform, and the Pythons from
+ * `--python-version` (else the interpreter's `MAJOR.MINOR`) upward, as uv does.
  */
-function requirementLine(p: ResolvedDist, editable: boolean): string {
-  const { dist } = p;
-  if (isRegistryDist(dist)) return `${dist.name}==${p.version}`;
-  const given = dist.kind === "git" ? dist.git.pinnedUrl : dist.url.given;
-  const pinned = stripCredentials(given, { keepGitUser: given.startsWith("git+") });
-  if (editable) return `-e ${pinned}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]+:/.test(pinned)) return pinned;
-  return `${dist.name} @ ${pinned}`;
-}
-
-/**
- * The `--hash` values of a pinned version: one per file of it that the settings allow, for
- * every platform and Python (`RegistryProvider.distributionFiles`), SHA-256 where the index gave it
- * (else the strongest digest pip accepts), sorted and without repeats.
- */
-function fileHashes(files: readonly RegistryFile[]): string[] {
-  const hashes = new Set<string>();
-  for (const { file } of files) {
-    const preferred = preferredHash(file.hashes, { anyAlgorithm: false });
-    if (preferred !== undefined) hashes.add(`${preferred.algorithm}:${preferred.digest}`);
-  }
-  return [...hashes].sort();
-}
-
-/** `--emit-index-url` / `--emit-find-links` lines, credentials masked. */
-function preamble(locations: IndexLocations, output: CompileOutputSettings): string[] {
-  const lines: string[] = [];
-  if (output.emitIndexUrl) {
-    if (locations.indexUrl !== undefined) lines.push(`--index-url ${locations.indexUrl.redacted}`);
-    for (const index of locations.extraIndexUrls) {
-      const line = `--extra-index-url ${index.redacted}`;
-      if (!lines.includes(line)) lines.push(line);
-    }
-  }
-  if (output.emitFindLinks) {
-    for (const location of locations.findLinks) {
-      lines.push(`--find-links ${location.kind === "path" ? location.path : location.redacted}`);
-    }
-  }
-  return lines;
+function universalTarget(
+  interpreter: Interpreter,
+  pythonVersion: string | undefined,
+): UniversalTarget {
+  const lowest =
+    pythonVersion === undefined
+      ? `${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`
+      : targetFromInterpreter(interpreter, pythonVersion).pythonVersion.toString();
+  return {
+    kind: "universal",
+    requiresPython: VersionRange.higherThan(Version.parse(lowest)),
+    environments: undefined,
+  };
 }
 
 function isRegularFile(path: string): boolean {

@@ -2,8 +2,13 @@ import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { type DistributionDatabase, staticName } from "../distribution/index.ts";
 import { ExtraName, PackageName } from "../normalize/index.ts";
-import type { MarkerEnvironment } from "../pep508/index.ts";
-import { Requirement, VerbatimUrl } from "../pep508/index.ts";
+import {
+  type MarkerEnvironment,
+  MarkerSet,
+  type MarkerTree,
+  Requirement,
+  VerbatimUrl,
+} from "../pep508/index.ts";
 import {
   type Environment,
   localFileReader,
@@ -454,13 +459,15 @@ export async function nameUnnamedSources(
  * Reads the requirements of `sources.projects` from their metadata (the build backend's:
  * `prepare_metadata_for_build_wheel`, or a build) and moves them to `sources.requirements`:
  * every `Requires-Dist` that applies to `environment` with the requested extras (all of the
- * project's with `allExtras`). A requested extra that no source has is an error.
+ * project's with `allExtras`). For a universal resolution (`environment` undefined), every one
+ * that applies somewhere, with its marker where it applies (the extras part decided). A
+ * requested extra that no source has is an error.
  */
 export async function expandProjectSources(
   sources: RequirementSources,
   database: DistributionDatabase,
   options: {
-    readonly environment: MarkerEnvironment;
+    readonly environment: MarkerEnvironment | undefined;
     readonly extras: readonly ExtraName[];
     readonly allExtras: boolean;
     readonly cwd: string;
@@ -476,10 +483,10 @@ export async function expandProjectSources(
     const origin: RequirementOrigin = { kind: "project", path: project.path, name: dist.name };
     for (const requirement of metadata.requiresDist) {
       if (requirement.name === dist.name) continue; // `project[extra]`: its extras are listed
-      const marker = requirement.marker;
-      if (marker !== undefined && !marker.evaluate(options.environment, extras)) continue;
+      const applies = appliesWith(requirement, options.environment, extras);
+      if (applies === false) continue;
       sources.requirements.push({
-        requirement: requirement.withoutMarker(),
+        requirement: requirement.withMarker(applies === true ? undefined : applies),
         origin,
         editable: false,
         hashes: [],
@@ -495,6 +502,25 @@ export async function expandProjectSources(
     }
   }
   sources.projects.length = 0;
+}
+
+/**
+ * Whether a project's requirement applies with `extras` requested: in `environment`, true or
+ * false; universally (`environment` undefined), the marker of where it does (or true/false).
+ */
+function appliesWith(
+  requirement: Requirement,
+  environment: MarkerEnvironment | undefined,
+  extras: readonly ExtraName[],
+): boolean | MarkerTree {
+  const marker = requirement.marker;
+  if (marker === undefined) return true;
+  if (environment !== undefined) return marker.evaluate(environment, extras);
+  const set = MarkerSet.from(marker);
+  let where = set.withExtra(undefined);
+  for (const extra of extras) where = where.or(set.withExtra(extra));
+  if (where.isFalse()) return false;
+  return where.toTree() ?? true;
 }
 
 /** `pip install` arguments: each read like a requirements-file line of the command line. */

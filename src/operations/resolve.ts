@@ -7,24 +7,22 @@ import type { Version } from "../pep440/index.ts";
 import { parseHashOptions } from "../pypi-types/index.ts";
 import {
   RegistryProvider,
+  type ResolveOptions,
   type ResolverTarget,
   resolve,
+  resolveUniversal,
   type SolverResult,
+  type UniversalResult,
+  type UniversalTarget,
 } from "../resolver/index.ts";
 import { DirectOnlyProvider } from "./no-deps-provider.ts";
 import type { OperationReporter } from "./reporter.ts";
 import type { RequirementSources, SourcedRequirement } from "./requirement-sources.ts";
 import type { ResolverSettings, UpgradeSettings } from "./settings.ts";
 
-/**
- * The resolution step the pip operations share: a `RegistryProvider` over the database for one
- * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
- * file chosen for each package.
- */
-export async function resolveSources(request: {
+interface ResolveRequest {
   readonly client: RegistryClient;
   readonly database: DistributionDatabase;
-  readonly target: ResolverTarget;
   readonly sources: RequirementSources;
   readonly settings: ResolverSettings;
   /** `--no-build`: sdists are unavailable to the resolution, as in uv. */
@@ -32,11 +30,59 @@ export async function resolveSources(request: {
   /** Versions tried first (installed ones, an output file's pins). */
   readonly preferences: ReadonlyMap<PackageName, Version>;
   readonly reporter?: OperationReporter | undefined;
-}): Promise<{ resolution: Resolution; provider: RegistryProvider; solved: SolverResult }> {
-  const { settings, sources, target, reporter } = request;
+}
+
+/**
+ * The resolution step the pip operations share: a `RegistryProvider` over the database for one
+ * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
+ * file chosen for each package.
+ */
+export async function resolveSources(
+  request: ResolveRequest & { readonly target: ResolverTarget },
+): Promise<{ resolution: Resolution; provider: RegistryProvider; solved: SolverResult }> {
+  const { settings, target, reporter } = request;
   reporter?.onResolveStart?.();
   const started = performance.now();
-  const provider = new RegistryProvider({
+  const provider = registryProvider(request, target);
+  const solved = await resolve(settings.noDeps ? new DirectOnlyProvider(provider) : provider, {
+    ...solverOptions(request),
+    environment: target.environment,
+    pythonVersion: target.pythonVersion,
+  });
+  const resolution = await provider.resolution(solved);
+  reporter?.onResolved?.(resolution.size, performance.now() - started);
+  return { resolution, provider, solved };
+}
+
+/**
+ * `resolveSources` for every environment (`pip compile --universal`): the forking resolution
+ * of `resolveUniversal`, each package version with the marker where it is installed.
+ */
+export async function resolveSourcesUniversal(
+  request: ResolveRequest & { readonly target: UniversalTarget },
+): Promise<{ result: UniversalResult; provider: RegistryProvider }> {
+  const { settings, target, reporter } = request;
+  reporter?.onResolveStart?.();
+  const started = performance.now();
+  const provider = registryProvider(request, target);
+  const result = await resolveUniversal(
+    settings.noDeps ? new DirectOnlyProvider(provider) : provider,
+    {
+      ...solverOptions(request),
+      requiresPython: target.requiresPython,
+      environments: target.environments,
+    },
+  );
+  reporter?.onResolved?.(result.packages.length, performance.now() - started);
+  return { result, provider };
+}
+
+function registryProvider(
+  request: ResolveRequest,
+  target: ResolverTarget | UniversalTarget,
+): RegistryProvider {
+  const { settings, sources } = request;
+  return new RegistryProvider({
     client: request.client,
     database: request.database,
     target,
@@ -47,19 +93,19 @@ export async function resolveSources(request: {
       sources.requirements.filter((s) => s.editable).map((s) => s.requirement.name),
     ),
   });
-  const solved = await resolve(settings.noDeps ? new DirectOnlyProvider(provider) : provider, {
+}
+
+/** The solver's options that do not depend on the target. */
+function solverOptions(request: ResolveRequest) {
+  const { settings, sources } = request;
+  return {
     requirements: sources.requirements.map((s) => s.requirement),
     constraints: sources.constraints.map((s) => s.requirement),
     overrides: sources.overrides.map((s) => s.requirement),
     preferences: request.preferences,
-    environment: target.environment,
-    pythonVersion: target.pythonVersion,
     resolution: settings.resolution,
     prerelease: settings.prerelease ?? (sources.pre ? "allow" : "if-necessary-or-explicit"),
-  });
-  const resolution = await provider.resolution(solved);
-  reporter?.onResolved?.(resolution.size, performance.now() - started);
-  return { resolution, provider, solved };
+  } satisfies Partial<ResolveOptions>;
 }
 
 /**

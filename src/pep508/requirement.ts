@@ -48,12 +48,17 @@ export class Requirement {
 
   /** The same requirement with no marker (one already evaluated by the caller). */
   withoutMarker(): Requirement {
-    if (this.marker === undefined) return this;
+    return this.withMarker(undefined);
+  }
+
+  /** The same requirement with another marker (`undefined`: none). */
+  withMarker(marker: MarkerTree | undefined): Requirement {
+    if (this.marker === marker) return this;
     return new Requirement({
       name: this.name,
       extras: this.extras,
       version: this.version,
-      marker: undefined,
+      marker,
       written: this.#written,
     });
   }

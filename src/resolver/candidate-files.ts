@@ -4,11 +4,19 @@ import { compareVersions, type Version } from "../pep440/index.ts";
 import { formatTag, type Tags } from "../platform-tags/index.ts";
 import { admitsPython } from "./requires-python.ts";
 
-/** What decides which files of one package the target can use. */
+/**
+ * What decides which files of one package the target can use. A universal resolution has no
+ * tags and no Python version: every wheel may serve some environment, and which Pythons a
+ * version supports is the solver's question (its metadata's `Requires-Python`), per fork.
+ */
 export interface FilePolicy {
-  readonly tags: Tags;
-  /** The target `python_full_version`, checked against each file's `Requires-Python`. */
-  readonly pythonVersion: Version;
+  /** Which wheels the target can install; `undefined`: every wheel (universal). */
+  readonly tags: Tags | undefined;
+  /**
+   * The target `python_full_version`, checked against each file's `Requires-Python`;
+   * `undefined`: not checked (universal).
+   */
+  readonly pythonVersion: Version | undefined;
   /** Files uploaded at or after this instant are left out (`--exclude-newer`). */
   readonly excludeNewer: Date | undefined;
   /** `--no-binary` names this package (or `:all:`): its wheels are left out. */
@@ -127,7 +135,7 @@ function judgeVersion(
       allWheels++;
       if (policy.noBinary) continue;
       allowed.push(file);
-      const priority = policy.tags.compatibility(dist.filename);
+      const priority = policy.tags === undefined ? 0 : policy.tags.compatibility(dist.filename);
       if (priority === undefined) {
         incompatible.push(dist.filename);
         continue;
@@ -177,7 +185,7 @@ function unavailableReason(facts: {
   if (incompatible.length > 0) {
     const shown = incompatible.slice(0, SHOWN_TAG_SETS).map(tagSet).join(", ");
     const more = incompatible.length > SHOWN_TAG_SETS ? ", …" : "";
-    const best = policy.tags.tags[0];
+    const best = policy.tags?.tags[0];
     const target = best === undefined ? "this platform" : formatTag(best);
     return `has no wheel for ${target} (only ${shown}${more})`;
   }
@@ -192,9 +200,13 @@ function tagSet(wheel: WheelFilename): string {
   return [wheel.pythonTags, wheel.abiTags, wheel.platformTags].map((c) => c.join(".")).join("-");
 }
 
-function allowsPython(file: RegistryFile, pythonVersion: Version): boolean {
+function allowsPython(file: RegistryFile, pythonVersion: Version | undefined): boolean {
   const requiresPython = file.file.requiresPython;
-  return requiresPython === undefined || admitsPython(requiresPython, pythonVersion);
+  return (
+    requiresPython === undefined ||
+    pythonVersion === undefined ||
+    admitsPython(requiresPython, pythonVersion)
+  );
 }
 
 function isYanked(file: RegistryFile): boolean {

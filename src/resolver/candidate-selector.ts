@@ -7,6 +7,12 @@ export interface CandidateSelectorOptions {
   readonly resolution: ResolutionMode;
   readonly prerelease: PrereleaseMode;
   readonly preferences: ReadonlyMap<PackageName, Version>;
+  /**
+   * Versions chosen in the forks of a universal resolution solved before this one: tried first
+   * where the highest version would be, so that forks agree where they can (never instead of
+   * the lowest version that `lowest`/`lowest-direct` ask for).
+   */
+  readonly forkPreferences: ReadonlyMap<PackageName, Version>;
   /** Names the user requires directly (for `lowest-direct`). */
   readonly direct: ReadonlySet<PackageName>;
   /** Names a top-level requirement asks for with a pre-release specifier (for `explicit`). */
@@ -42,6 +48,11 @@ export class CandidateSelector {
     const lowest =
       this.#options.resolution === "lowest" ||
       (this.#options.resolution === "lowest-direct" && this.#options.direct.has(name));
+    const forkPreferred = lowest ? undefined : this.#options.forkPreferences.get(name);
+    if (forkPreferred !== undefined && range.contains(forkPreferred)) {
+      const found = candidates.find((c) => c.version.equals(forkPreferred));
+      if (found !== undefined && this.#selectable(name, found, true)) return found;
+    }
     if (this.#options.prerelease === "allow") {
       return this.#first(name, candidates, range, lowest, undefined);
     }

@@ -52,5 +52,29 @@ export function splitFork(
   for (const marker of splits) {
     forks = forks.flatMap((f) => [f.and(marker), f.and(marker.not())].filter((x) => !x.isFalse()));
   }
-  return forks.length > 1 ? forks : undefined;
+  if (forks.length < 2) return undefined;
+  return orderForks(forks, splits);
+}
+
+/**
+ * The order to solve the parts in, which decides where forks agree (earlier forks' versions are
+ * preferred in later ones): Pythons from the lowest up (a version that works on the lowest
+ * tends to work above it, not the other way round); then the parts of later requirements first
+ * and the rest of the fork (where none of the splitting markers holds) last, the order uv's
+ * stack of forks gives.
+ */
+function orderForks(forks: readonly MarkerSet[], splits: readonly MarkerSet[]): MarkerSet[] {
+  const rank = (f: MarkerSet) => {
+    for (let i = splits.length - 1; i >= 0; i--) if (f.isSubsetOf(splits[i]!)) return i;
+    return -1;
+  };
+  const lowest = (f: MarkerSet) => f.pythonRange().intervals[0]?.lower;
+  return forks
+    .map((fork) => ({ fork, rank: rank(fork), lowest: lowest(fork) }))
+    .sort((a, b) => {
+      const python =
+        a.lowest === undefined || b.lowest === undefined ? 0 : a.lowest.compare(b.lowest);
+      return python !== 0 ? python : b.rank - a.rank;
+    })
+    .map((entry) => entry.fork);
 }

@@ -1,4 +1,4 @@
-export type { PrereleaseMode, ResolutionMode } from "./options.ts";
+export type { PrereleaseMode, ResolutionMode, ResolveOptions } from "./options.ts";
 export type {
   DependenciesResult,
   DependencyProvider,
@@ -7,5 +7,11 @@ export type {
 } from "./provider.ts";
 export { RegistryProvider } from "./registry-provider.ts";
 export { NoSolutionError } from "./report.ts";
-export { type ResolverTarget, targetFromInterpreter } from "./resolver-target.ts";
+export {
+  isUniversal,
+  type ResolverTarget,
+  targetFromInterpreter,
+  type UniversalTarget,
+} from "./resolver-target.ts";
 export { resolve, type SolverResult } from "./solver.ts";
+export { resolveUniversal, type UniversalPackage, type UniversalResult } from "./universal.ts";

@@ -38,6 +38,8 @@ export interface ResolveOptions {
   readonly overrides?: readonly Requirement[];
   /** Versions tried first when allowed (pins of an existing output file, installed versions). */
   readonly preferences?: ReadonlyMap<PackageName, Version>;
+  /** Versions earlier forks of a universal resolution chose (see `CandidateSelector`). */
+  readonly forkPreferences?: ReadonlyMap<PackageName, Version>;
   /**
    * Where the resolution is for: one environment (markers are evaluated), or a set of
    * environments, a fork of a universal resolution (`resolveUniversal`), where a requirement

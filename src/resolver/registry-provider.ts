@@ -22,12 +22,13 @@ import type {
   UrlMetadataResult,
   VersionsResult,
 } from "./provider.ts";
-import type { ResolverTarget } from "./resolver-target.ts";
-import type { SolverResult } from "./solver.ts";
+import { isUniversal, type ResolverTarget, type UniversalTarget } from "./resolver-target.ts";
+import type { SolvedPackage, SolverResult } from "./solver.ts";
 
 export interface RegistryProviderOptions {
   readonly client: RegistryClient;
-  readonly target: ResolverTarget;
+  /** One environment, or every environment (universal: every wheel counts). */
+  readonly target: ResolverTarget | UniversalTarget;
   /** Files uploaded at or after this instant are left out (see `groupVersionFiles`). */
   readonly excludeNewer?: Date;
   /** `--no-binary` / `--only-binary`: `":all:"` or package names; default none. */
@@ -59,7 +60,7 @@ const DEFAULT_CONCURRENCY = 50;
  */
 export class RegistryProvider implements DependencyProvider {
   readonly #client: RegistryClient;
-  readonly #target: ResolverTarget;
+  readonly #target: ResolverTarget | UniversalTarget;
   readonly #options: RegistryProviderOptions;
   readonly #limit: Semaphore;
   readonly #versions = new Map<PackageName, Promise<VersionFiles[] | undefined>>();
@@ -125,7 +126,7 @@ export class RegistryProvider implements DependencyProvider {
           reason: `is given as ${url.redacted()}, which is a wheel of ${dist.filename.name}`,
         };
       }
-      if (!dist.filename.isCompatible(this.#target.tags)) {
+      if (!isUniversal(this.#target) && !dist.filename.isCompatible(this.#target.tags)) {
         const best = this.#target.tags.tags[0];
         const target = best === undefined ? "this platform" : formatTag(best);
         return {
@@ -150,10 +151,7 @@ export class RegistryProvider implements DependencyProvider {
   async resolution(solved: SolverResult): Promise<Resolution> {
     const dists = await Promise.all(
       solved.packages.map(async (p): Promise<ResolvedDist> => {
-        const dist: Dist =
-          p.url === undefined
-            ? await this.registryDist(p.name, p.version)
-            : await this.#urlDist(p.name, p.url);
+        const dist = await this.dist(p);
         return {
           dist,
           version: p.version,
@@ -164,6 +162,16 @@ export class RegistryProvider implements DependencyProvider {
       }),
     );
     return new Resolution(dists);
+  }
+
+  /**
+   * The distribution of a solved package: a registry version with its most preferred usable
+   * file (for a universal target: its first wheel, else its sdist), a URL requirement as located.
+   */
+  dist(p: Pick<SolvedPackage, "name" | "version" | "url">): Promise<Dist> {
+    return p.url === undefined
+      ? this.registryDist(p.name, p.version)
+      : this.#urlDist(p.name, p.url);
   }
 
   #urlDist(name: PackageName, url: VerbatimUrl): Promise<DirectDist> {
@@ -241,8 +249,8 @@ export class RegistryProvider implements DependencyProvider {
     const names = (list: readonly (PackageName | ":all:")[] | undefined) =>
       list !== undefined && (list.includes(":all:") || list.includes(name));
     return {
-      tags: this.#target.tags,
-      pythonVersion: this.#target.pythonVersion,
+      tags: isUniversal(this.#target) ? undefined : this.#target.tags,
+      pythonVersion: isUniversal(this.#target) ? undefined : this.#target.pythonVersion,
       excludeNewer: this.#options.excludeNewer,
       noBinary: names(this.#options.noBinary),
       // pip: a name in both lists is `--no-binary`'s when named explicitly in it.

@@ -1,6 +1,6 @@
 import type { Interpreter } from "../interpreter/index.ts";
-import { Version } from "../pep440/index.ts";
-import type { MarkerEnvironment } from "../pep508/index.ts";
+import { Version, type VersionRange } from "../pep440/index.ts";
+import type { MarkerEnvironment, MarkerSet } from "../pep508/index.ts";
 import { type Implementation, Tags, type TargetPlatform } from "../platform-tags/index.ts";
 import { PuffinError } from "../support/index.ts";
 
@@ -12,6 +12,21 @@ export interface ResolverTarget {
   readonly pythonVersion: Version;
   /** Which wheels the target can install. */
   readonly tags: Tags;
+}
+
+/**
+ * What a universal resolution is for: every platform and implementation, every Python of
+ * `requiresPython`, within `environments` when given (uv's `environments`).
+ */
+export interface UniversalTarget {
+  readonly kind: "universal";
+  /** The Pythons to cover: from the lowest supported one upward. */
+  readonly requiresPython: VersionRange;
+  readonly environments: MarkerSet | undefined;
+}
+
+export function isUniversal(target: ResolverTarget | UniversalTarget): target is UniversalTarget {
+  return "kind" in target && target.kind === "universal";
 }
 
 const PYTHON_VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?$/;

@@ -151,7 +151,9 @@ class Solver {
       resolution: options.resolution ?? "highest",
       prerelease: options.prerelease ?? "if-necessary-or-explicit",
       preferences: options.preferences ?? new Map(),
-      direct: new Set(options.requirements.map((r) => r.name)),
+      forkPreferences: options.forkPreferences ?? new Map(),
+      // In a fork, a requirement whose marker misses it does not make its package direct.
+      direct: new Set(options.requirements.filter(active).map((r) => r.name)),
       explicitPrereleases,
       pins,
     });

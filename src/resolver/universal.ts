@@ -50,34 +50,38 @@ export async function resolveUniversal(
       "The environments to resolve for exclude every Python the resolution supports",
     );
   }
-  const preferences = new Map<PackageName, Version>(options.preferences ?? []);
+  const forkPreferences = new Map<PackageName, Version>();
   const solved: { fork: MarkerSet; result: SolverResult }[] = [];
   const pending = [root];
   while (pending.length > 0) {
     const fork = pending.shift()!;
-    const lowest = fork.pythonRange().intervals[0]?.lower;
-    if (lowest === undefined)
-      throw new Error("universal resolution: a fork without a lowest Python");
     try {
       const result = await resolve(provider, {
         ...options,
-        preferences,
+        forkPreferences,
         environment: fork,
-        pythonVersion: lowest,
+        pythonVersion: lowestPython(fork),
       });
       solved.push({ fork, result });
-      for (const p of result.packages)
-        if (!preferences.has(p.name)) preferences.set(p.name, p.version);
+      for (const p of result.packages) {
+        if (!forkPreferences.has(p.name)) forkPreferences.set(p.name, p.version);
+      }
     } catch (error) {
       if (!(error instanceof ForkSplit)) throw error;
       log.debug(
-        () =>
-          `Splitting the fork \`${fork}\` into ${error.forks.map((f) => `\`${f}\``).join(", ")}`,
+        () => `Splitting \`${fork}\` into ${error.forks.map((f) => `\`${f}\``).join(", ")}`,
       );
       pending.unshift(...error.forks);
     }
   }
   return { packages: merge(solved), forks: solved.map((s) => s.fork) };
+}
+
+/** The lowest Python of a fork (one exists: every fork lies within `requiresPython`). */
+function lowestPython(fork: MarkerSet): Version {
+  const lowest = fork.pythonRange().intervals[0]?.lower;
+  if (lowest === undefined) throw new Error("universal resolution: a fork without a lowest Python");
+  return lowest;
 }
 
 /** The forks' solutions as one list, each version with the environments it is reached in. */

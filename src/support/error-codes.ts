@@ -138,7 +138,8 @@ export const ERROR_CODES = {
   },
   "empty-environments": {
     category: "usage",
-    description: "The environments a universal resolution is limited to include no supported Python",
+    description:
+      "The environments a universal resolution is limited to include no supported Python",
   },
   "find-links-unreadable": {
     category: "network",

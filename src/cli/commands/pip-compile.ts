@@ -43,6 +43,7 @@ interface CompileOptions
   upgradePackage?: string[];
   pythonVersion?: string;
   pythonPlatform?: string;
+  universal?: boolean;
   python?: string;
   generateHashes?: boolean;
   header: boolean;
@@ -87,7 +88,11 @@ export function registerPipCompileCommand(
       "--python-version <PYTHON_VERSION>",
       "The Python version to resolve for (e.g. `3.11`), patching the interpreter's",
     )
-    .addOption(pythonPlatformOption("resolve for"))
+    .addOption(pythonPlatformOption("resolve for").conflicts("universal"))
+    .option(
+      "--universal",
+      "Resolve for every platform and Python version (from `--python-version` up), with markers",
+    )
     .option(
       "-p, --python <PYTHON>",
       "The Python interpreter whose environment to resolve for (a path, name or version)",
@@ -148,6 +153,7 @@ async function compile(
       python: settings.pythonSettings(options, context.env),
       pythonVersion: options.pythonVersion,
       pythonPlatform: options.pythonPlatform,
+      universal: options.universal === true,
       sources: settings.sourceSettings(options, { requirements: sourceArgs }),
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),
