@@ -1,10 +1,12 @@
 import { statSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, resolve as resolvePath } from "node:path";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import { Version, VersionRange } from "../pep440/index.ts";
 import { MarkerSet } from "../pep508/index.ts";
 import { targetPlatform } from "../platform-tags/index.ts";
+import { isPylockFileName, parsePylock, renderPylock } from "../pylock/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
 import {
   isUniversal,
@@ -12,8 +14,9 @@ import {
   targetFromInterpreter,
   type UniversalTarget,
 } from "../resolver/index.ts";
-import { writeUserFile } from "../support/index.ts";
+import { PuffinError, writeUserFile } from "../support/index.ts";
 import { type CompiledPin, renderOutput } from "./compile-output.ts";
+import { buildPylock, type PylockContext } from "./compile-pylock.ts";
 import { targetInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
@@ -34,8 +37,13 @@ import type {
   SourceSettings,
 } from "./settings.ts";
 
+/** `--format`: what `pip compile` writes. */
+export type OutputFormat = "requirements.txt" | "pylock.toml";
+
 /** How `pip compile` writes its output. */
 export interface CompileOutputSettings {
+  /** `--format`; `undefined`: `pylock.toml` when `-o` names a lock file, else requirements.txt. */
+  readonly format?: OutputFormat | undefined;
   /** `-o FILE`: written too (atomically); its pins are preferred unless upgraded. */
   readonly outputFile: string | undefined;
   /** The header's command line (`--no-header`: undefined). */
@@ -121,11 +129,13 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         cwd: invocation.cwd,
       });
       const { output } = request;
+      const format = outputFormat(output);
       const preferences =
         request.upgrade.all || output.outputFile === undefined
           ? new Map<PackageName, Version>()
           : await existingPins(
               resolvePath(invocation.cwd, output.outputFile),
+              format,
               invocation,
               request.upgrade.packages,
             );
@@ -141,12 +151,21 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
       const { pins, provider, active } = isUniversal(target)
         ? await resolveUniversalPins({ ...resolveRequest, target })
         : await resolvePins({ ...resolveRequest, target });
-      const text = await renderOutput(pins, sources, {
-        output,
-        active,
-        provider,
-        locations: session.locations,
-      });
+      const text =
+        format === "pylock.toml"
+          ? await renderLockOutput(pins, {
+              provider,
+              requiresPython: isUniversal(target) ? target.requiresPython : undefined,
+              extras: [],
+              createdBy: "puffin",
+              headerCommand: output.headerCommand,
+            })
+          : await renderOutput(pins, sources, {
+              output,
+              active,
+              provider,
+              locations: session.locations,
+            });
       if (output.outputFile !== undefined) {
         await writeUserFile(resolvePath(invocation.cwd, output.outputFile), text);
       }
@@ -166,6 +185,7 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
  */
 async function existingPins(
   path: string,
+  format: OutputFormat,
   invocation: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
   upgrade: readonly BinarySelection[],
 ): Promise<Map<PackageName, Version>> {
@@ -174,6 +194,13 @@ async function existingPins(
   // write to, and reading it would block on a pipe or never end (a device of zeros).
   // A path that cannot be examined has no pins either; writing the output will say why.
   if (!isRegularFile(path)) return pins;
+  if (format === "pylock.toml") {
+    const lock = parsePylock(await readFile(path, "utf8"), path);
+    for (const p of lock.packages) {
+      if (p.version !== undefined && !upgrade.includes(p.name)) pins.set(p.name, p.version);
+    }
+    return pins;
+  }
   const parsed = await parseRequirementsFile(path, {
     workingDir: invocation.cwd,
     env: invocation.env,
@@ -188,6 +215,35 @@ async function existingPins(
     }
   }
   return pins;
+}
+
+/**
+ * The format to write: `--format`, else inferred from `-o` (`pylock.toml`, `pylock.NAME.toml`:
+ * PEP 751). A lock file written elsewhere must still be named as PEP 751 requires.
+ */
+function outputFormat(output: CompileOutputSettings): OutputFormat {
+  const name = output.outputFile === undefined ? undefined : basename(output.outputFile);
+  const format =
+    output.format ??
+    (name !== undefined && isPylockFileName(name) ? "pylock.toml" : "requirements.txt");
+  if (format === "pylock.toml" && name !== undefined && !isPylockFileName(name)) {
+    throw new PuffinError(
+      "invalid-pylock-name",
+      `\`${output.outputFile}\` is not a lock file name: PEP 751 names them \`pylock.toml\` or \`pylock.NAME.toml\``,
+      { hint: "Write the lock with `-o pylock.toml` (or `-o pylock.NAME.toml`)" },
+    );
+  }
+  return format;
+}
+
+/** The lock's text: `# ` header lines (the command), then the TOML. */
+async function renderLockOutput(
+  pins: readonly CompiledPin[],
+  context: PylockContext & { readonly headerCommand: string | undefined },
+): Promise<string> {
+  const lock = renderPylock(await buildPylock(pins, context));
+  if (context.headerCommand === undefined) return lock;
+  return `# This file was autogenerated by puffin via the following command:\n#    ${context.headerCommand}\n${lock}`;
 }
 
 type PinsRequest = Parameters<typeof resolveSources>[0];
@@ -252,10 +308,10 @@ function universalTarget(
   interpreter: Interpreter,
   pythonVersion: string | undefined,
 ): UniversalTarget {
+  // Validated (and refused when not `MAJOR.MINOR[.PATCH]` of Python 3) by the target's parser.
+  if (pythonVersion !== undefined) targetFromInterpreter(interpreter, pythonVersion);
   const lowest =
-    pythonVersion === undefined
-      ? `${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`
-      : targetFromInterpreter(interpreter, pythonVersion).pythonVersion.toString();
+    pythonVersion?.trim() ?? `${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`;
   return {
     kind: "universal",
     requiresPython: VersionRange.higherThan(Version.parse(lowest)),

@@ -469,6 +469,10 @@ export const ERROR_CODES = {
     description:
       "A `pylock.toml`'s `requires-python` or `environments` (or a selected package's `requires-python`) exclude the target",
   },
+  "pylock-missing-hash": {
+    category: "integrity",
+    description: "A file to write into a pylock.toml has no known hash and cannot be hashed here",
+  },
   "pylock-mixed-sources": {
     category: "usage",
     description:

@@ -17,19 +17,9 @@ import { testDirectory } from "../support/temp-dir.ts";
 import {
   environmentMatrix,
   fromRequirementsTxt,
+  KNOWN_DIFFERENCES,
   universalScenarios,
 } from "../support/universal-scenarios.ts";
-
-/**
- * Scenarios where Puffin's forks knowingly differ from uv's. Reported as "todo", not hidden:
- * the test still runs and shows the difference.
- */
-const KNOWN_DIFFERENCES = new Map<string, string>([
-  [
-    "fork/preferences-dependent-forking-tristable",
-    "uv continues a fork from the decisions made before it; Puffin solves each fork afresh, so here the non-Linux fork chooses foo 2.0.0 where uv keeps foo 1.0.0",
-  ],
-]);
 
 const newest = newestPyenvPython();
 const root = testDirectory("universal-cli");

@@ -39,6 +39,7 @@ interface CompileOptions
     ResolverOptionValues,
     SourceOptionValues {
   outputFile?: string;
+  format?: "requirements.txt" | "pylock.toml";
   upgrade?: boolean;
   upgradePackage?: string[];
   pythonVersion?: string;
@@ -70,6 +71,12 @@ export function registerPipCompileCommand(
     .option(
       "-o, --output-file <OUTPUT_FILE>",
       "Write the compiled requirements to this file (its pins are preferred)",
+    )
+    .addOption(
+      new Option(
+        "--format <FORMAT>",
+        "The output format (default: `pylock.toml` when `-o` names a lock file, else `requirements.txt`)",
+      ).choices(["requirements.txt", "pylock.toml"]),
     )
     .option(
       "-U, --upgrade",
@@ -163,6 +170,7 @@ async function compile(
       },
       output: {
         outputFile: options.outputFile,
+        format: options.format,
         headerCommand: options.header
           ? headerCommand(invocation.args, {
               emitIndexUrl: options.emitIndexUrl === true,
