@@ -6,6 +6,7 @@ import {
 } from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
+import type { MarkerSet } from "../pep508/index.ts";
 import { preferredHash } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
 import { stripCredentials } from "../support/index.ts";
@@ -23,6 +24,8 @@ export interface CompiledPin {
   readonly dependents: readonly PackageName[];
   /** Where it is installed (universal output), as a marker; `undefined`: everywhere. */
   readonly marker: string | undefined;
+  /** The same as a set, for a universal resolution (within its Pythons). */
+  readonly markerSet?: MarkerSet | undefined;
 }
 
 export interface RenderContext {

@@ -8,7 +8,7 @@ import {
 import type { ExtraName } from "../normalize/index.ts";
 import type { VersionRange } from "../pep440/index.ts";
 import { VersionSpecifiers } from "../pep440/index.ts";
-import { MarkerTree } from "../pep508/index.ts";
+import { MarkerSet, MarkerTree } from "../pep508/index.ts";
 import {
   PYLOCK_VERSION,
   type Pylock,
@@ -20,6 +20,7 @@ import { type FileHashes, fileDigests } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
 import { PuffinError, stripCredentials } from "../support/index.ts";
 import type { CompiledPin } from "./compile-output.ts";
+import { wheelMarker } from "./wheel-marker.ts";
 
 export interface PylockContext {
   readonly provider: RegistryProvider;
@@ -70,7 +71,12 @@ async function lockPackage(pin: CompiledPin, context: PylockContext): Promise<Py
   const { dist } = pin;
   if (isRegistryDist(dist)) {
     const files = await context.provider.distributionFiles(pin.name, pin.version);
-    const wheels = files.filter((f) => f.file.distFilename.kind === "wheel");
+    // In a universal lock, a wheel no environment of the pin can install is left out.
+    const where = pin.markerSet ?? MarkerSet.TRUE;
+    const wheels = files.filter((f) => {
+      const parsed = f.file.distFilename;
+      return parsed.kind === "wheel" && !wheelMarker(parsed.filename).isDisjoint(where);
+    });
     const sdist = files.find((f) => f.file.distFilename.kind === "sdist");
     const origin = dist.file.origin;
     return {

@@ -283,6 +283,7 @@ async function resolveUniversalPins(
         dist: await provider.dist(p),
         dependents: p.dependents,
         marker: marker === "" ? undefined : marker,
+        markerSet: p.marker.and(MarkerSet.python(requiresPython)),
       };
     }),
   );
