@@ -6,9 +6,9 @@ import type { Printer } from "./printer.ts";
  * exit status 1. Any other error is passed on.
  */
 export async function reportNoSolution(error: unknown, printer: Printer): Promise<never> {
-  const { NoSolutionError } = await import("../resolver/index.ts");
+  const { NoSolutionError, noSolutionHeading } = await import("../resolver/index.ts");
   if (!(error instanceof NoSolutionError)) throw error;
   const { renderNoSolution } = await import("./pip-compile/no-solution-report.ts");
-  printer.raw(renderNoSolution(error.report, error.hints));
+  printer.raw(renderNoSolution(error.report, error.hints, noSolutionHeading(error.split)));
   throw new ExitWith(ExitStatus.Failure);
 }

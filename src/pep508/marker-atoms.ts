@@ -9,17 +9,20 @@ import {
   atomNode,
   FALSE,
   type NodeId,
+  not,
   or,
   stringNode,
   TRUE,
   variable,
   versionNode,
 } from "./marker-diagram.ts";
-import type {
-  MarkerExpression,
-  MarkerNode,
-  MarkerOperator,
-  MarkerVariable,
+import {
+  type MarkerExpression,
+  type MarkerNode,
+  type MarkerOperator,
+  type MarkerVariable,
+  trySpecifier,
+  VERSION_VARIABLES,
 } from "./marker-expression.ts";
 
 /** Variables compared as plain strings with `==`/`!=`. */
@@ -45,6 +48,8 @@ const FLIPPED: Partial<Record<MarkerOperator, MarkerOperator>> = {
 
 export const PYTHON = variable("python_full_version", "version");
 
+const ANY_PYTHON = VersionRange.higherThan(Version.parse("0"));
+
 export function nodeFromTree(node: MarkerNode): NodeId {
   if (node.kind === "expression") return nodeFromExpression(node);
   const op = node.kind === "and" ? and : or;
@@ -68,9 +73,15 @@ function nodeFromExpression(expression: MarkerExpression): NodeId {
   } else {
     return FALSE; // two strings or two variables never hold (see `MarkerTree.evaluate`)
   }
+  if (neverHolds(name, expression.operator, value, left.kind === "string")) return FALSE;
+  if (STRING_VARIABLES.has(name) && (operator === "<=" || operator === ">=")) operator = "==";
   if (operator !== undefined) {
     if (name === "python_version" || name === "python_full_version") {
       const range = pythonRange(name, operator, value);
+      // No Python is older than 0 (pre-releases count as their release): `python_version <
+      // '0'`, which is how `MarkerSet.FALSE` prints, is empty, and its opposite everything.
+      if (range?.intersection(ANY_PYTHON).isEmpty()) return FALSE;
+      if (range !== undefined && ANY_PYTHON.intersection(range.complement()).isEmpty()) return TRUE;
       if (range !== undefined) {
         return versionNode(PYTHON, [
           { range, child: TRUE },
@@ -86,7 +97,93 @@ function nodeFromExpression(expression: MarkerExpression): NodeId {
       );
     }
   }
-  return atomNode(variable(printExpression(expression), "atom", expression), TRUE, FALSE);
+  const compatible = compatibleRange(expression);
+  if (compatible !== undefined)
+    return and(nodeFromExpression(compatible[0]), nodeFromExpression(compatible[1]));
+  const positive = positiveAtom(expression);
+  const atom = atomNode(variable(printExpression(positive), "atom", positive), TRUE, FALSE);
+  return positive === expression ? atom : not(atom);
+}
+
+/**
+ * Comparisons packaging compares as strings and that never hold then (see `MarkerTree.evaluate`):
+ * `<`, `>`, `~=` and `===` on a string variable, or on a version variable with a value that
+ * makes no specifier (`platform_release ~= '5'`). As atoms they would seem to hold somewhere,
+ * and their negation could not be printed. (`<=`/`>=` on strings are equality.)
+ */
+function neverHolds(
+  name: MarkerVariable,
+  operator: MarkerOperator,
+  value: string,
+  reversed: boolean,
+): boolean {
+  if (operator !== "<" && operator !== ">" && operator !== "~=" && operator !== "===") {
+    return false;
+  }
+  if (STRING_VARIABLES.has(name)) return true;
+  return VERSION_VARIABLES.has(name) && !reversed && trySpecifier(operator, value) === undefined;
+}
+
+/**
+ * `platform_release ~= '5.1'` as `platform_release >= '5.1'` and `platform_release < '6'`, so
+ * that its negation can be printed (PEP 508 has no `not`, and `~=` no opposite operator).
+ */
+function compatibleRange(
+  expression: MarkerExpression,
+): [MarkerExpression, MarkerExpression] | undefined {
+  const { left, operator, right } = expression;
+  if (operator !== "~=" || left.kind !== "variable" || right.kind !== "string") return undefined;
+  if (!VERSION_VARIABLES.has(left.name)) return undefined;
+  const specifier = trySpecifier(operator, right.value);
+  if (specifier === undefined) return undefined;
+  const { epoch, release } = specifier.version;
+  const prefix = [...release.slice(0, -2), release[release.length - 2]! + 1].join(".");
+  const upper = `${epoch === 0 ? "" : `${epoch}!`}${prefix}`;
+  const lower = trySpecifier(">=", right.value);
+  const below = trySpecifier("<", upper);
+  if (lower === undefined || below === undefined) return undefined;
+  return [
+    { ...expression, operator: ">=", specifier: lower },
+    { ...expression, operator: "<", right: { kind: "string", value: upper }, specifier: below },
+  ];
+}
+
+/** The operators whose atom is kept as the negation of another's (`not in` of `in`, …). */
+const NEGATIVE: Partial<Record<MarkerOperator, MarkerOperator>> = {
+  "not in": "in",
+  "<": ">=",
+  "<=": ">",
+  "!=": "==",
+};
+
+/**
+ * The comparison whose atom `expression` is the negation of, or `expression` itself: a
+ * comparison and its negation must be one variable of the diagram (else `'x' in sys_platform`
+ * and `'x' not in sys_platform` would look independent, their `and` not empty, and what
+ * `toString` prints, which says `not` by swapping the operator, would not parse back to the
+ * same set). `in`/`not in` are exact opposites. A version comparison (`platform_release < '5'`,
+ * with a valid specifier either way) is counted as the opposite of `>=`, as uv and the printer
+ * count it: they differ only in an environment whose value is not a version, where packaging
+ * holds neither (`MarkerSet` counts it on the side of `>=`'s negation). Other comparisons of
+ * strings with an order (`sys_platform < 'm'`) have no opposite and stay as they are.
+ */
+function positiveAtom(expression: MarkerExpression): MarkerExpression {
+  const operator = NEGATIVE[expression.operator];
+  if (operator === undefined) return expression;
+  const { left, right } = expression;
+  if (operator === "in") return { ...expression, operator };
+  // Either way round: `'5' > platform_release` is the opposite of `'5' <= platform_release`.
+  const [name, value] =
+    left.kind === "variable" && right.kind === "string"
+      ? [left.name, right.value]
+      : left.kind === "string" && right.kind === "variable"
+        ? [right.name, left.value]
+        : [undefined, undefined];
+  if (name === undefined || !VERSION_VARIABLES.has(name)) return expression;
+  if (trySpecifier(expression.operator, value) === undefined) return expression;
+  const specifier = trySpecifier(operator, value);
+  if (specifier === undefined) return expression;
+  return { ...expression, operator, specifier: left.kind === "variable" ? specifier : undefined };
 }
 
 const MINOR = /^(\d+)(?:\.(\d+))?(\.\*)?$/;

@@ -6,7 +6,7 @@ export type {
   VersionsResult,
 } from "./provider.ts";
 export { RegistryProvider } from "./registry-provider.ts";
-export { NoSolutionError } from "./report.ts";
+export { NoSolutionError, noSolutionHeading } from "./report.ts";
 export {
   isUniversal,
   type ResolverTarget,

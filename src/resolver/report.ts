@@ -19,25 +19,50 @@ export interface ReportContext {
 /**
  * No versions satisfy the requirements. The message holds the explanation (one sentence per
  * line, like uv's), `hint` the suggestions; `incompatibility` is the root of the derivation tree.
+ * In a universal resolution, `split` names the part of the environments (a marker) whose fork
+ * has no solution, when that is not all of them (uv: "… for split (markers: …)").
  */
 export class NoSolutionError extends PuffinError {
   readonly incompatibility: Incompatibility;
   readonly report: string;
   readonly hints: readonly string[];
+  readonly split: string | undefined;
 
-  constructor(incompatibility: Incompatibility, context: ReportContext) {
-    const reporter = new Reporter(context);
-    const report = reporter.explain(incompatibility);
-    const hints = reporter.hints(incompatibility);
+  constructor(
+    incompatibility: Incompatibility,
+    context: ReportContext | { readonly report: string; readonly hints: readonly string[] },
+    split?: string,
+  ) {
+    let report: string;
+    let hints: readonly string[];
+    if ("report" in context) {
+      ({ report, hints } = context);
+    } else {
+      const reporter = new Reporter(context);
+      report = reporter.explain(incompatibility);
+      hints = reporter.hints(incompatibility);
+    }
     super(
       "no-solution",
-      `No solution found when resolving dependencies:\n${report.replace(/^/gm, "  ")}`,
+      `${noSolutionHeading(split)}\n${report.replace(/^/gm, "  ")}`,
       hints.length === 0 ? {} : { hint: hints.join("\n") },
     );
     this.incompatibility = incompatibility;
     this.report = report;
     this.hints = hints;
+    this.split = split;
   }
+
+  /** The same failure, found in the fork of a universal resolution where `markers` hold. */
+  inSplit(markers: string): NoSolutionError {
+    return new NoSolutionError(this.incompatibility, this, markers);
+  }
+}
+
+/** `No solution found when resolving dependencies[ for split (markers: …)]:`. */
+export function noSolutionHeading(split: string | undefined): string {
+  const where = split === undefined ? "" : ` for split (markers: ${split})`;
+  return `No solution found when resolving dependencies${where}:`;
 }
 
 type Derived = Incompatibility & { readonly cause: { readonly kind: "derived" } };

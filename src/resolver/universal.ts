@@ -5,6 +5,7 @@ import { log, PuffinError } from "../support/index.ts";
 import { ForkSplit } from "./fork-split.ts";
 import type { ResolveOptions } from "./options.ts";
 import type { DependencyProvider } from "./provider.ts";
+import { NoSolutionError } from "./report.ts";
 import { resolve, type SolvedPackage, type SolverResult } from "./solver.ts";
 
 /** One package version of a universal resolution, and where it is installed. */
@@ -37,7 +38,8 @@ export type UniversalOptions = Omit<ResolveOptions, "environment" | "pythonVersi
  * then merged: each package version gets the marker of the environments from which it is
  * reached (the fork's marker, narrowed along the requirements' markers from the root).
  *
- * Throws what `resolve` throws; a fork without a solution fails the whole resolution.
+ * Throws what `resolve` throws; a fork without a solution fails the whole resolution, its
+ * `NoSolutionError` naming the fork's marker (`split`) when the fork is not all of it.
  */
 export async function resolveUniversal(
   provider: DependencyProvider,
@@ -67,6 +69,10 @@ export async function resolveUniversal(
         if (!forkPreferences.has(p.name)) forkPreferences.set(p.name, p.version);
       }
     } catch (error) {
+      // A fork that is not the whole resolution says where it failed.
+      if (error instanceof NoSolutionError && !fork.equals(root)) {
+        throw error.inSplit(fork.simplifyPython(options.requiresPython).toString());
+      }
       if (!(error instanceof ForkSplit)) throw error;
       log.debug(
         () => `Splitting \`${fork}\` into ${error.forks.map((f) => `\`${f}\``).join(", ")}`,

@@ -164,6 +164,48 @@ describe("MarkerSet", () => {
     assert.equal(marker.withExtra(undefined).toString(), "python_version < '3.9'");
   });
 
+  test("a comparison and its opposite are one question, so they are disjoint and cover", () => {
+    for (const [yes, no] of [
+      ["'x' in sys_platform", "'x' not in sys_platform"],
+      ["platform_release >= '5'", "platform_release < '5'"],
+      ["platform_release > '5'", "platform_release <= '5'"],
+      ["platform_release == '5.1'", "platform_release != '5.1'"],
+      ["'5' <= platform_release", "'5' > platform_release"],
+    ] as const) {
+      const a = MarkerSet.parse(yes);
+      const b = MarkerSet.parse(no);
+      assert.ok(a.isDisjoint(b), `${yes} / ${no}`);
+      assert.ok(a.or(b).isTrue(), `${yes} / ${no}`);
+      assert.equal(a.not().toString(), no);
+      assert.ok(MarkerSet.parse(a.not().toString()).equals(b));
+    }
+    // `~=` is a range, so its opposite can be printed.
+    const compatible = MarkerSet.parse("platform_release ~= '5.1'");
+    assert.ok(
+      compatible.equals(MarkerSet.parse("platform_release >= '5.1' and platform_release < '6'")),
+    );
+    assert.ok(MarkerSet.parse(compatible.not().toString()).equals(compatible.not()));
+  });
+
+  test("comparisons that never hold are empty", () => {
+    for (const text of [
+      "sys_platform < 'z'",
+      "'a' > os_name",
+      "implementation_name ~= 'cpython'",
+      "platform_release ~= '5'",
+      "python_version < '0'",
+    ]) {
+      assert.ok(MarkerSet.parse(text).isFalse(), text);
+      for (const env of ENVIRONMENTS) assert.equal(MarkerTree.parse(text).evaluate(env, []), false);
+    }
+    assert.ok(MarkerSet.parse(MarkerSet.FALSE.toString()).isFalse());
+    assert.ok(MarkerSet.parse("python_version >= '0'").isTrue());
+    // `<=`/`>=` on strings are equality.
+    assert.ok(
+      MarkerSet.parse("sys_platform >= 'linux'").equals(MarkerSet.parse("sys_platform == 'linux'")),
+    );
+  });
+
   test("projects onto Python versions", () => {
     const marker = MarkerSet.parse(
       "sys_platform == 'linux' and python_version >= '3.10' or python_version == '3.8'",

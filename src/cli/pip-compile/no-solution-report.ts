@@ -7,11 +7,16 @@
  *
  *           hint: …
  *
- * rather than the CLI's usual `error: …` line; the exit status is 1 all the same.
+ * (in a universal resolution's fork: `× No solution found when resolving dependencies for split
+ * (markers: sys_platform == 'darwin'):`), rather than the CLI's usual `error: …` line; the exit status is 1 all the same.
  */
-export function renderNoSolution(report: string, hints: readonly string[]): string {
+export function renderNoSolution(
+  report: string,
+  hints: readonly string[],
+  heading = "No solution found when resolving dependencies:",
+): string {
   const [first = "", ...rest] = report.split("\n");
-  let text = "  × No solution found when resolving dependencies:\n";
+  let text = `  × ${heading}\n`;
   text += `  ╰─▶ ${first}\n`;
   for (const line of rest) text += line === "" ? "\n" : `      ${line}\n`;
   for (const hint of hints) {

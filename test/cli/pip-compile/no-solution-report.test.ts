@@ -13,6 +13,16 @@ describe("renderNoSolution (uv's report shape)", () => {
       "  × No solution found when resolving dependencies:\n  ╰─▶ Because you require a>=2 and only a<2 is available, we can conclude that your requirements are unsatisfiable.\n",
     );
   });
+  test("a universal resolution's fork names its split in the heading", () => {
+    assert.equal(
+      renderNoSolution(
+        "Because you require a<2 and only a>=2 is available, …",
+        [],
+        "No solution found when resolving dependencies for split (markers: sys_platform == 'darwin'):",
+      ),
+      "  × No solution found when resolving dependencies for split (markers: sys_platform == 'darwin'):\n  ╰─▶ Because you require a<2 and only a>=2 is available, …\n",
+    );
+  });
   test("continuation lines and hints are indented under the arrow", () => {
     assert.equal(
       renderNoSolution(

@@ -208,6 +208,17 @@ describe("puffin pip compile", { skip }, () => {
     );
   });
 
+  test("no solution in one fork of a universal resolution: the report names the split", async () => {
+    write("split.in", "idna>=3.7 ; sys_platform == 'linux'\nidna<3 ; sys_platform == 'darwin'\n");
+    const run = await compile(["split.in", "--universal"]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.match(
+      run.stderr,
+      /^ {2}× No solution found when resolving dependencies for split \(markers: sys_platform == 'darwin'\):\n {2}╰─▶ Because .*idna.*unsatisfiable\.\n/,
+    );
+  });
+
   test("bad input is an error naming the file", async () => {
     const run = await compile(["missing.in"]);
     assert.equal(run.status, 1);
