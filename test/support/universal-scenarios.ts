@@ -15,7 +15,7 @@ import type { PackseScenario } from "./packse.ts";
 export const KNOWN_DIFFERENCES = new Map<string, string>([
   [
     "fork/preferences-dependent-forking-tristable",
-    "uv continues a fork from the decisions made before it; Puffin solves each fork afresh, so here the non-Linux fork chooses foo 2.0.0 where uv keeps foo 1.0.0",
+    "the scenario is about re-locking (its description: the first two locks differ, then the locks cycle): uv's expected lock comes after locks that prefer the previous lock's versions per fork; one Puffin resolution ends in another valid state (bar 1.0.0 on Linux, foo 2.0.0 elsewhere)",
   ],
 ]);
 
