@@ -92,6 +92,7 @@ const TARGETS: Record<string, string> = {
   "install-http-cold/large": "≥ 5×",
   "resolve-warm/large": "≥ 20×",
   "resolve-cold/large": "≥ 5×",
+  "resolve-universal-warm/large": "≥ 0.5× (universal within 2× of one platform)",
   "noop/large": "≤ 150 ms",
   venv: "≥ 0.67× --without-pip (3× stretch), ≥ 30× python -m venv",
 };

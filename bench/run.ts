@@ -2,7 +2,8 @@
 //   npm run build && npm run bench -- [--set small,trio,large] [--scenario a,b,...]
 //        [--runs 5] [--warmups 1] [--dir /dev/shm] [--python PATH] [--tool pip,poetry]
 //        [--no-report]
-// Scenarios: resolve-cold, resolve-warm, install-cold, install-warm, install-http-cold, noop,
+// Scenarios: resolve-cold, resolve-warm, resolve-universal-warm (Puffin --universal against its
+// own one-platform compile), install-cold, install-warm, install-http-cold, noop,
 // uninstall (each per set), venv, startup, versions. `--tool` keeps only the peers whose name
 // starts with one of the given words (Puffin always runs; the merged results then hold only
 // those tools for the scenarios run). Results are merged into

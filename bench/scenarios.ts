@@ -42,6 +42,7 @@ export const POETRY_SCENARIOS: readonly SetScenario[] = [
 export const SET_SCENARIOS = [
   "resolve-cold",
   "resolve-warm",
+  "resolve-universal-warm",
   "install-cold",
   "install-warm",
   "install-http-cold",
@@ -159,15 +160,46 @@ export function setScenario(
   scenario: SetScenario,
   poetry?: PoetrySet,
 ): Contender[] {
+  if (scenario === "resolve-universal-warm") return universalContenders(bench, set);
+  const timed: Exclude<SetScenario, "resolve-universal-warm"> = scenario;
   const contenders = setTools(bench, set).map((tool): Contender => {
     const warmCache = fresh(bench, "cache");
-    const prepare = setScenarioRun(bench, tool, scenario, warmCache);
+    const prepare = setScenarioRun(bench, tool, timed, warmCache);
     return { tool: tool.tool, prepare };
   });
   if (poetry !== undefined && POETRY_SCENARIOS.includes(scenario)) {
     contenders.push(poetryContender(bench, poetry, scenario));
   }
   return contenders;
+}
+
+/**
+ * `pip compile --universal` against Puffin's own one-platform `pip compile` of the same set, both
+ * with a warm cache (each its own): what resolving for every platform and Python costs. The
+ * one-platform run is a reference (its ratio is shown, not charted): below 1× means the
+ * universal resolution takes longer.
+ */
+function universalContenders(bench: Bench, set: string): Contender[] {
+  const input = join(SETS, `${set}.in`);
+  const compile = (tool: string, flags: string[], reference: boolean): Contender => {
+    const cache = fresh(bench, "cache");
+    return {
+      tool,
+      ...(reference ? { reference: true } : {}),
+      prepare: () => {
+        const output = fresh(bench, "resolution");
+        const args = ["pip", "compile", input, "-o", output, "--python", bench.python];
+        return {
+          ...puffin(bench, cache, [...args, ...flags, ...puffinIndexFlags(bench.file)]),
+          cleanup: remove(output),
+        };
+      },
+    };
+  };
+  return [
+    compile("puffin --universal", ["--universal"], false),
+    compile("puffin, one platform (reference)", [], true),
+  ];
 }
 
 /**
@@ -226,7 +258,7 @@ function poetryContender(bench: Bench, { poetry, pyproject }: PoetrySet, scenari
 function setScenarioRun(
   bench: Bench,
   tool: SetTool,
-  scenario: SetScenario,
+  scenario: Exclude<SetScenario, "resolve-universal-warm">,
   warmCache: string,
 ): (run: number) => TimedCommand {
   switch (scenario) {

@@ -26,6 +26,8 @@ export interface PylockContext {
   readonly provider: RegistryProvider;
   /** The Pythons a universal lock covers; `undefined` for one environment's lock. */
   readonly requiresPython: VersionRange | undefined;
+  /** `--environment` markers: the lock's `environments`. */
+  readonly environments: readonly MarkerTree[];
   /** The extras the lock supports (`'name' in extras` in its markers). */
   readonly extras: readonly ExtraName[];
   /** `puffin`, the lock's `created-by`. */
@@ -52,6 +54,7 @@ export async function buildPylock(
   const lowest = context.requiresPython?.intervals[0]?.lower;
   return {
     lockVersion: PYLOCK_VERSION,
+    ...(context.environments.length === 0 ? {} : { environments: context.environments }),
     ...(lowest === undefined ? {} : { requiresPython: VersionSpecifiers.parse(`>=${lowest}`) }),
     ...(context.extras.length === 0 ? {} : { extras: [...context.extras].sort() }),
     createdBy: context.createdBy,

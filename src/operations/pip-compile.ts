@@ -4,7 +4,7 @@ import { basename, resolve as resolvePath } from "node:path";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import { Version, VersionRange } from "../pep440/index.ts";
-import { MarkerSet } from "../pep508/index.ts";
+import { MarkerSet, MarkerTree, possibleEnvironments } from "../pep508/index.ts";
 import { targetPlatform } from "../platform-tags/index.ts";
 import { isPylockFileName, parsePylock, renderPylock } from "../pylock/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
@@ -67,6 +67,11 @@ export interface PipCompileRequest {
    * the interpreter's minor version) upward; each output line carries its marker.
    */
   readonly universal?: boolean | undefined;
+  /**
+   * `--environment MARKER` (repeatable, with `--universal`): cover only the environments where
+   * one of these markers holds (uv's `tool.uv.environments`); the lock's `environments`.
+   */
+  readonly environments?: readonly string[] | undefined;
   readonly sources: SourceSettings;
   readonly resolver: ResolverSettings;
   readonly build: BuildSettings;
@@ -111,7 +116,7 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
             macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
           });
     const target = request.universal
-      ? universalTarget(interpreter, request.pythonVersion)
+      ? universalTarget(interpreter, request.pythonVersion, request.environments ?? [])
       : targetFromInterpreter(interpreter, request.pythonVersion, platform);
     const builds = session.builds(interpreter, request.build, sources, {
       binary: request.resolver,
@@ -156,6 +161,7 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
           ? await renderLockOutput(pins, {
               provider,
               requiresPython: isUniversal(target) ? target.requiresPython : undefined,
+              environments: isUniversal(target) ? target.environmentMarkers : [],
               extras: [],
               createdBy: "puffin",
               headerCommand: output.headerCommand,
@@ -274,9 +280,11 @@ async function resolveUniversalPins(
 ): Promise<CompiledOutput> {
   const { result, provider } = await resolveSourcesUniversal(request);
   const { requiresPython } = request.target;
+  // What the markers need not say: the `--environment` limits, and what cannot exist.
+  const care = (request.target.environments ?? MarkerSet.TRUE).and(possibleEnvironments());
   const pins = await Promise.all(
     result.packages.map(async (p): Promise<CompiledPin> => {
-      const marker = p.marker.simplifyPython(requiresPython).toString();
+      const marker = p.marker.simplifyPython(requiresPython).toStringWithin(care);
       return {
         name: p.name,
         version: p.version,
@@ -308,16 +316,33 @@ interface CompiledOutput {
 function universalTarget(
   interpreter: Interpreter,
   pythonVersion: string | undefined,
+  environments: readonly string[],
 ): UniversalTarget {
   // Validated (and refused when not `MAJOR.MINOR[.PATCH]` of Python 3) by the target's parser.
   if (pythonVersion !== undefined) targetFromInterpreter(interpreter, pythonVersion);
   const lowest =
     pythonVersion?.trim() ?? `${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`;
+  const markers = environments.map(environmentMarker);
   return {
     kind: "universal",
     requiresPython: VersionRange.higherThan(Version.parse(lowest)),
-    environments: undefined,
+    environments:
+      markers.length === 0
+        ? undefined
+        : markers.reduce((all, m) => all.or(MarkerSet.from(m)), MarkerSet.FALSE),
+    environmentMarkers: markers,
   };
+}
+
+/** One `--environment` marker; a malformed one is a usage error naming it. */
+function environmentMarker(text: string): MarkerTree {
+  try {
+    return MarkerTree.parse(text);
+  } catch (error) {
+    throw new PuffinError("invalid-environment-marker", `Invalid --environment \`${text}\``, {
+      cause: error,
+    });
+  }
 }
 
 function isRegularFile(path: string): boolean {

@@ -187,6 +187,8 @@ function positiveAtom(expression: MarkerExpression): MarkerExpression {
 }
 
 const MINOR = /^(\d+)(?:\.(\d+))?(\.\*)?$/;
+/** A longer plain release: `3.11.0`, `3.11.2`. */
+const LONGER = /^(\d+)\.(\d+)((?:\.\d+)+)$/;
 
 /**
  * The `python_full_version`s a Python-version comparison holds for, when it can be said as a
@@ -213,6 +215,8 @@ function pythonRange(
     }
     return specifierRange(specifier);
   }
+  const longer = LONGER.exec(value.trim());
+  if (longer !== null) return pythonVersionPastMinor(operator, longer);
   const match = MINOR.exec(value.trim());
   if (match === null) return undefined;
   const major = Number(match[1]);
@@ -241,6 +245,35 @@ function pythonRange(
       return VersionRange.higherThan(low);
     case "~=":
       return match[2] === undefined ? undefined : VersionRange.between(low, nextMajor);
+  }
+}
+
+/**
+ * `python_version` (`MAJOR.MINOR`) against a longer release `a.b.c…`, by PEP 440 order: with only
+ * zeros after `a.b` it is `a.b` (`python_version < '3.11.0'` is `< '3.11'`); otherwise no minor
+ * version equals it, `a.b` is below it and `a.(b+1)` above (`python_version < '3.11.2'` holds up
+ * to 3.11, `>` from 3.12).
+ */
+function pythonVersionPastMinor(
+  operator: MarkerOperator,
+  match: RegExpExecArray,
+): VersionRange | undefined {
+  const [, major, minor, rest] = match;
+  if (/^(\.0)+$/.test(rest!)) return pythonRange("python_version", operator, `${major}.${minor}`);
+  const next = VersionRange.strictlyLowerThan(Version.parse(`${major}.${Number(minor) + 1}`));
+  switch (operator) {
+    case "==":
+      return VersionRange.empty();
+    case "!=":
+      return VersionRange.full();
+    case "<":
+    case "<=":
+      return next;
+    case ">":
+    case ">=":
+      return next.complement();
+    default:
+      return undefined;
   }
 }
 

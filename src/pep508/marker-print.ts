@@ -2,7 +2,8 @@
  * A decision diagram printed as a marker: an `or` of `and`s, made small. Each path of the
  * diagram to "true" gives an `and` of comparisons; then every comparison and every `and` that
  * the set does not need is dropped (checked on the diagram: the printed marker always denotes
- * exactly the set), so `a or (not a and b)` prints as `a or b`.
+ * exactly the set — within the `care` set, when one is given), so `a or (not a and b)` prints
+ * as `a or b`.
  */
 
 import { type Version, VersionRange } from "../pep440/index.ts";
@@ -30,11 +31,12 @@ interface Literal {
 /** Paths beyond this many are printed as found, without dropping what is not needed. */
 const MINIMIZE_LIMIT = 64;
 
-export function printMarker(id: NodeId): string {
-  if (id === TRUE) return "";
-  if (id === FALSE) return "python_version < '0'";
+export function printMarker(id: NodeId, care: NodeId = TRUE): string {
+  const target = and(id, care);
+  if (target === care) return "";
+  if (target === FALSE) return "python_version < '0'";
   let paths = disjunction(id);
-  if (paths.length <= MINIMIZE_LIMIT) paths = minimize(paths, id);
+  if (paths.length <= MINIMIZE_LIMIT) paths = minimize(paths, target, care);
   const conjunctions = paths.map((path) =>
     // By variable (stable: a lower bound stays before its upper bound), as uv orders them.
     [...path].sort((a, b) => compareText(variableOf(a), variableOf(b))),
@@ -62,18 +64,22 @@ function setOf(paths: readonly (readonly Literal[])[]): NodeId {
   return result;
 }
 
-/** Drops comparisons, then whole `and`s, while the set stays `target`. */
-function minimize(paths: Literal[][], target: NodeId): Literal[][] {
+/**
+ * Drops comparisons, then whole `and`s, while the set stays `target` within `care` (outside
+ * it, anything goes: what `care` implies need not be said).
+ */
+function minimize(paths: Literal[][], target: NodeId, care: NodeId): Literal[][] {
   const result = paths.map((path) => [...path]);
+  const same = () => and(setOf(result), care) === target;
   for (const path of result) {
     for (let j = path.length - 1; j >= 0; j--) {
       const removed = path.splice(j, 1)[0]!;
-      if (setOf(result) !== target) path.splice(j, 0, removed);
+      if (!same()) path.splice(j, 0, removed);
     }
   }
   for (let i = result.length - 1; i >= 0; i--) {
     const removed = result.splice(i, 1)[0]!;
-    if (setOf(result) !== target) result.splice(i, 0, removed);
+    if (!same()) result.splice(i, 0, removed);
   }
   return result;
 }

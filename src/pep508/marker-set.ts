@@ -222,6 +222,15 @@ export class MarkerSet {
     return printMarker(this.#id);
   }
 
+  /**
+   * A marker for this set that is exact within `care` (environments outside it do not matter):
+   * what `care` already says is left out, so with `care` = Linux, `sys_platform == 'linux' and
+   * python_version < '3.12'` prints `python_version < '3.12'`; empty when `care` is a subset.
+   */
+  toStringWithin(care: MarkerSet): string {
+    return printMarker(this.#id, care.#id);
+  }
+
   /** The marker as a `MarkerTree`, or `undefined` for every environment. */
   toTree(): MarkerTree | undefined {
     return this.#id === TRUE ? undefined : MarkerTree.parse(this.toString());

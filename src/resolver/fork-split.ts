@@ -1,5 +1,5 @@
 import type { PackageName } from "../normalize/index.ts";
-import type { MarkerSet } from "../pep508/index.ts";
+import { type MarkerSet, possibleEnvironments } from "../pep508/index.ts";
 
 /**
  * Thrown by the solver of a universal resolution's fork when requirements call for different
@@ -22,7 +22,8 @@ export class ForkSplit extends Error {
  * - on a requirement whose marker raises the lowest Python of the fork
  *   (`b ; python_version >= '3.10'` in a fork from 3.8), so that the part from 3.10 may choose
  *   versions of `b` that need 3.10.
- * A marker that covers the fork or misses it splits nothing. Returns the parts (two or more,
+ * A marker that covers the fork or misses it (among the environments that can exist:
+ * `possibleEnvironments`) splits nothing. Returns the parts (two or more,
  * disjoint, covering `fork`), or `undefined` when the fork can stay whole.
  */
 export function splitFork(
@@ -35,12 +36,14 @@ export function splitFork(
     if (!list.some((m) => m.equals(marker))) list.push(marker);
     byName.set(to.name, list);
   }
+  // Where the fork's environments can exist: a marker covers or misses the fork within it.
+  const real = fork.and(possibleEnvironments());
   const lowest = fork.pythonRange().intervals[0]?.lower;
   const splits: MarkerSet[] = [];
   for (const markers of byName.values()) {
     for (const marker of markers) {
-      const part = marker.and(fork);
-      if (part.isFalse() || part.equals(fork)) continue;
+      const part = marker.and(real);
+      if (part.isFalse() || part.equals(real)) continue;
       const raisesPython = (() => {
         const low = part.pythonRange().intervals[0]?.lower;
         return low !== undefined && (lowest === undefined || low.compare(lowest) > 0);
@@ -50,7 +53,9 @@ export function splitFork(
   }
   let forks = [fork];
   for (const marker of splits) {
-    forks = forks.flatMap((f) => [f.and(marker), f.and(marker.not())].filter((x) => !x.isFalse()));
+    forks = forks.flatMap((f) =>
+      [f.and(marker), f.and(marker.not())].filter((x) => !x.isDisjoint(real)),
+    );
   }
   if (forks.length < 2) return undefined;
   return orderForks(forks, splits);

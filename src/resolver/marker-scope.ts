@@ -1,5 +1,10 @@
 import type { ExtraName } from "../normalize/index.ts";
-import { type MarkerEnvironment, MarkerSet, type MarkerTree } from "../pep508/index.ts";
+import {
+  type MarkerEnvironment,
+  MarkerSet,
+  type MarkerTree,
+  possibleEnvironments,
+} from "../pep508/index.ts";
 
 /**
  * Which requirements apply where a resolution is for, and under which marker: in one
@@ -29,8 +34,12 @@ export function environmentScope(env: MarkerEnvironment): MarkerScope {
   };
 }
 
-/** A universal resolution's fork: markers are intersected with it. */
+/**
+ * A universal resolution's fork: markers are intersected with it, among the environments that
+ * can exist (`possibleEnvironments`: `platform_system == 'Darwin'` misses a Linux fork).
+ */
 export function forkScope(fork: MarkerSet): MarkerScope {
+  const real = fork.and(possibleEnvironments());
   const sets = new WeakMap<MarkerTree, MarkerSet>();
   const setOf = (marker: MarkerTree) => {
     let set = sets.get(marker);
@@ -46,7 +55,7 @@ export function forkScope(fork: MarkerSet): MarkerScope {
       const set = setOf(marker);
       const without = set.withExtra(undefined);
       const applies = extra === undefined ? without : set.withExtra(extra).and(without.not());
-      return applies.isDisjoint(fork) ? undefined : applies;
+      return applies.isDisjoint(real) ? undefined : applies;
     },
   };
 }

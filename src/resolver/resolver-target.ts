@@ -1,6 +1,6 @@
 import type { Interpreter } from "../interpreter/index.ts";
 import { Version, type VersionRange } from "../pep440/index.ts";
-import type { MarkerEnvironment, MarkerSet } from "../pep508/index.ts";
+import type { MarkerEnvironment, MarkerSet, MarkerTree } from "../pep508/index.ts";
 import { type Implementation, Tags, type TargetPlatform } from "../platform-tags/index.ts";
 import { PuffinError } from "../support/index.ts";
 
@@ -23,6 +23,8 @@ export interface UniversalTarget {
   /** The Pythons to cover: from the lowest supported one upward. */
   readonly requiresPython: VersionRange;
   readonly environments: MarkerSet | undefined;
+  /** The markers `environments` was made of, as given (for a lock's `environments`). */
+  readonly environmentMarkers: readonly MarkerTree[];
 }
 
 export function isUniversal(target: ResolverTarget | UniversalTarget): target is UniversalTarget {

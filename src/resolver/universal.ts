@@ -1,6 +1,6 @@
 import type { ExtraName, PackageName } from "../normalize/index.ts";
 import type { Version, VersionRange } from "../pep440/index.ts";
-import { MarkerSet } from "../pep508/index.ts";
+import { MarkerSet, possibleEnvironments } from "../pep508/index.ts";
 import { log, PuffinError } from "../support/index.ts";
 import { ForkSplit } from "./fork-split.ts";
 import type { ResolveOptions } from "./options.ts";
@@ -46,10 +46,10 @@ export async function resolveUniversal(
   options: UniversalOptions,
 ): Promise<UniversalResult> {
   const root = MarkerSet.python(options.requiresPython).and(options.environments ?? MarkerSet.TRUE);
-  if (root.isFalse()) {
+  if (root.isDisjoint(possibleEnvironments())) {
     throw new PuffinError(
       "empty-environments",
-      "The environments to resolve for exclude every Python the resolution supports",
+      `The environments to resolve for (\`${options.environments}\`) include no Python the resolution supports (${options.requiresPython}) on any platform that exists`,
     );
   }
   const forkPreferences = new Map<PackageName, Version>();

@@ -242,6 +242,10 @@ export const ERROR_CODES = {
     category: "broken-artifact",
     description: "A wheel's entry points or scripts are malformed",
   },
+  "invalid-environment-marker": {
+    category: "usage",
+    description: "An `--environment` marker of `pip compile --universal` does not parse",
+  },
   "invalid-exclude-newer": {
     category: "usage",
     description: "`--exclude-newer` is neither an RFC 3339 timestamp nor a date",

@@ -4,7 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Version, VersionRange } from "../../src/pep440/index.ts";
-import { type MarkerEnvironment, MarkerSet, MarkerTree } from "../../src/pep508/index.ts";
+import {
+  type MarkerEnvironment,
+  MarkerSet,
+  MarkerTree,
+  possibleEnvironments,
+} from "../../src/pep508/index.ts";
 
 const BASE: MarkerEnvironment = {
   implementation_name: "cpython",
@@ -68,6 +73,10 @@ const MARKERS = [
   "python_full_version == '3.8.10'",
   "python_version == '3.*'",
   "python_version ~= '3.9'",
+  "python_version < '3.9.0'",
+  "python_version < '3.9.1'",
+  "python_version >= '3.10.2'",
+  "python_version == '3.8.10'",
   "'3.10' <= python_version",
   "'linux' in sys_platform",
   "'lin' not in sys_platform or os_name == 'nt'",
@@ -211,5 +220,32 @@ describe("MarkerSet", () => {
       "sys_platform == 'linux' and python_version >= '3.10' or python_version == '3.8'",
     );
     assert.equal(marker.pythonRange().toString(), ">=3.8, <3.9 | >=3.10");
+  });
+
+  test("prints what a care set leaves to say", () => {
+    const linux = MarkerSet.parse("sys_platform == 'linux'");
+    const marker = linux.and(MarkerSet.parse("python_version < '3.12'"));
+    assert.equal(marker.toStringWithin(linux), "python_version < '3.12'");
+    assert.equal(linux.toStringWithin(linux), "");
+    assert.equal(marker.toStringWithin(MarkerSet.TRUE), marker.toString());
+  });
+
+  test("knows which environments cannot exist", () => {
+    const possible = possibleEnvironments();
+    const linuxDarwin = MarkerSet.parse("sys_platform == 'linux' and platform_system == 'Darwin'");
+    assert.ok(!linuxDarwin.isFalse(), "variables are independent in the algebra");
+    assert.ok(linuxDarwin.isDisjoint(possible));
+    assert.ok(MarkerSet.parse("os_name == 'nt' and sys_platform == 'linux'").isDisjoint(possible));
+    assert.ok(
+      MarkerSet.parse(
+        "implementation_name == 'pypy' and platform_python_implementation == 'CPython'",
+      ).isDisjoint(possible),
+    );
+    assert.ok(
+      !MarkerSet.parse("sys_platform == 'linux' and platform_system == 'Linux'").isDisjoint(
+        possible,
+      ),
+    );
+    for (const env of ENVIRONMENTS) assert.ok(possible.evaluate(env), JSON.stringify(env));
   });
 });

@@ -45,6 +45,7 @@ interface CompileOptions
   pythonVersion?: string;
   pythonPlatform?: string;
   universal?: boolean;
+  environment?: string[];
   python?: string;
   generateHashes?: boolean;
   header: boolean;
@@ -99,6 +100,14 @@ export function registerPipCompileCommand(
     .option(
       "--universal",
       "Resolve for every platform and Python version (from `--python-version` up), with markers",
+    )
+    .addOption(
+      new Option(
+        "--environment <MARKER>",
+        "With `--universal`: cover only the environments where this marker holds (repeatable)",
+      )
+        .argParser(repeatable)
+        .implies({ universal: true }),
     )
     .option(
       "-p, --python <PYTHON>",
@@ -161,6 +170,7 @@ async function compile(
       pythonVersion: options.pythonVersion,
       pythonPlatform: options.pythonPlatform,
       universal: options.universal === true,
+      environments: options.environment,
       sources: settings.sourceSettings(options, { requirements: sourceArgs }),
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),

@@ -120,6 +120,31 @@ describe("puffin pip compile to pylock.toml", { skip }, () => {
     );
   });
 
+  test("--environment limits a universal resolution and is the lock's `environments`", async () => {
+    const run = await compile([
+      "--environment",
+      "sys_platform == 'linux'",
+      "--environment",
+      "sys_platform == 'darwin'",
+      "-o",
+      "pylock.env.toml",
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const lock = lockAt(join(root, "pylock.env.toml"));
+    assert.deepEqual(lock.environments?.map(String), [
+      'sys_platform == "linux"',
+      'sys_platform == "darwin"',
+    ]);
+    assert.equal(
+      lock.packages.find((p) => p.name === "winonly"),
+      undefined,
+      "Windows only",
+    );
+    const bad = await compile(["--environment", "sys_platform ==", "-o", "pylock.bad.toml"]);
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.match(bad.stderr, /error: Invalid --environment `sys_platform ==`/);
+  });
+
   test("an earlier lock's pins are preferred", async () => {
     const path = join(root, "pylock.pinned.toml");
     writeFileSync(join(root, "pinned.in"), "app==0.9\n");
