@@ -175,12 +175,31 @@ export function setScenario(
 
 /**
  * `pip compile --universal` against Puffin's own one-platform `pip compile` of the same set, both
- * with a warm cache (each its own): what resolving for every platform and Python costs. The
+ * with a warm cache (each its own): what resolving for every environment costs. The
  * one-platform run is a reference (its ratio is shown, not charted): below 1× means the
  * universal resolution takes longer.
+ *
+ * The offline index mirrors what Linux needs, so the universal run covers Linux (every machine
+ * and implementation) with `--environment`, and the Pythons from the interpreter's own version
+ * up: other platforms need packages the index lacks (`appnope` on macOS), and Pythons before
+ * 3.11.3 one more (`async-timeout`, for redis).
  */
 function universalContenders(bench: Bench, set: string): Contender[] {
   const input = join(SETS, `${set}.in`);
+  const version = spawnSync(
+    bench.python,
+    ["-c", "import platform; print(platform.python_version())"],
+    {
+      encoding: "utf8",
+    },
+  ).stdout.trim();
+  const universal = [
+    "--universal",
+    "--python-version",
+    version,
+    "--environment",
+    "sys_platform == 'linux'",
+  ];
   const compile = (tool: string, flags: string[], reference: boolean): Contender => {
     const cache = fresh(bench, "cache");
     return {
@@ -197,7 +216,7 @@ function universalContenders(bench: Bench, set: string): Contender[] {
     };
   };
   return [
-    compile("puffin --universal", ["--universal"], false),
+    compile("puffin --universal", universal, false),
     compile("puffin, one platform (reference)", [], true),
   ];
 }
