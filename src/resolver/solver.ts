@@ -108,6 +108,11 @@ class Solver {
   readonly #discovery = new Map<ResolverPackage, number>();
   /** The dependencies of each package at its current decision, for `dependents`. */
   readonly #chosen = new Map<ResolverPackage, Dependencies>();
+  /**
+   * In a universal resolution, names your requirements give different URLs under different
+   * markers: the root's requirements split the fork before they are declared (see `#deferUrls`).
+   */
+  readonly #deferredUrls = new Set<PackageName>();
   /** The requirements behind each package's dependencies at its current decision. */
   readonly #edges = new Map<ResolverPackage, Edges>();
 
@@ -123,7 +128,10 @@ class Solver {
     const overrides = (options.overrides ?? []).filter(active);
     this.#rootRequirements = options.requirements;
     const topLevel = [...options.requirements.filter(active), ...constraints, ...overrides];
-    for (const requirement of topLevel) this.#declareUrl(requirement);
+    this.#deferUrls(topLevel);
+    for (const requirement of topLevel) {
+      if (!this.#deferredUrls.has(requirement.name)) this.#declareUrl(requirement);
+    }
     for (const constraint of constraints) {
       if (constraint.version.kind !== "specifiers") continue;
       const range = VersionRange.fromSpecifiers(constraint.version.specifiers);
@@ -274,6 +282,14 @@ class Solver {
     if (p.kind === "root") {
       const { dependencies, edges } = this.#dependenciesOf(p, this.#rootRequirements, undefined);
       this.#checkFork(edges);
+      const [deferred] = this.#deferredUrls;
+      if (deferred !== undefined) {
+        // The markers of its URL requirements differ, yet do not separate them here.
+        throw new PuffinError(
+          "conflicting-urls",
+          `Requirements contain conflicting URLs for package \`${deferred}\` in the environments where \`${this.#fork}\``,
+        );
+      }
       this.#choose(p, ROOT_VERSION, dependencies, edges);
       return p;
     }
@@ -405,7 +421,7 @@ class Solver {
       for (const requirement of replacements) {
         let range: VersionRange;
         if (requirement.version.kind === "url") {
-          this.#checkUrl(p, version, requirement);
+          if (!this.#deferredUrls.has(requirement.name)) this.#checkUrl(p, version, requirement);
           range = VersionRange.full();
         } else {
           range = VersionRange.fromSpecifiers(requirement.version.specifiers);
@@ -429,6 +445,30 @@ class Solver {
 
   // -------------------------------------------------------------------------------------------
   // URLs
+
+  /**
+   * A universal resolution may take one package from different URLs in disjoint environments
+   * (`a @ URL1 ; sys_platform == 'linux'`, `a @ URL2 ; sys_platform == 'darwin'`), as uv does:
+   * such names are not declared in a fork where their requirements' markers differ, so the
+   * root's requirements split it (`splitFork`) and each part declares its own URL.
+   */
+  #deferUrls(topLevel: readonly Requirement[]): void {
+    const fork = this.#fork;
+    if (fork === undefined) return;
+    const byName = new Map<PackageName, Requirement[]>();
+    for (const r of topLevel) {
+      if (r.version.kind === "url") byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    }
+    for (const [name, list] of byName) {
+      const urls = new Set(
+        list.map((r) => (r.version.kind === "url" ? r.version.url.url.href : "")),
+      );
+      const markers = list.map((r) => MarkerSet.from(r.marker).and(fork));
+      if (urls.size > 1 && markers.some((m) => !m.equals(markers[0]!))) {
+        this.#deferredUrls.add(name);
+      }
+    }
+  }
 
   #declareUrl(requirement: Requirement): void {
     if (requirement.version.kind !== "url") return;

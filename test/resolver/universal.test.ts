@@ -204,4 +204,47 @@ describe("a fork without a solution", () => {
     assert.equal(error.split, undefined);
     assert.match(error.message, /^No solution found when resolving dependencies:\n/);
   });
+
+  test("one package from different URLs in disjoint environments", async () => {
+    const provider = new InMemoryProvider(
+      { c: { "1.0": [] } },
+      {
+        "https://example.com/a-1.0.tar.gz": { version: "1.0", requires: ["c"] },
+        "https://example.com/a-2.0.tar.gz": { version: "2.0" },
+      },
+    );
+    const result = await resolveUniversal(provider, {
+      requirements: [
+        "a @ https://example.com/a-1.0.tar.gz ; sys_platform == 'linux'",
+        "a @ https://example.com/a-2.0.tar.gz ; sys_platform == 'darwin'",
+      ].map((r) => Requirement.parse(r)),
+      requiresPython: FROM_38,
+    });
+    assert.deepEqual(lines(result), [
+      "a==1.0 ; sys_platform == 'linux'",
+      "a==2.0 ; sys_platform == 'darwin'",
+      "c==1.0 ; sys_platform == 'linux'",
+    ]);
+    assert.deepEqual(
+      result.packages.map((p) => p.url?.given),
+      ["https://example.com/a-1.0.tar.gz", "https://example.com/a-2.0.tar.gz", undefined],
+    );
+  });
+
+  test("different URLs where both apply are a conflict", async () => {
+    const provider = new InMemoryProvider(
+      {},
+      {
+        "https://example.com/a-1.0.tar.gz": { version: "1.0" },
+        "https://example.com/a-2.0.tar.gz": { version: "2.0" },
+      },
+    );
+    const requirements = [
+      "a @ https://example.com/a-1.0.tar.gz ; sys_platform == 'linux'",
+      "a @ https://example.com/a-2.0.tar.gz ; python_version >= '3.9'",
+    ].map((r) => Requirement.parse(r));
+    await assert.rejects(resolveUniversal(provider, { requirements, requiresPython: FROM_38 }), {
+      code: "conflicting-urls",
+    });
+  });
 });
