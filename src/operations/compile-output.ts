@@ -11,9 +11,30 @@ import { preferredHash } from "../pypi-types/index.ts";
 import type { RegistryProvider } from "../resolver/index.ts";
 import { stripCredentials } from "../support/index.ts";
 import { type SourceAnnotation, SourceAnnotations } from "./annotations.ts";
-import type { CompileOutputSettings } from "./pip-compile.ts";
 import type { RequirementSources, SourcedRequirement } from "./requirement-sources.ts";
-import { type OutputPin, renderRequirementsTxt } from "./requirements-output.ts";
+import {
+  type AnnotationStyle,
+  type OutputPin,
+  renderRequirementsTxt,
+} from "./requirements-output.ts";
+
+/** `--format`: what `pip compile` writes. */
+export type OutputFormat = "requirements.txt" | "pylock.toml";
+
+/** How `pip compile` writes its output. */
+export interface CompileOutputSettings {
+  /** `--format`; `undefined`: `pylock.toml` when `-o` names a lock file, else requirements.txt. */
+  readonly format?: OutputFormat | undefined;
+  /** `-o FILE`: written too (atomically); its pins are preferred unless upgraded. */
+  readonly outputFile: string | undefined;
+  /** The header's command line (`--no-header`: undefined). */
+  readonly headerCommand: string | undefined;
+  readonly annotate: boolean;
+  readonly annotationStyle: AnnotationStyle;
+  readonly generateHashes: boolean;
+  readonly emitIndexUrl: boolean;
+  readonly emitFindLinks: boolean;
+}
 
 /** One line of `pip compile`'s output: a package version, and where it applies. */
 export interface CompiledPin {

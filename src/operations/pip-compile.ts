@@ -15,7 +15,12 @@ import {
   type UniversalTarget,
 } from "../resolver/index.ts";
 import { PuffinError, writeUserFile } from "../support/index.ts";
-import { type CompiledPin, renderOutput } from "./compile-output.ts";
+import {
+  type CompiledPin,
+  type CompileOutputSettings,
+  type OutputFormat,
+  renderOutput,
+} from "./compile-output.ts";
 import { buildPylock, type PylockContext } from "./compile-pylock.ts";
 import { targetInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
@@ -25,7 +30,6 @@ import {
   readRequirementSources,
   type SourcedRequirement,
 } from "./requirement-sources.ts";
-import type { AnnotationStyle } from "./requirements-output.ts";
 import { resolveSources, resolveSourcesUniversal } from "./resolve.ts";
 import { Session } from "./session.ts";
 import type {
@@ -36,24 +40,6 @@ import type {
   SessionSettings,
   SourceSettings,
 } from "./settings.ts";
-
-/** `--format`: what `pip compile` writes. */
-export type OutputFormat = "requirements.txt" | "pylock.toml";
-
-/** How `pip compile` writes its output. */
-export interface CompileOutputSettings {
-  /** `--format`; `undefined`: `pylock.toml` when `-o` names a lock file, else requirements.txt. */
-  readonly format?: OutputFormat | undefined;
-  /** `-o FILE`: written too (atomically); its pins are preferred unless upgraded. */
-  readonly outputFile: string | undefined;
-  /** The header's command line (`--no-header`: undefined). */
-  readonly headerCommand: string | undefined;
-  readonly annotate: boolean;
-  readonly annotationStyle: AnnotationStyle;
-  readonly generateHashes: boolean;
-  readonly emitIndexUrl: boolean;
-  readonly emitFindLinks: boolean;
-}
 
 export interface PipCompileRequest {
   readonly session: SessionSettings;

@@ -217,6 +217,27 @@ export function mapChildren(n: DecisionNode, f: (child: NodeId) => NodeId): Node
   }
 }
 
+/**
+ * The diagram of `id` rebuilt bottom-up, each node once: `step` gives a node's replacement,
+ * calling `visit` for the children it keeps (true and false stay as they are).
+ */
+export function rebuild(
+  id: NodeId,
+  step: (n: DecisionNode, visit: (child: NodeId) => NodeId) => NodeId,
+): NodeId {
+  const memo = new Map<NodeId, NodeId>();
+  const visit = (x: NodeId): NodeId => {
+    if (x === TRUE || x === FALSE) return x;
+    let result = memo.get(x);
+    if (result === undefined) {
+      result = step(nodeOf(x), visit);
+      memo.set(x, result);
+    }
+    return result;
+  };
+  return visit(id);
+}
+
 function apply(op: "and" | "or", a: NodeId, b: NodeId): NodeId {
   const [x, y] = a < b ? [a, b] : [b, a];
   const key = `${x},${y}`;

@@ -9,6 +9,7 @@ import {
   nodeOf,
   not,
   or,
+  rebuild,
   stringChild,
   TRUE,
   versionNode,
@@ -106,21 +107,13 @@ export class MarkerSet {
    * requirements.
    */
   withExtra(extra: string | undefined): MarkerSet {
-    const memo = new Map<NodeId, NodeId>();
-    const visit = (id: NodeId): NodeId => {
-      if (id === TRUE || id === FALSE) return id;
-      let result = memo.get(id);
-      if (result === undefined) {
-        const n = nodeOf(id);
-        result =
-          n.kind === "string" && n.variable.key === "extra"
-            ? visit(extra === undefined ? n.other : stringChild(n, extra))
-            : mapChildren(n, visit);
-        memo.set(id, result);
-      }
-      return result;
-    };
-    return MarkerSet.#of(visit(this.#id));
+    return MarkerSet.#of(
+      rebuild(this.#id, (n, visit) =>
+        n.kind === "string" && n.variable.key === "extra"
+          ? visit(extra === undefined ? n.other : stringChild(n, extra))
+          : mapChildren(n, visit),
+      ),
+    );
   }
 
   /** The Python versions (`python_full_version`) some environment of the set has. */
@@ -154,34 +147,21 @@ export class MarkerSet {
    */
   simplifyPython(python: VersionRange): MarkerSet {
     const outside = python.complement();
-    const lowest = python.intervals[0];
-    const memo = new Map<NodeId, NodeId>();
-    const visit = (id: NodeId): NodeId => {
-      if (id === TRUE || id === FALSE) return id;
-      let result = memo.get(id);
-      if (result === undefined) {
-        const n = nodeOf(id);
-        if (n.kind === "version" && n.variable === PYTHON) {
-          // The Pythons outside `python` join the edge that holds the lowest ones inside it.
-          const edges = n.ranges.map((range, i) => ({
-            range: range.intersection(python),
-            child: visit(n.children[i]!),
-          }));
-          const first = edges
-            .filter((e) => !e.range.isEmpty())
-            .sort((a, b) => compareLowest(a.range, b.range))[0];
-          if (first !== undefined && lowest !== undefined) {
-            first.range = first.range.union(outside);
-          }
-          result = versionNode(PYTHON, edges);
-        } else {
-          result = mapChildren(n, visit);
-        }
-        memo.set(id, result);
-      }
-      return result;
-    };
-    return MarkerSet.#of(visit(this.#id));
+    return MarkerSet.#of(
+      rebuild(this.#id, (n, visit) => {
+        if (n.kind !== "version" || n.variable !== PYTHON) return mapChildren(n, visit);
+        // The Pythons outside `python` join the edge that holds the lowest ones inside it.
+        const edges = n.ranges.map((range, i) => ({
+          range: range.intersection(python),
+          child: visit(n.children[i]!),
+        }));
+        const first = edges
+          .filter((e) => !e.range.isEmpty())
+          .sort((a, b) => compareLowest(a.range, b.range))[0];
+        if (first !== undefined) first.range = first.range.union(outside);
+        return versionNode(PYTHON, edges);
+      }),
+    );
   }
 
   /**
