@@ -5,6 +5,7 @@ import { ExtraName, GroupName, PackageName } from "../normalize/index.ts";
 import type {
   BinarySelection,
   BuildSettings,
+  GroupRequest,
   IndexSettings,
   InstallerSettings,
   LockSelection,
@@ -15,7 +16,7 @@ import type {
   UpgradeSettings,
 } from "../operations/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
-import { isTruthy } from "../support/index.ts";
+import { isTruthy, PuffinError } from "../support/index.ts";
 import { archiveLimitsFromEnv } from "./archive-limits.ts";
 import { parseConfigSettings } from "./build-options.ts";
 import { cacheSettings } from "./cache-options.ts";
@@ -188,6 +189,25 @@ export function sourceSettings(
 /** `--group` values as group names; `undefined` when none is given (a lock's default groups). */
 export function groupSettings(values: readonly string[] | undefined): GroupName[] | undefined {
   return values === undefined ? undefined : values.map((group) => GroupName.parse(group));
+}
+
+/**
+ * `pip compile --group`: `NAME` (of every `pyproject.toml` input) or `PATH:NAME` (of the
+ * `pyproject.toml` at `PATH`, as uv writes it: `--group pyproject.toml:dev`).
+ */
+export function dependencyGroupRequests(values: readonly string[] | undefined): GroupRequest[] {
+  return (values ?? []).map((value) => {
+    const colon = value.lastIndexOf(":");
+    if (colon < 0) return { path: undefined, name: GroupName.parse(value) };
+    const path = value.slice(0, colon);
+    if (path.replace(/^.*[\\/]/, "") !== "pyproject.toml") {
+      throw new PuffinError(
+        "invalid-group-name",
+        `\`--group ${value}\`: a group is \`NAME\` or \`PATH:NAME\` with \`PATH\` a \`pyproject.toml\``,
+      );
+    }
+    return { path, name: GroupName.parse(value.slice(colon + 1)) };
+  });
 }
 
 /** `pip sync`'s `--extra`, `--all-extras` and `--group`: what to install from a `pylock.toml`. */

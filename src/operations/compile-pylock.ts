@@ -5,7 +5,7 @@ import {
   type RegistryFile,
   statedHashes,
 } from "../distribution-types/index.ts";
-import type { ExtraName } from "../normalize/index.ts";
+import type { ExtraName, GroupName } from "../normalize/index.ts";
 import type { VersionRange } from "../pep440/index.ts";
 import { VersionSpecifiers } from "../pep440/index.ts";
 import { MarkerSet, MarkerTree } from "../pep508/index.ts";
@@ -30,6 +30,11 @@ export interface PylockContext {
   readonly environments: readonly MarkerTree[];
   /** The extras the lock supports (`'name' in extras` in its markers). */
   readonly extras: readonly ExtraName[];
+  /**
+   * The dependency groups the lock supports (`'name' in dependency_groups` in its markers), which
+   * are also its `default-groups`: see `buildPylock`.
+   */
+  readonly dependencyGroups?: readonly GroupName[] | undefined;
   /** `puffin`, the lock's `created-by`. */
   readonly createdBy: string;
 }
@@ -52,11 +57,20 @@ export async function buildPylock(
 ): Promise<Pylock> {
   const packages = await Promise.all(pins.map((pin) => lockPackage(pin, context)));
   const lowest = context.requiresPython?.intervals[0]?.lower;
+  const groups = [...(context.dependencyGroups ?? [])].sort();
   return {
     lockVersion: PYLOCK_VERSION,
     ...(context.environments.length === 0 ? {} : { environments: context.environments }),
     ...(lowest === undefined ? {} : { requiresPython: VersionSpecifiers.parse(`>=${lowest}`) }),
     ...(context.extras.length === 0 ? {} : { extras: [...context.extras].sort() }),
+    // The groups `pip compile --group` was asked for are what its lock installs by default, as
+    // its requirements.txt would: `default-groups` lists them. PEP 751 describes
+    // `default-groups` as synthetic names an installer's UI stands for, and says they SHOULD
+    // NOT be listed in `dependency-groups`; but a group must be listed there to be requested by
+    // name (`pip sync pylock.toml --group g`), so Puffin lists the real groups in both keys, as
+    // uv's lock export does with its default groups. The project's own requirements carry no
+    // group condition and are installed with or without groups.
+    ...(groups.length === 0 ? {} : { dependencyGroups: groups, defaultGroups: groups }),
     createdBy: context.createdBy,
     packages: [...packages].sort(
       (a, b) =>

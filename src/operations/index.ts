@@ -8,6 +8,7 @@ export { seedEnvironment } from "./seed.ts";
 export type {
   BinarySelection,
   BuildSettings,
+  GroupRequest,
   IndexSettings,
   InstallerSettings,
   PythonSettings,

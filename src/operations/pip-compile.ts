@@ -4,13 +4,19 @@ import { basename, resolve as resolvePath } from "node:path";
 import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import { Version, VersionRange } from "../pep440/index.ts";
-import { MarkerSet, MarkerTree, possibleEnvironments } from "../pep508/index.ts";
+import {
+  type MarkerEnvironment,
+  MarkerSet,
+  MarkerTree,
+  possibleEnvironments,
+} from "../pep508/index.ts";
 import { targetPlatform } from "../platform-tags/index.ts";
 import { isPylockFileName, parsePylock, renderPylock } from "../pylock/index.ts";
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
 import {
   isUniversal,
   type RegistryProvider,
+  type SolverResult,
   targetFromInterpreter,
   type UniversalTarget,
 } from "../resolver/index.ts";
@@ -22,11 +28,13 @@ import {
   renderOutput,
 } from "./compile-output.ts";
 import { buildPylock, type PylockContext } from "./compile-pylock.ts";
+import { conditionIn } from "./lock-conditions.ts";
 import { targetInterpreter } from "./python.ts";
 import type { OperationReporter } from "./reporter.ts";
 import {
   expandProjectSources,
   nameUnnamedSources,
+  type RequirementSources,
   readRequirementSources,
   type SourcedRequirement,
 } from "./requirement-sources.ts";
@@ -130,10 +138,12 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
               invocation,
               request.upgrade.packages,
             );
+      const lock = format === "pylock.toml";
       const resolveRequest = {
         client: session.client,
         database,
-        sources,
+        // A universal lock resolves what only extras and groups need under their conditions.
+        sources: lock && isUniversal(target) ? lockSources(sources) : sources,
         settings: request.resolver,
         noBuild: request.build.noBuild,
         preferences,
@@ -141,23 +151,23 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
       };
       const { pins, provider, active } = isUniversal(target)
         ? await resolveUniversalPins({ ...resolveRequest, target })
-        : await resolvePins({ ...resolveRequest, target });
-      const text =
-        format === "pylock.toml"
-          ? await renderLockOutput(pins, {
-              provider,
-              requiresPython: isUniversal(target) ? target.requiresPython : undefined,
-              environments: isUniversal(target) ? target.environmentMarkers : [],
-              extras: [],
-              createdBy: "puffin",
-              headerCommand: output.headerCommand,
-            })
-          : await renderOutput(pins, sources, {
-              output,
-              active,
-              provider,
-              locations: session.locations,
-            });
+        : await resolvePins({ ...resolveRequest, target }, lock);
+      const text = lock
+        ? await renderLockOutput(pins, {
+            provider,
+            requiresPython: isUniversal(target) ? target.requiresPython : undefined,
+            environments: isUniversal(target) ? target.environmentMarkers : [],
+            extras: sources.lockExtras,
+            dependencyGroups: sources.lockGroups,
+            createdBy: "puffin",
+            headerCommand: output.headerCommand,
+          })
+        : await renderOutput(pins, sources, {
+            output,
+            active,
+            provider,
+            locations: session.locations,
+          });
       if (output.outputFile !== undefined) {
         await writeUserFile(resolvePath(invocation.cwd, output.outputFile), text);
       }
@@ -240,18 +250,25 @@ async function renderLockOutput(
 
 type PinsRequest = Parameters<typeof resolveSources>[0];
 
-/** One environment's resolution as output lines. */
-async function resolvePins(request: PinsRequest): Promise<CompiledOutput> {
-  const { resolution, provider } = await resolveSources(request);
+/**
+ * One environment's resolution as output lines; for a lock (`lock`), each line needed only
+ * through requested extras or groups with their condition as its marker (`lockConditions`).
+ */
+async function resolvePins(request: PinsRequest, lock: boolean): Promise<CompiledOutput> {
+  const { resolution, provider, solved } = await resolveSources(request);
   const { environment } = request.target;
+  const conditions = lock ? lockConditions(solved, request.sources, environment) : undefined;
   return {
-    pins: [...resolution].map((p) => ({
-      name: p.dist.name,
-      version: p.version,
-      dist: p.dist,
-      dependents: p.dependents,
-      marker: undefined,
-    })),
+    pins: [...resolution].map((p) => {
+      const condition = conditions?.get(p.dist.name)?.toString() ?? "";
+      return {
+        name: p.dist.name,
+        version: p.version,
+        dist: p.dist,
+        dependents: p.dependents,
+        marker: condition === "" ? undefined : condition,
+      };
+    }),
     provider,
     active: (s) => s.requirement.marker?.evaluate(environment, []) ?? true,
   };
@@ -287,6 +304,97 @@ async function resolveUniversalPins(
     provider,
     active: (s) => !MarkerSet.from(s.requirement.marker).isDisjoint(root),
   };
+}
+
+/**
+ * Where a lock of one environment's resolution installs each package: from the root, through
+ * the requirements the solution follows, each of the user's requirements adding its condition
+ * in this environment (`'x' in extras` for what only extra `x` needs, see `lock-conditions.ts`).
+ * A package reached from the project's own requirements has none (true).
+ *
+ * One environment's resolution decides every other marker, so the resolver resolves the
+ * requested extras' and groups' requirements as plain requirements (as for a requirements.txt)
+ * and the conditions are traced here, afterwards, along the solution's edges: the resolver never
+ * sees (and never evaluates against the interpreter) a marker on `extras` or `dependency_groups`.
+ */
+function lockConditions(
+  solved: SolverResult,
+  sources: RequirementSources,
+  environment: MarkerEnvironment,
+): Map<PackageName, MarkerSet> {
+  const selection = { extras: sources.lockExtras, groups: sources.lockGroups };
+  const key = (node: { readonly name: PackageName; readonly extra: string | undefined }) =>
+    node.extra === undefined ? node.name : `${node.name}[${node.extra}]`;
+  const reach = new Map<string, MarkerSet>();
+  const add = (node: string, condition: MarkerSet): boolean => {
+    const before = reach.get(node) ?? MarkerSet.FALSE;
+    const after = before.or(condition);
+    if (after.equals(before)) return false;
+    reach.set(node, after);
+    return true;
+  };
+  for (const edge of solved.edges) {
+    if (edge.from !== undefined) continue;
+    const { name, extra } = edge.to;
+    const given = sources.requirements.filter(
+      (s) =>
+        s.requirement.name === name &&
+        (extra === undefined || s.requirement.extras.includes(extra)) &&
+        (s.requirement.marker?.evaluate(environment, []) ?? true),
+    );
+    // A requirement the solver took from elsewhere (an override) has no condition.
+    let condition = given.length === 0 ? MarkerSet.TRUE : MarkerSet.FALSE;
+    for (const s of given) {
+      condition = condition.or(
+        s.lockMarker === undefined
+          ? MarkerSet.TRUE
+          : conditionIn(s.lockMarker, environment, selection),
+      );
+    }
+    add(key(edge.to), condition);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const edge of solved.edges) {
+      if (edge.from === undefined) continue;
+      const from = reach.get(key(edge.from));
+      if (from !== undefined && add(key(edge.to), from.and(edge.marker))) changed = true;
+    }
+  }
+  const conditions = new Map<PackageName, MarkerSet>();
+  for (const p of solved.packages) conditions.set(p.name, reach.get(p.name) ?? MarkerSet.TRUE);
+  return conditions;
+}
+
+/**
+ * The sources as a universal lock resolves them: each requirement with its `lockMarker`, so
+ * that what only an extra or a group needs carries `'x' in extras` / `'g' in dependency_groups`
+ * through the resolution into the pins' markers (`MarkerSet` keeps such comparisons as atoms of
+ * their own, never evaluated against an interpreter). Requirements alike but for their markers
+ * are merged, their markers or-ed, when one of them has a lock marker: the resolver forks where
+ * one package's requirements have different markers, and `a` beside `a ; 'g' in
+ * dependency_groups` is just `a`.
+ */
+function lockSources(sources: RequirementSources): RequirementSources {
+  if (sources.requirements.every((s) => s.lockMarker === undefined)) return sources;
+  const alike = new Map<string, SourcedRequirement[]>();
+  for (const s of sources.requirements) {
+    const key = `${s.editable ? "-e " : ""}${s.requirement.withMarker(undefined).toString()}`;
+    alike.set(key, [...(alike.get(key) ?? []), s]);
+  }
+  const requirements: SourcedRequirement[] = [];
+  for (const group of alike.values()) {
+    if (group.every((s) => s.lockMarker === undefined)) {
+      requirements.push(...group);
+      continue;
+    }
+    let marker = MarkerSet.FALSE;
+    for (const s of group) marker = marker.or(s.lockMarker ?? MarkerSet.from(s.requirement.marker));
+    const first = group[0]!;
+    requirements.push({ ...first, requirement: first.requirement.withMarker(marker.toTree()) });
+  }
+  return { ...sources, requirements };
 }
 
 interface CompiledOutput {

@@ -1,7 +1,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { type DistributionDatabase, staticName } from "../distribution/index.ts";
-import { ExtraName, PackageName } from "../normalize/index.ts";
+import { ExtraName, type GroupName, PackageName } from "../normalize/index.ts";
 import {
   type MarkerEnvironment,
   MarkerSet,
@@ -29,6 +29,9 @@ import {
   redactCredentials,
 } from "../support/index.ts";
 import type { RequirementOrigin } from "./annotations.ts";
+import { DependencyGroups } from "./dependency-groups.ts";
+import { inDependencyGroups, inExtras } from "./lock-conditions.ts";
+import type { GroupRequest } from "./settings.ts";
 
 /**
  * The requirements of a command: package arguments and `-e` paths (read like requirements-file
@@ -49,6 +52,14 @@ export interface SourcedRequirement {
   readonly configSettings: ReadonlyMap<string, string | readonly string[]>;
   /** The file and line that holds it (none for `pyproject.toml` and project metadata). */
   readonly location?: SourceLocation | undefined;
+  /**
+   * Where a lock needs it, when that is not `requirement.marker`: a requirement of a requested
+   * extra or dependency group of a project is needed only with that extra or group, so its
+   * marker is and-ed with `'x' in extras` / `'g' in dependency_groups` (see
+   * `lock-conditions.ts`). The requirement itself (what a requirements.txt output and one
+   * environment's resolution use) applies unconditionally, as the extras and groups are asked for.
+   */
+  readonly lockMarker?: MarkerSet | undefined;
 }
 
 export interface RequirementSources {
@@ -78,6 +89,10 @@ export interface RequirementSources {
   readonly pre: boolean;
   readonly noBinary: SelectionEntries;
   readonly onlyBinary: SelectionEntries;
+  /** The extras whose requirements are included: requested and declared (a lock's `extras`). */
+  readonly lockExtras: ExtraName[];
+  /** The dependency groups whose requirements are included (a lock's `dependency-groups`). */
+  readonly lockGroups: GroupName[];
 }
 
 /** A requirements-file entry waiting for its name (see `RequirementSources.unnamed`). */
@@ -96,6 +111,11 @@ export interface ProjectSource {
   readonly directory: string;
   /** The file as the user named it (`setup.py`, `pyproject.toml`), for annotations. */
   readonly path: string;
+  /**
+   * Extras of the project that requested dependency groups name (`project[x]` in a group),
+   * with the groups' condition (`'g' in dependency_groups`).
+   */
+  readonly groupExtras?: ReadonlyMap<ExtraName, MarkerSet> | undefined;
 }
 
 export interface ReadSourcesOptions {
@@ -110,6 +130,10 @@ export interface ReadSourcesOptions {
   /** `--extra`: optional dependencies of the `pyproject.toml` sources to include. */
   readonly extras: readonly ExtraName[];
   readonly allExtras: boolean;
+  /** `--group`: dependency groups (PEP 735) of the `pyproject.toml` sources to include. */
+  readonly dependencyGroups?: readonly GroupRequest[] | undefined;
+  /** `--all-groups`: every dependency group of the `pyproject.toml` sources. */
+  readonly allGroups?: boolean | undefined;
   /** Relative paths (sources and requirements in them) are taken from here. */
   readonly cwd: string;
   /** For `${VAR}` in requirements files. */
@@ -147,38 +171,79 @@ export async function readRequirementSources(
     pre: false,
     noBinary: [],
     onlyBinary: [],
+    lockExtras: [],
+    lockGroups: [],
   };
   const mutable = result as { -readonly [K in keyof RequirementSources]: RequirementSources[K] };
   const reader = stdinReader(options);
   const wantsExtras = options.allExtras || options.extras.length > 0;
   const foundExtras = new Set<ExtraName>();
+  const groupRequests = options.dependencyGroups ?? [];
+  const allGroups = options.allGroups === true;
+  /** The requests a file answers: those without a path, and those naming it. */
+  const groupsOf = (path: string) =>
+    groupRequests
+      .filter((g) => g.path === undefined || resolve(options.cwd, g.path) === path)
+      .map((g) => g.name);
+  const answered = new Set<GroupRequest>();
+  const answer = (path: string, declared: readonly GroupName[]) => {
+    for (const request of groupRequests) {
+      if (!declared.includes(request.name)) continue;
+      if (request.path === undefined || resolve(options.cwd, request.path) === path) {
+        answered.add(request);
+      }
+    }
+  };
   let sawProject = false;
   readCommandLine(options, result);
+
+  const readPyproject = (source: string, groupsOnly: boolean) => {
+    const path = resolve(options.cwd, source);
+    const text = readText(path, source);
+    const selection = { groups: groupsOf(path), allGroups };
+    const project = groupsOnly
+      ? groupsOnlyProject(text, source, selection, options.cwd)
+      : pyprojectRequirements(text, source, {
+          extras: options.extras,
+          allExtras: options.allExtras,
+          cwd: options.cwd,
+          ...selection,
+        });
+    if (project === "dynamic") {
+      // Dependency groups are never dynamic (PEP 735): read here, the rest by the backend.
+      const groups = pyprojectGroups(text, source, { ...selection, cwd: options.cwd });
+      answer(path, groups.declared);
+      pushNew(result.lockGroups, groups.requested);
+      const groupExtras = new Map<ExtraName, MarkerSet>();
+      for (const { extra, condition } of groups.selfExtras) {
+        groupExtras.set(extra, (groupExtras.get(extra) ?? MarkerSet.FALSE).or(condition));
+      }
+      result.projects.push({ directory: dirname(path), path: source, groupExtras });
+      const origin: RequirementOrigin = { kind: "file", path: source };
+      for (const { requirement, condition } of groups.entries) {
+        result.requirements.push(projectRequirement(requirement, origin, condition));
+      }
+      return;
+    }
+    for (const extra of project.extras) foundExtras.add(extra);
+    answer(path, project.groups);
+    pushNew(result.lockExtras, project.requestedExtras);
+    pushNew(result.lockGroups, project.requestedGroups);
+    const origin: RequirementOrigin =
+      project.name === undefined
+        ? { kind: "file", path: source }
+        : { kind: "project", path: source, name: project.name };
+    for (const requirement of project.requirements) {
+      result.requirements.push(
+        projectRequirement(requirement, origin, project.conditions.get(requirement)),
+      );
+    }
+  };
 
   for (const source of options.requirements) {
     if (basename(source) === "pyproject.toml") {
       sawProject = true;
-      const path = resolve(options.cwd, source);
-      const project = pyprojectRequirements(readText(path, source), source, {
-        extras: options.extras,
-        allExtras: options.allExtras,
-        cwd: options.cwd,
-      });
-      if (project === "dynamic") {
-        result.projects.push({ directory: dirname(path), path: source });
-        continue;
-      }
-      for (const extra of project.extras) foundExtras.add(extra);
-      const origin: RequirementOrigin = { kind: "project", path: source, name: project.name };
-      for (const requirement of project.requirements) {
-        result.requirements.push({
-          requirement,
-          origin,
-          editable: false,
-          hashes: [],
-          configSettings: new Map(),
-        });
-      }
+      readPyproject(source, false);
       continue;
     }
     if (/^(setup\.py|setup\.cfg)$/.test(basename(source))) {
@@ -218,6 +283,20 @@ export async function readRequirementSources(
     pushNew(result.onlyBinary, parsed.formatControl.onlyBinary);
   }
 
+  // `--group PATH:NAME` of a file that is not an input: its groups only (as uv does).
+  const inputs = new Set(
+    options.requirements
+      .filter((source) => basename(source) === "pyproject.toml")
+      .map((source) => resolve(options.cwd, source)),
+  );
+  const others = new Map<string, string>();
+  for (const request of groupRequests) {
+    if (request.path === undefined) continue;
+    const path = resolve(options.cwd, request.path);
+    if (!inputs.has(path) && !others.has(path)) others.set(path, request.path);
+  }
+  for (const shown of others.values()) readPyproject(shown, true);
+
   if (wantsExtras && !sawProject) {
     throw new PuffinError(
       "compile-extras-without-project",
@@ -229,6 +308,22 @@ export async function readRequirementSources(
     if (!foundExtras.has(extra) && result.projects.length === 0) {
       throw new PuffinError("compile-extra-not-found", `Requested extra not found: ${extra}`);
     }
+  }
+
+  if ((allGroups || groupRequests.length > 0) && !sawProject && others.size === 0) {
+    throw new PuffinError(
+      "compile-groups-without-project",
+      "Requesting dependency groups requires a `pyproject.toml` source",
+    );
+  }
+  for (const request of groupRequests) {
+    if (answered.has(request)) continue;
+    throw new PuffinError(
+      "compile-group-not-found",
+      request.path === undefined
+        ? `Requested dependency group not found: \`${request.name}\` (no \`pyproject.toml\` source declares it in \`[dependency-groups]\`)`
+        : `Requested dependency group not found: \`${request.name}\` is not declared in \`[dependency-groups]\` of \`${request.path}\``,
+    );
   }
 
   for (const path of options.constraints) {
@@ -259,34 +354,71 @@ export async function readRequirementSources(
   return result;
 }
 
-/** The project's requirements: `[project] dependencies` and the requested extras' ones. */
+/** The project's requirements: `[project] dependencies` and the requested extras' and groups'. */
 export interface ProjectRequirements {
-  readonly name: PackageName;
+  /** `undefined` for a file with only `[dependency-groups]` (PEP 735 allows one). */
+  readonly name: PackageName | undefined;
   readonly requirements: Requirement[];
+  /**
+   * The requirements needed only through requested extras or groups (by identity), with where a
+   * lock installs them: `'x' in extras`, `'g' in dependency_groups`, or-ed (see
+   * `lock-conditions.ts`), to be and-ed with their own marker.
+   */
+  readonly conditions: ReadonlyMap<Requirement, MarkerSet>;
   /** Every extra the project declares. */
   readonly extras: readonly ExtraName[];
+  /** The requested extras it declares (all of them with `allExtras`). */
+  readonly requestedExtras: readonly ExtraName[];
+  /** Every dependency group the file declares. */
+  readonly groups: readonly GroupName[];
+  /** The requested groups it declares (all of them with `allGroups`). */
+  readonly requestedGroups: readonly GroupName[];
+}
+
+/** Which dependency groups of a `pyproject.toml` to include (PEP 735). */
+export interface GroupSelection {
+  /** Groups to include where the file declares them. */
+  readonly groups: readonly GroupName[];
+  /** `--all-groups`: every group the file declares. */
+  readonly allGroups: boolean;
 }
 
 /**
  * Reads the static requirements of a `pyproject.toml` (PEP 621): `dependencies`, plus the
- * `optional-dependencies` of `extras` (all of them with `allExtras`). A requirement on the
- * project itself with extras (`project[test]`) stands for those extras' requirements, expanded
- * here. Dependencies listed as `dynamic` are only known from the build backend: `"dynamic"`
- * then (see `expandProjectSources`). `path` is the file as the user named it, for messages.
+ * `optional-dependencies` of `extras` (all of them with `allExtras`) and the requirements of the
+ * requested `[dependency-groups]` (PEP 735, read by `DependencyGroups`). A requirement on the
+ * project itself with extras (`project[test]`, in an extra or a group) stands for those extras'
+ * requirements, expanded here. Dependencies listed as `dynamic` are only known from the build
+ * backend: `"dynamic"` then (see `expandProjectSources`; its groups: `pyprojectGroups`). A file
+ * without `[project]` is refused, unless groups are requested (a file of dependency groups only).
+ * `path` is the file as the user named it, for messages.
  * https://packaging.python.org/en/latest/specifications/pyproject-toml/
  */
 export function pyprojectRequirements(
   text: string,
   path: string,
-  options: { extras: readonly ExtraName[]; allExtras: boolean; cwd: string },
+  options: {
+    extras: readonly ExtraName[];
+    allExtras: boolean;
+    cwd: string;
+  } & Partial<GroupSelection>,
 ): ProjectRequirements | "dynamic" {
-  let document: Record<string, unknown>;
-  try {
-    document = parseToml(text);
-  } catch (error) {
-    throw new PuffinError("invalid-pyproject", `Failed to parse \`${path}\``, { cause: error });
-  }
+  const document = parsePyprojectToml(text, path);
+  const selection = { groups: options.groups ?? [], allGroups: options.allGroups ?? false };
   const project = document["project"];
+  if (project === undefined && (selection.allGroups || selection.groups.length > 0)) {
+    const groups = groupRequirements(document, path, selection, undefined, options.cwd);
+    const conditions = new Map(groups.entries.map((e) => [e.requirement, e.condition] as const));
+    return {
+      name: undefined,
+      requirements: groups.entries.map((e) => e.requirement),
+      conditions,
+      extras: [],
+      requestedExtras: [],
+      groups: groups.declared,
+      requestedGroups: groups.requested,
+    };
+  }
   if (!isTable(project)) {
     throw new PuffinError("pyproject-no-project", `\`${path}\` has no \`[project]\` table`, {
       hint: "List the dependencies under `[project] dependencies` (PEP 621)",
@@ -342,25 +474,165 @@ export function pyprojectRequirements(
   const requested = options.allExtras
     ? [...optional.keys()]
     : options.extras.filter((e) => optional.has(e));
-  const requirements: Requirement[] = [];
-  const expanded = new Set<ExtraName>();
-  const add = (list: readonly Requirement[]) => {
-    for (const requirement of list) {
-      if (requirement.name !== name) {
-        requirements.push(requirement);
-        continue;
-      }
-      for (const extra of requirement.extras) expand(extra);
+  const groups = groupRequirements(document, path, selection, name, options.cwd);
+  const base = parse(project["dependencies"], "project.dependencies");
+
+  // Where each extra is needed: everywhere when the base requirements name it
+  // (`project[x]`), with `'x' in extras` when requested, where a group or another needed extra
+  // names it. A fixpoint, as extras may name each other in a cycle.
+  const needed = new Map<ExtraName, MarkerSet>();
+  let changed = false;
+  const need = (extra: ExtraName, condition: MarkerSet) => {
+    const before = needed.get(extra) ?? MarkerSet.FALSE;
+    const after = before.or(condition);
+    if (!after.equals(before)) {
+      needed.set(extra, after);
+      changed = true;
     }
   };
-  const expand = (extra: ExtraName) => {
-    if (expanded.has(extra)) return;
-    expanded.add(extra);
-    add(optional.get(extra) ?? []);
+  const isSelf = (requirement: Requirement) => requirement.name === name;
+  for (const requirement of base.filter(isSelf)) {
+    for (const extra of requirement.extras) need(extra, MarkerSet.TRUE);
+  }
+  for (const extra of requested) need(extra, inExtras(extra));
+  for (const { extra, condition } of groups.selfExtras) need(extra, condition);
+  do {
+    changed = false;
+    for (const [extra, condition] of [...needed]) {
+      for (const requirement of (optional.get(extra) ?? []).filter(isSelf)) {
+        for (const named of requirement.extras) need(named, condition);
+      }
+    }
+  } while (changed);
+
+  const requirements = base.filter((r) => !isSelf(r));
+  const conditions = new Map<Requirement, MarkerSet>();
+  for (const [extra, list] of optional) {
+    const condition = needed.get(extra);
+    if (condition === undefined) continue;
+    for (const requirement of list.filter((r) => !isSelf(r))) {
+      requirements.push(requirement);
+      if (!condition.isTrue()) conditions.set(requirement, condition);
+    }
+  }
+  for (const { requirement, condition } of groups.entries) {
+    requirements.push(requirement);
+    conditions.set(requirement, condition);
+  }
+  return {
+    name,
+    requirements,
+    conditions,
+    extras: [...optional.keys()],
+    requestedExtras: requested,
+    groups: groups.declared,
+    requestedGroups: groups.requested,
   };
-  add(parse(project["dependencies"], "project.dependencies"));
-  for (const extra of requested) expand(extra);
-  return { name, requirements, extras: [...optional.keys()] };
+}
+
+/** The requested dependency groups of a `pyproject.toml`, for a project read through its backend. */
+export function pyprojectGroups(
+  text: string,
+  path: string,
+  selection: GroupSelection & { readonly cwd: string },
+): GroupRequirements {
+  const document = parsePyprojectToml(text, path);
+  const project = document["project"];
+  const name =
+    isTable(project) && typeof project["name"] === "string"
+      ? PackageName.parse(project["name"])
+      : undefined;
+  return groupRequirements(document, path, selection, name, selection.cwd);
+}
+
+/** The requirements of the requested groups of a file, each with the group's condition. */
+export interface GroupRequirements {
+  /** Every group the file declares. */
+  readonly declared: GroupName[];
+  /** The requested ones it declares. */
+  readonly requested: GroupName[];
+  /** Their requirements, except those on the project itself. */
+  readonly entries: { readonly requirement: Requirement; readonly condition: MarkerSet }[];
+  /** The project's extras they name (`project[x]`), with the condition of the group. */
+  readonly selfExtras: { readonly extra: ExtraName; readonly condition: MarkerSet }[];
+}
+
+function groupRequirements(
+  document: Readonly<Record<string, unknown>>,
+  path: string,
+  selection: GroupSelection,
+  project: PackageName | undefined,
+  cwd: string,
+): GroupRequirements {
+  const wanted = selection.allGroups || selection.groups.length > 0;
+  // The table is read only when a group is asked for: a broken one does not fail other uses.
+  const groups = wanted ? DependencyGroups.read(document, path) : undefined;
+  const declared = groups?.names() ?? [];
+  const requested = selection.allGroups
+    ? declared
+    : selection.groups.filter((g, i) => declared.includes(g) && selection.groups.indexOf(g) === i);
+  const entries: GroupRequirements["entries"][number][] = [];
+  const selfExtras: GroupRequirements["selfExtras"][number][] = [];
+  for (const group of requested) {
+    const condition = inDependencyGroups(group);
+    for (const requirement of groups!.requirements(group, cwd)) {
+      if (requirement.name !== project) {
+        entries.push({ requirement, condition });
+        continue;
+      }
+      // The project itself (its base requirements are already in); its extras are expanded.
+      for (const extra of requirement.extras) selfExtras.push({ extra, condition });
+    }
+  }
+  return { declared, requested, entries, selfExtras };
+}
+
+/**
+ * A `pyproject.toml` named only by `--group PATH:NAME`: the requested groups' requirements, not
+ * the project's (its extras named by a group are not expanded: the project is not an input).
+ */
+function groupsOnlyProject(
+  text: string,
+  path: string,
+  selection: GroupSelection,
+  cwd: string,
+): ProjectRequirements {
+  const groups = pyprojectGroups(text, path, { ...selection, cwd });
+  return {
+    name: undefined,
+    requirements: groups.entries.map((e) => e.requirement),
+    conditions: new Map(groups.entries.map((e) => [e.requirement, e.condition] as const)),
+    extras: [],
+    requestedExtras: [],
+    groups: groups.declared,
+    requestedGroups: groups.requested,
+  };
+}
+
+/** A requirement of a project, with its lock condition (`ProjectRequirements.conditions`). */
+function projectRequirement(
+  requirement: Requirement,
+  origin: RequirementOrigin,
+  condition: MarkerSet | undefined,
+): SourcedRequirement {
+  return {
+    requirement,
+    origin,
+    editable: false,
+    hashes: [],
+    configSettings: new Map(),
+    ...(condition === undefined
+      ? {}
+      : { lockMarker: condition.and(MarkerSet.from(requirement.marker)) }),
+  };
+}
+
+function parsePyprojectToml(text: string, path: string): Record<string, unknown> {
+  try {
+    return parseToml(text);
+  } catch (error) {
+    throw new PuffinError("invalid-pyproject", `Failed to parse \`${path}\``, { cause: error });
+  }
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {
@@ -459,9 +731,10 @@ export async function nameUnnamedSources(
  * Reads the requirements of `sources.projects` from their metadata (the build backend's:
  * `prepare_metadata_for_build_wheel`, or a build) and moves them to `sources.requirements`:
  * every `Requires-Dist` that applies to `environment` with the requested extras (all of the
- * project's with `allExtras`). For a universal resolution (`environment` undefined), every one
- * that applies somewhere, with its marker where it applies (the extras part decided). A
- * requested extra that no source has is an error.
+ * project's with `allExtras`, and those the requested dependency groups name). For a universal
+ * resolution (`environment` undefined), every one that applies somewhere, with its marker where
+ * it applies (the extras part decided). Each carries its `lockMarker` when an extra is what
+ * brings it. A requested extra that no source has is an error.
  */
 export async function expandProjectSources(
   sources: RequirementSources,
@@ -479,18 +752,29 @@ export async function expandProjectSources(
     const dist = await database.named(await database.locate(url));
     const metadata = await database.metadata(dist);
     for (const extra of metadata.providesExtra) found.add(extra);
-    const extras = options.allExtras ? metadata.providesExtra : options.extras;
+    const requested = (options.allExtras ? metadata.providesExtra : options.extras).filter((e) =>
+      metadata.providesExtra.includes(e),
+    );
+    pushNew(sources.lockExtras, requested);
+    // Where each extra is needed: with `'x' in extras` when requested, with a group that names it.
+    const needed = new Map<ExtraName, MarkerSet>(requested.map((e) => [e, inExtras(e)]));
+    for (const [extra, condition] of project.groupExtras ?? []) {
+      needed.set(extra, (needed.get(extra) ?? MarkerSet.FALSE).or(condition));
+    }
+    const extras = [...needed.keys()];
     const origin: RequirementOrigin = { kind: "project", path: project.path, name: dist.name };
     for (const requirement of metadata.requiresDist) {
       if (requirement.name === dist.name) continue; // `project[extra]`: its extras are listed
       const applies = appliesWith(requirement, options.environment, extras);
       if (applies === false) continue;
+      const lockMarker = lockMarkerOf(requirement, options.environment, needed);
       sources.requirements.push({
         requirement: requirement.withMarker(applies === true ? undefined : applies),
         origin,
         editable: false,
         hashes: [],
         configSettings: new Map(),
+        ...(lockMarker === undefined ? {} : { lockMarker }),
       });
     }
   }
@@ -521,6 +805,37 @@ function appliesWith(
   for (const extra of extras) where = where.or(set.withExtra(extra));
   if (where.isFalse()) return false;
   return where.toTree() ?? true;
+}
+
+/**
+ * A project requirement's marker in a lock when some extra brings it (`undefined` when the
+ * project's own requirements do): where it applies without extras, or with extra `x` and
+ * `x`'s condition (`needed`). In `environment`, its other markers are decided already.
+ */
+function lockMarkerOf(
+  requirement: Requirement,
+  environment: MarkerEnvironment | undefined,
+  needed: ReadonlyMap<ExtraName, MarkerSet>,
+): MarkerSet | undefined {
+  const marker = requirement.marker;
+  if (marker === undefined) return undefined;
+  if (environment !== undefined) {
+    if (marker.evaluate(environment, [])) return undefined;
+    let condition = MarkerSet.FALSE;
+    for (const [extra, where] of needed) {
+      if (marker.evaluate(environment, [extra])) condition = condition.or(where);
+    }
+    return condition;
+  }
+  const set = MarkerSet.from(marker);
+  const base = set.withExtra(undefined);
+  let where = base;
+  let applies = base;
+  for (const [extra, condition] of needed) {
+    where = where.or(condition.and(set.withExtra(extra)));
+    applies = applies.or(set.withExtra(extra));
+  }
+  return where.equals(applies) ? undefined : where;
 }
 
 /** `pip install` arguments: each read like a requirements-file line of the command line. */

@@ -107,6 +107,13 @@ export interface PythonSettings {
   readonly probeTimeoutMs: number | undefined;
 }
 
+/** `--group [PATH:]NAME`: a dependency group of the `pyproject.toml` inputs, or of `PATH`. */
+export interface GroupRequest {
+  /** The `pyproject.toml` that declares it, as given; `undefined`: every `pyproject.toml` input. */
+  readonly path: string | undefined;
+  readonly name: GroupName;
+}
+
 /** Where the requirements come from. */
 export interface SourceSettings {
   /** Requirement arguments (`pip install PKG…`), read like requirements-file lines. */
@@ -124,6 +131,10 @@ export interface SourceSettings {
    * given): the lock's `default-groups`.
    */
   readonly groups?: readonly GroupName[] | undefined;
+  /** `pip compile --group [PATH:]NAME`: dependency groups (PEP 735) of `pyproject.toml` sources. */
+  readonly dependencyGroups?: readonly GroupRequest[] | undefined;
+  /** `pip compile --all-groups`: every dependency group of the `pyproject.toml` sources. */
+  readonly allGroups?: boolean | undefined;
 }
 
 /** `-U/--upgrade` (everything) and `-P/--upgrade-package`. */

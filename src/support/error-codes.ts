@@ -116,6 +116,15 @@ export const ERROR_CODES = {
     category: "environment",
     description: "Compiling the installed Python files to bytecode failed",
   },
+  "compile-group-not-found": {
+    category: "usage",
+    description:
+      "A dependency group requested with `--group` is not defined by the `pyproject.toml` it names",
+  },
+  "compile-groups-without-project": {
+    category: "usage",
+    description: "Dependency groups were requested but no `pyproject.toml` source was given",
+  },
   "compile-override-editable": {
     category: "input",
     description: "An overrides file lists an editable requirement",
@@ -127,6 +136,16 @@ export const ERROR_CODES = {
   "conflicting-urls": {
     category: "resolution",
     description: "One package is required from two different URLs",
+  },
+  "dependency-group-cycle": {
+    category: "input",
+    description:
+      "A `pyproject.toml` dependency group includes itself, directly or through other groups",
+  },
+  "dependency-group-include-not-found": {
+    category: "input",
+    description:
+      "A `pyproject.toml` dependency group includes a group that `[dependency-groups]` does not define",
   },
   "disk-full": {
     category: "environment",
@@ -233,6 +252,11 @@ export const ERROR_CODES = {
   "invalid-config-setting": {
     category: "usage",
     description: "A `--config-setting` is not `KEY=VALUE`",
+  },
+  "invalid-dependency-groups": {
+    category: "input",
+    description:
+      "The `[dependency-groups]` table of a `pyproject.toml`, or a requested group's entries, do not have the shape PEP 735 requires",
   },
   "invalid-direct-url": {
     category: "environment",

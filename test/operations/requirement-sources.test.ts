@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { DistributionDatabase } from "../../src/distribution/index.ts";
-import { ExtraName, PackageName } from "../../src/normalize/index.ts";
+import { ExtraName, GroupName, PackageName } from "../../src/normalize/index.ts";
 import { formatSourceAnnotation } from "../../src/operations/annotations.ts";
 import {
   nameUnnamedSources,
@@ -251,6 +251,77 @@ describe("readRequirementSources", () => {
     await assert.rejects(
       readRequirementSources(options({ requirements: [], overrides: ["nameless2.txt"] })),
       /Cannot tell the package name of `\.\/nameless2` \(nameless2\.txt:1\)/,
+    );
+  });
+});
+
+describe("pyprojectRequirements: lock conditions of extras and dependency groups", () => {
+  const TEXT = `
+[project]
+name = "proj"
+version = "1"
+dependencies = ["base"]
+[project.optional-dependencies]
+fast = ["speed ; sys_platform == 'linux'", "proj[more]"]
+more = ["more-dep"]
+other = ["other-dep"]
+[dependency-groups]
+dev = ["tool", "proj[other]", "base"]
+`;
+  const conditionsOf = (options: { extras?: string[]; groups?: string[] }) => {
+    const project = pyprojectRequirements(TEXT, "pyproject.toml", {
+      extras: (options.extras ?? []).map(e),
+      allExtras: false,
+      groups: (options.groups ?? []).map((g) => GroupName.parse(g)),
+      allGroups: false,
+      cwd: root,
+    });
+    assert.ok(project !== "dynamic");
+    return project.requirements.map(
+      (r) => `${r.name}: ${project.conditions.get(r)?.toString() ?? "always"}`,
+    );
+  };
+
+  test("an extra's requirements (and those of extras it names) carry `'x' in extras`", () => {
+    assert.deepEqual(conditionsOf({ extras: ["fast"] }), [
+      "base: always",
+      "speed: 'fast' in extras",
+      "more-dep: 'fast' in extras",
+    ]);
+  });
+
+  test("a group's requirements, and the extras it names, carry `'g' in dependency_groups`", () => {
+    assert.deepEqual(conditionsOf({ extras: ["more"], groups: ["dev"] }), [
+      "base: always",
+      "more-dep: 'more' in extras",
+      "other-dep: 'dev' in dependency_groups",
+      "tool: 'dev' in dependency_groups",
+      "base: 'dev' in dependency_groups",
+    ]);
+  });
+
+  test("a file of dependency groups only is read when a group is asked for", () => {
+    const project = pyprojectRequirements('[dependency-groups]\ndev = ["tool"]', "pyproject.toml", {
+      extras: [],
+      allExtras: false,
+      groups: [],
+      allGroups: true,
+      cwd: root,
+    });
+    assert.ok(project !== "dynamic");
+    assert.equal(project.name, undefined);
+    assert.deepEqual(
+      project.requirements.map((r) => r.toString()),
+      ["tool"],
+    );
+    assert.throws(
+      () =>
+        pyprojectRequirements('[dependency-groups]\ndev = ["tool"]', "pyproject.toml", {
+          extras: [],
+          allExtras: false,
+          cwd: root,
+        }),
+      (error: unknown) => error instanceof PuffinError && error.code === "pyproject-no-project",
     );
   });
 });

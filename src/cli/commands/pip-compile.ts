@@ -54,6 +54,8 @@ interface CompileOptions
   customCompileCommand?: string;
   emitIndexUrl?: boolean;
   emitFindLinks?: boolean;
+  group?: string[];
+  allGroups?: boolean;
   quiet?: boolean;
 }
 
@@ -92,6 +94,12 @@ export function registerPipCompileCommand(
     extra: "`pyproject.toml`",
     allExtras: "`pyproject.toml`",
   })
+    .option(
+      "--group <GROUP>",
+      "Include the dependency group (PEP 735) of the `pyproject.toml` inputs, or of the one named by `PATH:GROUP` (repeatable)",
+      repeatable,
+    )
+    .option("--all-groups", "Include every dependency group of the `pyproject.toml` inputs")
     .option(
       "--python-version <PYTHON_VERSION>",
       "The Python version to resolve for (e.g. `3.11`), patching the interpreter's",
@@ -171,7 +179,11 @@ async function compile(
       pythonPlatform: options.pythonPlatform,
       universal: options.universal === true,
       environments: options.environment,
-      sources: settings.sourceSettings(options, { requirements: sourceArgs }),
+      sources: {
+        ...settings.sourceSettings(options, { requirements: sourceArgs }),
+        dependencyGroups: settings.dependencyGroupRequests(options.group),
+        allGroups: options.allGroups === true,
+      },
       resolver: settings.resolverSettings(options),
       build: settings.buildSettings(options, context.env),
       upgrade: {
