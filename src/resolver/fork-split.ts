@@ -1,5 +1,7 @@
 import type { PackageName } from "../normalize/index.ts";
+import type { VersionRange } from "../pep440/index.ts";
 import { type MarkerSet, possibleEnvironments } from "../pep508/index.ts";
+import type { ResolutionMode } from "./options.ts";
 
 /**
  * Thrown by the solver of a universal resolution's fork when requirements call for different
@@ -15,6 +17,14 @@ export class ForkSplit extends Error {
   }
 }
 
+/** A requirement about to be added, as `splitFork` sees it. */
+export type ForkEdge = {
+  readonly to: { readonly name: PackageName };
+  readonly marker: MarkerSet;
+  /** The versions it allows (counted for the order of the parts when bounded above). */
+  readonly range?: VersionRange | undefined;
+};
+
 /**
  * Where a fork must split before a package's requirements are added, as uv forks:
  * - on the markers of requirements on one package that differ (`a>=2 ; sys_platform ==
@@ -23,12 +33,14 @@ export class ForkSplit extends Error {
  *   (`b ; python_version >= '3.10'` in a fork from 3.8), so that the part from 3.10 may choose
  *   versions of `b` that need 3.10.
  * A marker that covers the fork or misses it (among the environments that can exist:
- * `possibleEnvironments`) splits nothing. Returns the parts (two or more,
- * disjoint, covering `fork`), or `undefined` when the fork can stay whole.
+ * `possibleEnvironments`) splits nothing. Returns the parts (two or more, disjoint, covering
+ * `fork`) in the order they are to be solved (see `orderForks`), or `undefined` when the fork
+ * can stay whole.
  */
 export function splitFork(
   fork: MarkerSet,
-  edges: readonly { readonly to: { readonly name: PackageName }; readonly marker: MarkerSet }[],
+  edges: readonly ForkEdge[],
+  resolution: ResolutionMode = "highest",
 ): MarkerSet[] | undefined {
   const byName = new Map<PackageName, MarkerSet[]>();
   for (const { to, marker } of edges) {
@@ -40,7 +52,11 @@ export function splitFork(
   const real = fork.and(possibleEnvironments());
   const lowest = fork.pythonRange().intervals[0]?.lower;
   const splits: MarkerSet[] = [];
-  for (const markers of byName.values()) {
+  // Packages in name order, each one's markers in the order they are written: the order uv
+  // splits in, which decides the order of the parts.
+  const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    const markers = byName.get(name)!;
     for (const marker of markers) {
       const part = marker.and(real);
       if (part.isFalse() || part.equals(real)) continue;
@@ -51,35 +67,53 @@ export function splitFork(
       if (markers.length > 1 || raisesPython) splits.push(marker);
     }
   }
+  // Each split replaces a part by the part outside the marker, then the part inside it.
   let forks = [fork];
   for (const marker of splits) {
     forks = forks.flatMap((f) =>
-      [f.and(marker), f.and(marker.not())].filter((x) => !x.isDisjoint(real)),
+      [f.and(marker.not()), f.and(marker)].filter((x) => !x.isDisjoint(real)),
     );
   }
   if (forks.length < 2) return undefined;
-  return orderForks(forks, splits);
+  return orderForks(forks, edges, real, resolution);
 }
 
 /**
  * The order to solve the parts in, which decides where forks agree (earlier forks' versions are
- * preferred in later ones): Pythons from the lowest up (a version that works on the lowest
- * tends to work above it, not the other way round); then the parts of later requirements first
- * and the rest of the fork (where none of the splitting markers holds) last, the order uv's
- * stack of forks gives.
+ * preferred in later ones); uv's order, which solves the parts from a stack:
+ * - by their lowest Python: the highest first, so that each Python gets the newest versions
+ *   that support it; with `--resolution lowest`, the lowest first (the fewest versions: what
+ *   works on the lowest Python tends to work above it);
+ * - then the part with more requirements bounded above (`<2`, `==1.*`) first: a version chosen
+ *   under an upper bound may satisfy the other parts, the newest version they would choose
+ *   may not satisfy it;
+ * - then the parts in the reverse of the order the splits made them: the part inside the last
+ *   marker first, the rest of the fork (inside none of them) last.
  */
-function orderForks(forks: readonly MarkerSet[], splits: readonly MarkerSet[]): MarkerSet[] {
-  const rank = (f: MarkerSet) => {
-    for (let i = splits.length - 1; i >= 0; i--) if (f.isSubsetOf(splits[i]!)) return i;
-    return -1;
+function orderForks(
+  forks: readonly MarkerSet[],
+  edges: readonly ForkEdge[],
+  real: MarkerSet,
+  resolution: ResolutionMode,
+): MarkerSet[] {
+  const python = (f: MarkerSet) => f.pythonRange().intervals[0]?.lower;
+  const bounded = (f: MarkerSet) => {
+    const part = f.and(real);
+    let count = 0;
+    for (const edge of edges) {
+      const last = edge.range?.intervals.at(-1);
+      if (last?.upper !== undefined && !edge.marker.isDisjoint(part)) count++;
+    }
+    return count;
   };
-  const lowest = (f: MarkerSet) => f.pythonRange().intervals[0]?.lower;
+  const sign = resolution === "lowest" || resolution === "lowest-direct" ? -1 : 1;
   return forks
-    .map((fork) => ({ fork, rank: rank(fork), lowest: lowest(fork) }))
+    .map((fork, index) => ({ fork, index, python: python(fork), bounded: bounded(fork) }))
     .sort((a, b) => {
-      const python =
-        a.lowest === undefined || b.lowest === undefined ? 0 : a.lowest.compare(b.lowest);
-      return python !== 0 ? python : b.rank - a.rank;
+      const byPython =
+        a.python === undefined || b.python === undefined ? 0 : b.python.compare(a.python) * sign;
+      if (byPython !== 0) return byPython;
+      return b.bounded - a.bounded || b.index - a.index;
     })
     .map((entry) => entry.fork);
 }

@@ -6,7 +6,7 @@ import { CandidateSelector } from "./candidate-selector.ts";
 import { ForkSplit, splitFork } from "./fork-split.ts";
 import { Incompatibility } from "./incompatibility.ts";
 import { environmentScope, forkScope, type MarkerScope } from "./marker-scope.ts";
-import type { ResolveOptions } from "./options.ts";
+import type { ResolutionMode, ResolveOptions } from "./options.ts";
 import { type NamedPackage, PackageTable, packageLabel, type ResolverPackage } from "./package.ts";
 import { PartialSolution } from "./partial-solution.ts";
 import type {
@@ -80,7 +80,12 @@ function versionKey(name: PackageName, version: Version): string {
 type Dependencies = Map<ResolverPackage, VersionRange>;
 
 /** The requirements a package's dependencies come from, with the markers they apply under. */
-type Edges = { readonly to: SolvedNode; readonly marker: MarkerSet }[];
+type Edges = {
+  readonly to: SolvedNode;
+  readonly marker: MarkerSet;
+  /** The versions the requirement allows (orders a split fork's parts). */
+  readonly range: VersionRange;
+}[];
 
 class Solver {
   readonly #provider: DependencyProvider;
@@ -88,6 +93,7 @@ class Solver {
   /** The fork of a universal resolution; undefined for one environment. */
   readonly #fork: MarkerSet | undefined;
   readonly #pythonVersion: Version;
+  readonly #resolutionMode: ResolutionMode;
   readonly #table = new PackageTable();
   readonly #selector: CandidateSelector;
   readonly #solution: PartialSolution;
@@ -123,6 +129,7 @@ class Solver {
     this.#scope =
       environment instanceof MarkerSet ? forkScope(environment) : environmentScope(environment);
     this.#pythonVersion = options.pythonVersion;
+    this.#resolutionMode = options.resolution ?? "highest";
     const active = (r: Requirement) => this.#scope.applies(r.marker, undefined) !== undefined;
     const constraints = (options.constraints ?? []).filter(active);
     const overrides = (options.overrides ?? []).filter(active);
@@ -363,7 +370,7 @@ class Solver {
    */
   #checkFork(edges: Edges): void {
     if (this.#fork === undefined) return;
-    const forks = splitFork(this.#fork, edges);
+    const forks = splitFork(this.#fork, edges, this.#resolutionMode);
     if (forks !== undefined) throw new ForkSplit(forks);
   }
 
@@ -429,16 +436,20 @@ class Solver {
         const constraint = this.#constraints.get(requirement.name);
         if (constraint !== undefined) range = range.intersection(constraint);
         add(this.#table.package(requirement.name), range);
-        edges.push({ to: { name: requirement.name, extra: undefined }, marker });
+        edges.push({ to: { name: requirement.name, extra: undefined }, marker, range });
         for (const e of requirement.extras) {
           add(this.#table.extra(requirement.name, e), range);
-          edges.push({ to: { name: requirement.name, extra: e }, marker });
+          edges.push({ to: { name: requirement.name, extra: e }, marker, range });
         }
       }
     }
     if (p.kind === "extra" && version !== undefined) {
       add(this.#table.package(p.name), VersionRange.singleton(version));
-      edges.push({ to: { name: p.name, extra: undefined }, marker: MarkerSet.TRUE });
+      edges.push({
+        to: { name: p.name, extra: undefined },
+        marker: MarkerSet.TRUE,
+        range: VersionRange.singleton(version),
+      });
     }
     return { dependencies, edges };
   }
@@ -633,7 +644,9 @@ class Solver {
         p.kind === "root"
           ? undefined
           : { name: p.name, extra: p.kind === "extra" ? p.extra : undefined };
-      for (const edge of this.#edges.get(p) ?? []) edges.push({ from, ...edge });
+      for (const edge of this.#edges.get(p) ?? []) {
+        edges.push({ from, to: edge.to, marker: edge.marker });
+      }
     }
     return { packages, edges };
   }

@@ -116,6 +116,54 @@ describe("resolveUniversal", () => {
     assert.deepEqual(lines(result), ["a==1.0", "b==2.0 ; python_version >= '3.13'"]);
   });
 
+  test("a split's parts are solved in uv's order: the part split off last first", async () => {
+    // `kit` splits on `helper`; each part forces one of `pin`/`tool` and leaves the other free,
+    // so the part solved first decides (through the preferences) where the free one lands.
+    const universe: Universe = {
+      kit: {
+        "1.0": [
+          "helper==1 ; os_name == 'nt'",
+          "helper==2 ; os_name != 'nt'",
+          "pin==1 ; os_name == 'nt'",
+          "tool==1 ; os_name != 'nt'",
+        ],
+      },
+      helper: { "1": [], "2": [] },
+      pin: { "1": [], "2": [] },
+      tool: { "1": [], "2": [] },
+    };
+    const result = await universal(universe, ["kit", "pin", "tool"]);
+    assert.deepEqual(lines(result), [
+      "helper==1 ; os_name == 'nt'",
+      "helper==2 ; os_name != 'nt'",
+      "kit==1.0",
+      "pin==1",
+      "tool==1 ; os_name != 'nt'",
+      "tool==2 ; os_name == 'nt'",
+    ]);
+  });
+
+  test("a Python split solves the higher Pythons first, so they get the newest versions", async () => {
+    const universe: Universe = {
+      app: { "1.0": ["lib"] },
+      lib: {
+        "1.0": { requires: [], requiresPython: ">=3.8" },
+        "2.0": { requires: [], requiresPython: ">=3.11" },
+      },
+    };
+    const result = await universal(universe, ["app", "lib>=1 ; python_version >= '3.11'"]);
+    assert.deepEqual(lines(result), [
+      "app==1.0",
+      "lib==1.0 ; python_version < '3.11'",
+      "lib==2.0 ; python_version >= '3.11'",
+    ]);
+    // Lowest resolutions solve the lowest Python first: its version serves the higher ones too.
+    const lowest = await universal(universe, ["app", "lib>=1 ; python_version >= '3.11'"], {
+      resolution: "lowest",
+    });
+    assert.deepEqual(lines(lowest), ["app==1.0", "lib==1.0"]);
+  });
+
   test("a requirement cycle terminates with the right markers", async () => {
     const universe: Universe = {
       a: { "1.0": ["b ; sys_platform == 'linux'"] },
