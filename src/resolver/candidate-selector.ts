@@ -45,9 +45,7 @@ export class CandidateSelector {
       const found = candidates.find((c) => c.version.equals(preferred));
       if (found !== undefined && this.#selectable(name, found, true)) return found;
     }
-    const lowest =
-      this.#options.resolution === "lowest" ||
-      (this.#options.resolution === "lowest-direct" && this.#options.direct.has(name));
+    const lowest = this.prefersLowest(name);
     const forkPreferred = lowest ? undefined : this.#options.forkPreferences.get(name);
     if (forkPreferred !== undefined && range.contains(forkPreferred)) {
       const found = candidates.find((c) => c.version.equals(forkPreferred));
@@ -59,6 +57,14 @@ export class CandidateSelector {
     const stable = this.#first(name, candidates, range, lowest, false);
     if (stable !== undefined || !this.allowsPrereleases(name)) return stable;
     return this.#first(name, candidates, range, lowest, true);
+  }
+
+  /** Whether the lowest version of `name` is tried first (`lowest`, `lowest-direct` for yours). */
+  prefersLowest(name: PackageName): boolean {
+    return (
+      this.#options.resolution === "lowest" ||
+      (this.#options.resolution === "lowest-direct" && this.#options.direct.has(name))
+    );
   }
 
   /** Whether pre-releases of `name` may be chosen at all (possibly only as a fallback). */

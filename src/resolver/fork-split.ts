@@ -1,6 +1,6 @@
 import type { PackageName } from "../normalize/index.ts";
 import type { VersionRange } from "../pep440/index.ts";
-import { type MarkerSet, possibleEnvironments } from "../pep508/index.ts";
+import { MarkerSet, possibleEnvironments } from "../pep508/index.ts";
 import type { ResolutionMode } from "./options.ts";
 
 /**
@@ -76,6 +76,24 @@ export function splitFork(
   }
   if (forks.length < 2) return undefined;
   return orderForks(forks, edges, real, resolution);
+}
+
+/**
+ * uv's default fork strategy ("requires-python"): a version that needs a newer Python than the
+ * fork's lowest (`needs`: its `Requires-Python`) splits the fork where that Python begins, when
+ * the fork has such Pythons, so that they get this version and the older ones look further.
+ * Returns the two parts in the order to solve them, or `undefined` when the fork has no Python
+ * that `needs` admits.
+ */
+export function splitOnPython(
+  fork: MarkerSet,
+  needs: VersionRange,
+  resolution: ResolutionMode,
+): MarkerSet[] | undefined {
+  const real = fork.and(possibleEnvironments());
+  const inside = MarkerSet.python(needs);
+  const parts = [fork.and(inside.not()), fork.and(inside)].filter((x) => !x.isDisjoint(real));
+  return parts.length < 2 ? undefined : orderForks(parts, [], real, resolution);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Version, VersionRange } from "../pep440/index.ts";
 import { MarkerSet, type Requirement, type VerbatimUrl } from "../pep508/index.ts";
 import { log, PuffinError, redactCredentials } from "../support/index.ts";
 import { CandidateSelector } from "./candidate-selector.ts";
-import { ForkSplit, splitFork } from "./fork-split.ts";
+import { ForkSplit, splitFork, splitOnPython } from "./fork-split.ts";
 import { Incompatibility } from "./incompatibility.ts";
 import { environmentScope, forkScope, type MarkerScope } from "./marker-scope.ts";
 import type { ResolutionMode, ResolveOptions } from "./options.ts";
@@ -342,6 +342,7 @@ class Solver {
     if (result.requiresPython !== undefined) {
       const python = pythonRange(result.requiresPython);
       if (!python.isFull()) dependencies.set(this.#table.python, python);
+      this.#checkPythonFork(p.name, python);
     }
     // A package that depends on itself: fine when it accepts its own version, else unusable.
     const self = dependencies.get(p);
@@ -362,6 +363,18 @@ class Solver {
     this.#checkFork(edges);
     this.#choose(p, candidate.version, dependencies, edges);
     return p;
+  }
+
+  /**
+   * In a universal resolution, stops with a `ForkSplit` when the version about to be chosen
+   * needs a newer Python than the fork's lowest, which the fork has (`splitOnPython`) — unless
+   * the package's lowest version is wanted, where the fork's lowest Python decides.
+   */
+  #checkPythonFork(name: PackageName, needs: VersionRange): void {
+    if (this.#fork === undefined || needs.contains(this.#pythonVersion)) return;
+    if (this.#selector.prefersLowest(name)) return;
+    const forks = splitOnPython(this.#fork, needs, this.#resolutionMode);
+    if (forks !== undefined) throw new ForkSplit(forks);
   }
 
   /**

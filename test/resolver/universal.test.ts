@@ -295,4 +295,25 @@ describe("a fork without a solution", () => {
       code: "conflicting-urls",
     });
   });
+
+  test("a newest version that needs a newer Python forks there (uv's requires-python strategy)", async () => {
+    const universe: Universe = {
+      app: { "1.0": ["lib"] },
+      lib: {
+        "1.0": [],
+        "2.0": { requiresPython: ">=3.10" },
+        "3.0": { requiresPython: ">=3.12" },
+      },
+    };
+    const result = await universal(universe, ["app"]);
+    assert.deepEqual(lines(result), [
+      "app==1.0",
+      "lib==1.0 ; python_version < '3.10'",
+      "lib==2.0 ; python_version >= '3.10' and python_version < '3.12'",
+      "lib==3.0 ; python_version >= '3.12'",
+    ]);
+    // The lowest versions are wanted: the fork's lowest Python decides, no split.
+    const lowest = await universal(universe, ["app"], { resolution: "lowest" });
+    assert.deepEqual(lines(lowest), ["app==1.0", "lib==1.0"]);
+  });
 });
