@@ -109,8 +109,8 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         : targetPlatform(request.pythonPlatform, {
             macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
           });
-    const target = request.universal
-      ? universalTarget(interpreter, request.pythonVersion, request.environments ?? [])
+    const oneTarget = request.universal
+      ? undefined
       : targetFromInterpreter(interpreter, request.pythonVersion, platform);
     const builds = session.builds(interpreter, request.build, sources, {
       binary: request.resolver,
@@ -122,11 +122,15 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
       // Inputs whose name or requirements only their build backend knows (a `setup.py` project).
       await nameUnnamedSources(sources, database, invocation.cwd);
       await expandProjectSources(sources, database, {
-        environment: isUniversal(target) ? undefined : target.environment,
+        environment: oneTarget?.environment,
         extras: request.sources.extras,
         allExtras: request.sources.allExtras,
         cwd: invocation.cwd,
       });
+      // A universal resolution covers the Pythons the projects support (their `requires-python`).
+      const target =
+        oneTarget ??
+        universalTarget(interpreter, request.pythonVersion, request.environments ?? [], sources);
       const { output } = request;
       const format = outputFormat(output);
       const preferences =
@@ -404,22 +408,34 @@ interface CompiledOutput {
 }
 
 /**
- * What `pip compile --universal` covers: every platform, and the Pythons from
- * `--python-version` (else the interpreter's `MAJOR.MINOR`) upward, as uv does.
+ * What `pip compile --universal` covers: every platform (within `--environment`), and the
+ * Pythons from `--python-version` upward — else from the lower bound of the projects'
+ * `requires-python` (the highest, with several), else from the interpreter's `MAJOR.MINOR` — as
+ * uv does.
  */
 function universalTarget(
   interpreter: Interpreter,
   pythonVersion: string | undefined,
   environments: readonly string[],
+  sources: RequirementSources,
 ): UniversalTarget {
-  // Validated (and refused when not `MAJOR.MINOR[.PATCH]` of Python 3) by the target's parser.
-  if (pythonVersion !== undefined) targetFromInterpreter(interpreter, pythonVersion);
-  const lowest =
-    pythonVersion?.trim() ?? `${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`;
+  let lowest: Version;
+  if (pythonVersion !== undefined) {
+    // Validated (and refused when not `MAJOR.MINOR[.PATCH]` of Python 3) by the target's parser.
+    targetFromInterpreter(interpreter, pythonVersion);
+    lowest = Version.parse(pythonVersion.trim());
+  } else {
+    const bounds = sources.projectRequiresPython
+      .map((specifiers) => VersionRange.fromSpecifiers(specifiers).intervals[0]?.lower)
+      .filter((bound): bound is Version => bound !== undefined)
+      .sort((a, b) => b.compare(a));
+    lowest =
+      bounds[0] ?? Version.parse(`${interpreter.pythonMinor[0]}.${interpreter.pythonMinor[1]}`);
+  }
   const markers = environments.map(environmentMarker);
   return {
     kind: "universal",
-    requiresPython: VersionRange.higherThan(Version.parse(lowest)),
+    requiresPython: VersionRange.higherThan(lowest),
     environments:
       markers.length === 0
         ? undefined

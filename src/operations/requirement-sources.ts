@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { type DistributionDatabase, staticName } from "../distribution/index.ts";
 import { ExtraName, type GroupName, PackageName } from "../normalize/index.ts";
+import { VersionSpecifiers } from "../pep440/index.ts";
 import {
   type MarkerEnvironment,
   MarkerSet,
@@ -93,6 +94,8 @@ export interface RequirementSources {
   readonly lockExtras: ExtraName[];
   /** The dependency groups whose requirements are included (a lock's `dependency-groups`). */
   readonly lockGroups: GroupName[];
+  /** The `Requires-Python` of the projects read (`pyproject.toml` inputs), once expanded. */
+  readonly projectRequiresPython: VersionSpecifiers[];
 }
 
 /** A requirements-file entry waiting for its name (see `RequirementSources.unnamed`). */
@@ -173,6 +176,7 @@ export async function readRequirementSources(
     onlyBinary: [],
     lockExtras: [],
     lockGroups: [],
+    projectRequiresPython: [],
   };
   const mutable = result as { -readonly [K in keyof RequirementSources]: RequirementSources[K] };
   const reader = stdinReader(options);
@@ -229,6 +233,9 @@ export async function readRequirementSources(
     answer(path, project.groups);
     pushNew(result.lockExtras, project.requestedExtras);
     pushNew(result.lockGroups, project.requestedGroups);
+    if (project.requiresPython !== undefined) {
+      result.projectRequiresPython.push(project.requiresPython);
+    }
     const origin: RequirementOrigin =
       project.name === undefined
         ? { kind: "file", path: source }
@@ -373,6 +380,8 @@ export interface ProjectRequirements {
   readonly groups: readonly GroupName[];
   /** The requested groups it declares (all of them with `allGroups`). */
   readonly requestedGroups: readonly GroupName[];
+  /** `project.requires-python`, when given. */
+  readonly requiresPython?: VersionSpecifiers | undefined;
 }
 
 /** Which dependency groups of a `pyproject.toml` to include (PEP 735). */
@@ -527,7 +536,28 @@ export function pyprojectRequirements(
     requestedExtras: requested,
     groups: groups.declared,
     requestedGroups: groups.requested,
+    requiresPython: projectRequiresPython(project["requires-python"], path),
   };
+}
+
+/** `project.requires-python` of a `pyproject.toml`: a PEP 440 specifier set, or an error. */
+function projectRequiresPython(value: unknown, path: string): VersionSpecifiers | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string") {
+    try {
+      return VersionSpecifiers.parse(value);
+    } catch (error) {
+      throw new PuffinError(
+        "invalid-pyproject",
+        `\`${path}\`: \`project.requires-python\` is not a version specifier: ${JSON.stringify(value)}`,
+        { cause: error },
+      );
+    }
+  }
+  throw new PuffinError(
+    "invalid-pyproject",
+    `\`${path}\`: \`project.requires-python\` must be a string`,
+  );
 }
 
 /** The requested dependency groups of a `pyproject.toml`, for a project read through its backend. */
@@ -751,6 +781,9 @@ export async function expandProjectSources(
     const url = VerbatimUrl.parse(project.directory, options.cwd);
     const dist = await database.named(await database.locate(url));
     const metadata = await database.metadata(dist);
+    if (metadata.requiresPython !== undefined) {
+      sources.projectRequiresPython.push(metadata.requiresPython);
+    }
     for (const extra of metadata.providesExtra) found.add(extra);
     const requested = (options.allExtras ? metadata.providesExtra : options.extras).filter((e) =>
       metadata.providesExtra.includes(e),

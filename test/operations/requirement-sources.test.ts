@@ -71,7 +71,23 @@ describe("pyprojectRequirements", () => {
       '[project]\nname = "a"\ndependencies = ["a >>> 1"]',
       /invalid requirement in `project.dependencies`: `a >>> 1`/,
     ],
+    [
+      "a bad requires-python",
+      '[project]\nname = "a"\nrequires-python = ">=three"',
+      /`pyproject.toml`: `project.requires-python` is not a version specifier: ">=three"/,
+    ],
+    [
+      "a requires-python that is not a string",
+      '[project]\nname = "a"\nrequires-python = 3.9',
+      /`project.requires-python` must be a string/,
+    ],
   ];
+  test("requires-python is read", () => {
+    const project = read('[project]\nname = "a"\nrequires-python = ">=3.9,<4"', []);
+    assert.ok(project !== "dynamic");
+    assert.equal(String(project.requiresPython), "<4,>=3.9");
+  });
+
   test("dynamic dependencies are the build backend's to tell", () => {
     assert.equal(read('[project]\nname = "a"\ndynamic = ["dependencies"]', []), "dynamic");
   });

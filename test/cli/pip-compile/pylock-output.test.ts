@@ -4,7 +4,7 @@
 // in a universal lock and its unreachable wheels left out; an earlier lock's pins preferred;
 // a lock under another name refused; and `puffin pip sync` of the written lock installs it.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parsePylock } from "../../../src/pylock/index.ts";
@@ -143,6 +143,58 @@ describe("puffin pip compile to pylock.toml", { skip }, () => {
     const bad = await compile(["--environment", "sys_platform ==", "-o", "pylock.bad.toml"]);
     assert.equal(bad.status, 1, bad.stderr);
     assert.match(bad.stderr, /error: Invalid --environment `sys_platform ==`/);
+  });
+
+  test("a project's requires-python is where a universal resolution starts", async () => {
+    const project = join(root, "project");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, "pyproject.toml"),
+      [
+        "[project]",
+        'name = "proj"',
+        'version = "0.1"',
+        'requires-python = ">=3.12"',
+        `dependencies = ["multi", "winonly ; python_version < '3.12'"]`,
+        "",
+      ].join("\n"),
+    );
+    const run = await runPuffin(
+      [
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "--universal",
+        "--no-header",
+        "--no-annotate",
+        "--python",
+        python!.executable,
+        "-i",
+        server.indexUrl,
+      ],
+      { cwd: project, env },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, "multi==1.0\n", "winonly is for Pythons the project does not support");
+    const pinned = await runPuffin(
+      [
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "--universal",
+        "--python-version",
+        "3.11",
+        "--no-header",
+        "--no-annotate",
+        "--python",
+        python!.executable,
+        "-i",
+        server.indexUrl,
+      ],
+      { cwd: project, env },
+    );
+    assert.equal(pinned.status, 0, pinned.stderr);
+    assert.equal(pinned.stdout, "multi==1.0\nwinonly==2.0 ; python_version < '3.12'\n");
   });
 
   test("an earlier lock's pins are preferred", async () => {
