@@ -15,6 +15,7 @@ import { isPylockFileName, parsePylock, renderPylock } from "../pylock/index.ts"
 import { parseRequirementsFile } from "../requirements-txt/index.ts";
 import {
   isUniversal,
+  type MarkedPreference,
   type RegistryProvider,
   type SolverResult,
   targetFromInterpreter,
@@ -133,9 +134,9 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         universalTarget(interpreter, request.pythonVersion, request.environments ?? [], sources);
       const { output } = request;
       const format = outputFormat(output);
-      const preferences =
+      const earlier =
         request.upgrade.all || output.outputFile === undefined
-          ? new Map<PackageName, Version>()
+          ? []
           : await existingPins(
               resolvePath(invocation.cwd, output.outputFile),
               format,
@@ -150,7 +151,10 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         sources: lock && isUniversal(target) ? lockSources(sources) : sources,
         settings: request.resolver,
         noBuild: request.build.noBuild,
-        preferences,
+        // One environment prefers the earlier pins that hold in it; a universal resolution
+        // each pin in the forks its marker meets.
+        preferences: isUniversal(target) ? new Map() : pinsIn(earlier, target.environment),
+        markedPreferences: earlier,
         reporter: request.reporter,
       };
       const { pins, provider, active } = isUniversal(target)
@@ -186,16 +190,16 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
 
 /**
  * The pins of an existing output file, the preferred versions of this resolution: every
- * `name==version` in it, except the packages named by `--upgrade-package`. A missing file has
- * none.
+ * `name==version` in it (a lock's every package version), with the marker it carries, except
+ * the packages named by `--upgrade-package`. A missing file has none.
  */
 async function existingPins(
   path: string,
   format: OutputFormat,
   invocation: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
   upgrade: readonly BinarySelection[],
-): Promise<Map<PackageName, Version>> {
-  const pins = new Map<PackageName, Version>();
+): Promise<MarkedPreference[]> {
+  const pins: MarkedPreference[] = [];
   // Only a regular file holds earlier pins: `-o /dev/stdout` or `-o /dev/full` is a place to
   // write to, and reading it would block on a pipe or never end (a device of zeros).
   // A path that cannot be examined has no pins either; writing the output will say why.
@@ -203,7 +207,8 @@ async function existingPins(
   if (format === "pylock.toml") {
     const lock = parsePylock(await readFile(path, "utf8"), path);
     for (const p of lock.packages) {
-      if (p.version !== undefined && !upgrade.includes(p.name)) pins.set(p.name, p.version);
+      if (p.version === undefined || upgrade.includes(p.name)) continue;
+      pins.push({ name: p.name, version: p.version, marker: MarkerSet.from(p.marker) });
     }
     return pins;
   }
@@ -213,14 +218,25 @@ async function existingPins(
   });
   for (const entry of parsed.requirements) {
     if (entry.requirement.kind !== "named") continue;
-    const { name, version } = entry.requirement.requirement;
+    const { name, version, marker } = entry.requirement.requirement;
     if (upgrade.includes(name) || version.kind !== "specifiers") continue;
     const [only, ...more] = version.specifiers.specifiers;
     if (only !== undefined && more.length === 0 && only.operator === "==" && !only.wildcard) {
-      pins.set(name, only.version);
+      pins.push({ name, version: only.version, marker: MarkerSet.from(marker) });
     }
   }
   return pins;
+}
+
+/** The earlier pins that hold in one environment, as preferences (the first one for a name). */
+function pinsIn(pins: readonly MarkedPreference[], environment: MarkerEnvironment) {
+  const preferences = new Map<PackageName, Version>();
+  for (const pin of pins) {
+    if (!preferences.has(pin.name) && pin.marker.evaluate(environment)) {
+      preferences.set(pin.name, pin.version);
+    }
+  }
+  return preferences;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import { parseHashOptions } from "../pypi-types/index.ts";
 import {
+  type MarkedPreference,
   RegistryProvider,
   type ResolveOptions,
   type ResolverTarget,
@@ -29,6 +30,8 @@ interface ResolveRequest {
   readonly noBuild: boolean;
   /** Versions tried first (installed ones, an output file's pins). */
   readonly preferences: ReadonlyMap<PackageName, Version>;
+  /** A universal resolution's versions tried first, each in the forks its marker meets. */
+  readonly markedPreferences?: readonly MarkedPreference[] | undefined;
   readonly reporter?: OperationReporter | undefined;
 }
 
@@ -71,6 +74,7 @@ export async function resolveSourcesUniversal(
       ...solverOptions(request),
       requiresPython: target.requiresPython,
       environments: target.environments,
+      markedPreferences: request.markedPreferences,
     },
   );
   reporter?.onResolved?.(result.packages.length, performance.now() - started);

@@ -14,4 +14,4 @@ export {
   type UniversalTarget,
 } from "./resolver-target.ts";
 export { resolve, type SolverResult } from "./solver.ts";
-export { resolveUniversal, type UniversalResult } from "./universal.ts";
+export { type MarkedPreference, resolveUniversal, type UniversalResult } from "./universal.ts";

@@ -21,7 +21,19 @@ export type UniversalResult = {
   readonly forks: readonly MarkerSet[];
 };
 
+/** A version to prefer where `marker` holds (an earlier universal output's pin). */
+export type MarkedPreference = {
+  readonly name: PackageName;
+  readonly version: Version;
+  readonly marker: MarkerSet;
+};
+
 export type UniversalOptions = Omit<ResolveOptions, "environment" | "pythonVersion"> & {
+  /**
+   * Versions tried first, each in the forks its marker meets (an earlier output's pins, so that
+   * resolving again changes nothing that need not change); `preferences` hold everywhere.
+   */
+  readonly markedPreferences?: readonly MarkedPreference[] | undefined;
   /** The Pythons to cover (the lower bound of `requires-python` upward). */
   readonly requiresPython: VersionRange;
   /** Limits the environments to cover (uv's `environments`); default: all of them. */
@@ -60,6 +72,7 @@ export async function resolveUniversal(
     try {
       const result = await resolve(provider, {
         ...options,
+        preferences: preferencesIn(fork, options),
         forkPreferences,
         environment: fork,
         pythonVersion: lowestPython(fork),
@@ -81,6 +94,16 @@ export async function resolveUniversal(
     }
   }
   return { packages: merge(solved), forks: solved.map((s) => s.fork) };
+}
+
+/** The preferences of one fork: the plain ones, then the marked ones whose marker meets it. */
+function preferencesIn(fork: MarkerSet, options: UniversalOptions): Map<PackageName, Version> {
+  const preferences = new Map(options.preferences ?? []);
+  const real = fork.and(possibleEnvironments());
+  for (const { name, version, marker } of options.markedPreferences ?? []) {
+    if (!preferences.has(name) && !marker.isDisjoint(real)) preferences.set(name, version);
+  }
+  return preferences;
 }
 
 /** The lowest Python of a fork (one exists: every fork lies within `requiresPython`). */

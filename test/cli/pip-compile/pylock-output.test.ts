@@ -197,6 +197,38 @@ describe("puffin pip compile to pylock.toml", { skip }, () => {
     assert.equal(pinned.stdout, "multi==1.0\nwinonly==2.0 ; python_version < '3.12'\n");
   });
 
+  test("an earlier universal output's pins are preferred where their markers hold", async () => {
+    writeFileSync(
+      join(root, "forked.in"),
+      "app ; sys_platform == 'linux'\napp ; sys_platform == 'darwin'\n",
+    );
+    const earlier = "app==0.9 ; sys_platform == 'linux'\napp==1.0 ; sys_platform == 'darwin'\n";
+    writeFileSync(join(root, "forked.txt"), earlier);
+    const args = [
+      "--no-header",
+      "--no-annotate",
+      "--python",
+      python!.executable,
+      "-i",
+      server.indexUrl,
+    ];
+    const again = await runPuffin(
+      ["pip", "compile", "forked.in", "--universal", "-o", "forked.txt", ...args],
+      { cwd: root, env },
+    );
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^app==0\.9 ; sys_platform == 'linux'$/m);
+    assert.match(again.stdout, /^app==1\.0 ; sys_platform == 'darwin'$/m);
+    // One environment (this Linux machine) prefers the pin whose marker holds in it.
+    writeFileSync(join(root, "forked.txt"), earlier);
+    const here = await runPuffin(["pip", "compile", "forked.in", "-o", "forked.txt", ...args], {
+      cwd: root,
+      env,
+    });
+    assert.equal(here.status, 0, here.stderr);
+    assert.match(here.stdout, /^app==0\.9$/m);
+  });
+
   test("an earlier lock's pins are preferred", async () => {
     const path = join(root, "pylock.pinned.toml");
     writeFileSync(join(root, "pinned.in"), "app==0.9\n");
