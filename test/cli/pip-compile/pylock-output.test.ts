@@ -143,6 +143,12 @@ describe("puffin pip compile to pylock.toml", { skip }, () => {
     const bad = await compile(["--environment", "sys_platform ==", "-o", "pylock.bad.toml"]);
     assert.equal(bad.status, 1, bad.stderr);
     assert.match(bad.stderr, /error: Invalid --environment `sys_platform ==`/);
+    const none = await compile(["--environment", "python_version < '3.0'"]);
+    assert.equal(none.status, 1, none.stderr);
+    assert.match(
+      none.stderr,
+      /error: The environments to resolve for \(`python_version < '3.0'`\) include no Python/,
+    );
   });
 
   test("a project's requires-python is where a universal resolution starts", async () => {
