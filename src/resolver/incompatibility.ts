@@ -40,6 +40,11 @@ export type IncompatibilityCause =
       readonly range: VersionRange;
       readonly dependency: ResolverPackage;
       readonly dependencyRange: VersionRange;
+      /**
+       * The requirements behind it as written (`>=2,<3`, `@ URL`, `` for any version), one per
+       * requirement: what a report quotes. Absent: say `dependencyRange`.
+       */
+      readonly written?: readonly string[] | undefined;
     }
   | {
       readonly kind: "derived";
@@ -112,6 +117,7 @@ export class Incompatibility {
     range: VersionRange,
     dependency: ResolverPackage,
     dependencyRange: VersionRange,
+    written?: readonly string[],
   ): Incompatibility {
     const cause: IncompatibilityCause = {
       kind: "dependency",
@@ -119,6 +125,7 @@ export class Incompatibility {
       range,
       dependency,
       dependencyRange,
+      ...(written === undefined ? {} : { written }),
     };
     // `dependency ∉ ∅` always holds and would have no satisfier: leave it out.
     if (dependencyRange.isEmpty())

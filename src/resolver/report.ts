@@ -238,9 +238,7 @@ class Reporter {
         ? [second, first]
         : [first, second];
     if (isRootDependency(a) && isRootDependency(b)) {
-      const ca = a.cause;
-      const cb = b.cause;
-      return `you require ${this.#object(ca.dependency, ca.dependencyRange)} and ${this.#object(cb.dependency, cb.dependencyRange)}`;
+      return `you require ${this.#required(a.cause)} and ${this.#required(b.cause)}`;
     }
     return `${this.#external(a)} and ${this.#external(b)}`;
   }
@@ -258,10 +256,9 @@ class Reporter {
       case "unavailable":
         return `${packageLabel(cause.package)}==${cause.version} ${cause.reason}`;
       case "dependency": {
-        const { package: p, range, dependency, dependencyRange } = cause;
-        const object = this.#object(dependency, dependencyRange);
-        if (p.kind === "root") return `you require ${object}`;
-        return `${this.#subject(p, range)} depends on ${object}`;
+        const object = this.#required(cause);
+        if (cause.package.kind === "root") return `you require ${object}`;
+        return `${this.#subject(cause.package, cause.range)} depends on ${object}`;
       }
       case "no-versions":
         return this.#noVersions(cause.package, cause.range);
@@ -283,8 +280,8 @@ class Reporter {
     if (candidates.some((c) => range.contains(c.version))) {
       return `no version of ${this.#subject(p, range, true)} can be chosen`;
     }
-    const others = candidates.filter((c) => !range.contains(c.version)).map((c) => c.version);
-    return `only ${label}${availableRange(others, ascending(candidates))} is available`;
+    const parts = available(range, ascending(candidates)).map((part) => `${label}${part}`);
+    return `only ${joinAnd(parts)} ${parts.length === 1 ? "is" : "are"} available`;
   }
 
   /** A derived incompatibility, as what we conclude. */
@@ -327,6 +324,22 @@ class Reporter {
     const shown = this.#simplify(p, range);
     if (shown.isFull()) return bare ? packageLabel(p) : `every version of ${packageLabel(p)}`;
     return `${packageLabel(p)}${formatRange(shown)}`;
+  }
+
+  /**
+   * What a dependency requires, quoted as written (`bar>=2,<3`, `bar @ URL`); requirements that
+   * exclude each other are named one by one (`a==1.0.0 and a==2.0.0`). Without the written
+   * form, the range as `#object` says it.
+   */
+  #required(cause: Extract<Incompatibility["cause"], { kind: "dependency" }>): string {
+    const label = packageLabel(cause.dependency);
+    const written = cause.written?.filter((w) => w !== "") ?? [];
+    if (cause.written === undefined) return this.#object(cause.dependency, cause.dependencyRange);
+    if (written.length === 0) return label;
+    if (cause.dependencyRange.isEmpty() && written.length > 1) {
+      return joinAnd(written.map((w) => `${label}${w}`));
+    }
+    return `${label}${written.join(",")}`;
   }
 
   /** The package a dependency points at: `bar>=2`, `bar` for any version. */
@@ -375,7 +388,7 @@ class Reporter {
     if (cause.kind === "dependency" && cause.dependency.kind === "python") {
       const target = this.#context.pythonVersion;
       if (cause.dependencyRange.contains(target)) return undefined;
-      return `${this.#subject(cause.package, cause.range)} requires Python${formatRange(cause.dependencyRange)}, which excludes the target Python version ${target}; choose another Python with \`--python-version\`, or allow older versions of ${packageLabel(cause.package)}`;
+      return `${this.#subject(cause.package, cause.range)} requires Python${formatRange(cause.dependencyRange)}, which excludes the target Python version ${target}; use a Python that satisfies it (\`--python\`), or allow older versions of ${packageLabel(cause.package)}`;
     }
     if (cause.kind !== "no-versions") return undefined;
     const p = cause.package;
@@ -389,7 +402,7 @@ class Reporter {
     }
     const yanked = inRange.find((c) => c.yanked === true);
     if (yanked !== undefined) {
-      return `\`${p.name}==${yanked.version}\` was yanked; it is only chosen when pinned with \`==\``;
+      return `\`${p.name}==${yanked.version}\` was yanked; a yanked version is only chosen when a requirement pins it exactly (\`${p.name}==${yanked.version}\`)`;
     }
     return undefined;
   }
@@ -417,6 +430,7 @@ function mergeGap(
       cause.range.union(gap),
       cause.dependency,
       cause.dependencyRange,
+      cause.written,
     );
   }
   if (cause.kind === "no-versions" && cause.package === p) {
@@ -490,62 +504,125 @@ function runRange(versions: readonly Version[], first: number, last: number): Ve
 }
 
 /**
- * The listed versions outside a range, as the report says "only foo<=1.5 is available": one
- * version is `==V`; otherwise runs of consecutive versions with the lower bound dropped at the
- * oldest version and the upper bound always kept.
+ * The listed versions, none of which `range` holds, as "only … is available" says them: runs of
+ * consecutive versions, each without the bound at the oldest or the newest version — except
+ * that when every version is listed, the bound that faces the request stays, so the sentence
+ * contradicts it (`a<2.0.0` against 2.0.0…4.0.0: `a>=2.0.0`; `numpy==2.5` between 2.4 and 2.6:
+ * `numpy<=2.4` and `numpy>=2.6`). One version is `==V`.
  */
-function availableRange(others: readonly Version[], all: readonly Version[]): string | undefined {
-  if (others.length === 0) return undefined;
-  if (others.length === 1) return `==${others[0]}`;
-  const inOthers = new Set(others.map((v) => v.toString()));
-  const parts: string[] = [];
-  let start = -1;
-  for (let k = 0; k <= all.length; k++) {
-    const inside = k < all.length && inOthers.has(all[k]!.toString());
-    if (inside) {
-      if (start < 0) start = k;
-      continue;
-    }
-    if (start < 0) continue;
-    const low = all[start]!;
-    const high = all[k - 1]!;
-    if (start === k - 1) parts.push(`==${low}`);
-    else parts.push(start === 0 ? `<=${high}` : `>=${low},<=${high}`);
-    start = -1;
-  }
-  return parts.join(" | ");
+function available(range: VersionRange, all: readonly Version[]): string[] {
+  if (all.length === 1) return [`==${all[0]}`];
+  const first = all[0]!;
+  const last = all[all.length - 1]!;
+  // The versions above everything the request allows (a suffix of the list).
+  const above = all.filter((v) => range.intersection(VersionRange.higherThan(v)).isEmpty());
+  if (above.length === all.length) return [`>=${first}`];
+  if (above.length === 0) return [`<=${last}`];
+  const under = all[all.length - above.length - 1]!;
+  const over = above[0]!;
+  return [
+    under.equals(first) ? `==${under}` : `<=${under}`,
+    over.equals(last) ? `==${over}` : `>=${over}`,
+  ];
 }
 
 /**
- * A range in specifier style: `==1.0`, `>=1.0,<2.0`, `!=1.5`, alternatives joined by ` | `
- * (`VersionRange.toString`'s bounds, with single versions as `==V`, and an upper bound just
- * below V's first pre-release, `<V.dev0` for a final release V, as the specifier `<V`, which
- * excludes V's pre-releases: the user's `tornado<2` reads back as `tornado<2`).
+ * A range in specifier style, as a user writes one: `==1.0`, `>=1.0,<2.0`, `!=1.5`, `==1.25.*`,
+ * alternatives joined by ` | `. The exact interval bounds that express PEP 440's rules (the
+ * version after every post-release of V, `V.post*`; the one after V and its local versions,
+ * `V.post0.dev0`; the first pre-release of V, `V.dev0`) are said as the specifier that makes them:
+ * `>V`, `<=V`, `<V` and `>=V`, so `a>1.0.0` reads back as `a>1.0.0`, never `a>1.0.0.post*`.
  */
 export function formatRange(range: VersionRange): string {
   if (range.isEmpty()) return " (no versions)";
   if (range.isFull()) return "";
-  const complement = range.complement().toString();
-  if (complement.startsWith("==") && !complement.includes(" | ")) return `!${complement.slice(1)}`;
-  const parts = range.toString().split(" | ");
-  return range.intervals
-    .map((x, k) => {
-      if (x.lower !== undefined && x.upper !== undefined && x.lower.equals(x.upper)) {
-        return `==${x.lower}`;
-      }
-      const part = parts[k]!.replace(", ", ",");
-      const release = x.upperInclusive ? undefined : releaseBeforeItsPrereleases(x.upper);
-      return release === undefined ? part : part.replace(/<[^,<]+$/, `<${release}`);
-    })
-    .join(" | ");
+  const complement = range.complement();
+  if (complement.intervals.length === 1) {
+    const single = formatInterval(complement.intervals[0]!);
+    if (single.startsWith("==")) return `!${single.slice(1)}`;
+  }
+  return range.intervals.map(formatInterval).join(" | ");
 }
 
-/** `2.0` for the bound `2.0.dev0` (a final release's first pre-release), else `undefined`. */
-function releaseBeforeItsPrereleases(bound: Version | undefined): Version | undefined {
+type Interval = VersionRange["intervals"][number];
+
+function formatInterval(x: Interval): string {
+  const { lower, upper } = x;
+  if (lower !== undefined && upper !== undefined) {
+    if (
+      lower.equals(upper) ||
+      (x.lowerInclusive && !x.upperInclusive && afterLocals(lower, upper))
+    ) {
+      return `==${lower}`;
+    }
+    const prefix = firstPrerelease(lower);
+    if (x.lowerInclusive && !x.upperInclusive && prefix !== undefined) {
+      const next = firstPrerelease(upper);
+      if (next !== undefined && isNextRelease(prefix, next)) return `==${prefix}.*`;
+    }
+  }
+  const parts: string[] = [];
+  if (lower !== undefined) parts.push(lowerBound(lower, x.lowerInclusive));
+  if (upper !== undefined) parts.push(upperBound(upper, x.upperInclusive));
+  return parts.join(",");
+}
+
+function lowerBound(v: Version, inclusive: boolean): string {
+  if (isAfterPostReleases(v)) return `>${withoutPost(v)}`;
+  const base = afterLocalsBase(v);
+  if (inclusive && base !== undefined) return `>${base}`;
+  const release = inclusive ? firstPrerelease(v) : undefined;
+  if (release !== undefined) return `>=${release}`;
+  return `${inclusive ? ">=" : ">"}${v}`;
+}
+
+function upperBound(v: Version, inclusive: boolean): string {
+  if (isAfterPostReleases(v)) return `<=${withoutPost(v)}`;
+  const base = inclusive ? undefined : afterLocalsBase(v);
+  if (base !== undefined) return `<=${base}`;
+  const release = inclusive ? undefined : firstPrerelease(v);
+  if (release !== undefined) return `<${release}`;
+  return `${inclusive ? "<=" : "<"}${v}`;
+}
+
+/** The sentinel after every post-release of a version (`VersionRange`'s `>V` bound). */
+function isAfterPostReleases(v: Version): boolean {
+  return v.post === Number.POSITIVE_INFINITY;
+}
+
+function withoutPost(v: Version): Version {
+  return Version.create({ ...v.parts(), post: undefined });
+}
+
+/** `V` for `V.post0.dev0`, the version right after V and its local versions; else undefined. */
+function afterLocalsBase(v: Version): Version | undefined {
+  const parts = v.parts();
+  if (v.isLocal() || parts.post === undefined || Number(parts.post) !== 0) return undefined;
+  if (parts.dev === undefined || Number(parts.dev) !== 0) return undefined;
+  return Version.create({ ...parts, post: undefined, dev: undefined });
+}
+
+/** Whether `upper` is the bound right after `lower` and its local versions (`==lower`). */
+function afterLocals(lower: Version, upper: Version): boolean {
+  const base = afterLocalsBase(upper);
+  return base?.equals(lower) === true && !lower.isLocal();
+}
+
+/** `2.0` for `2.0.dev0` (a final release's first pre-release), else `undefined`. */
+function firstPrerelease(bound: Version | undefined): Version | undefined {
   if (bound === undefined || bound.isLocal() || bound.isPostrelease()) return undefined;
   const parts = bound.parts();
   if (parts.pre !== undefined || parts.dev === undefined || Number(parts.dev) !== 0) {
     return undefined;
   }
   return Version.create({ ...parts, dev: undefined });
+}
+
+/** `1.26` after `1.25`: the same release with its last number one higher (`==1.25.*`). */
+function isNextRelease(prefix: Version, next: Version): boolean {
+  const a = prefix.release;
+  const b = next.release;
+  return (
+    a.length === b.length && a.every((n, i) => (i === a.length - 1 ? b[i] === n + 1 : b[i] === n))
+  );
 }

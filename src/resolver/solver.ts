@@ -1,5 +1,5 @@
 import type { ExtraName, PackageName } from "../normalize/index.ts";
-import { Version, VersionRange } from "../pep440/index.ts";
+import { Version, VersionRange, type VersionSpecifiers } from "../pep440/index.ts";
 import { MarkerSet, type Requirement, type VerbatimUrl } from "../pep508/index.ts";
 import { log, PuffinError, redactCredentials } from "../support/index.ts";
 import { CandidateSelector } from "./candidate-selector.ts";
@@ -79,6 +79,9 @@ function versionKey(name: PackageName, version: Version): string {
 /** A package's dependencies as ranges, one entry per package (ranges intersected). */
 type Dependencies = Map<ResolverPackage, VersionRange>;
 
+/** Each dependency's requirements as written (`>=2,<3`, `@ URL`, `` for any version), for reports. */
+type Written = Map<ResolverPackage, string[]>;
+
 /** The requirements a package's dependencies come from, with the markers they apply under. */
 type Edges = {
   readonly to: SolvedNode;
@@ -99,10 +102,14 @@ class Solver {
   readonly #solution: PartialSolution;
   /** Incompatibilities by package, oldest first. */
   readonly #incompatibilities = new Map<ResolverPackage, Incompatibility[]>();
+  /** The dependency incompatibilities by depender and dependency, for `#mergeDependents`. */
+  readonly #dependents = new Map<ResolverPackage, Map<ResolverPackage, Incompatibility[]>>();
   /** Incompatibilities contradicted by the partial solution, with the level they became so. */
   readonly #contradicted = new Map<Incompatibility, number>();
   readonly #rootRequirements: readonly Requirement[];
   readonly #constraints = new Map<PackageName, VersionRange>();
+  /** The constraints as written, for reports. */
+  readonly #constraintTexts = new Map<PackageName, string>();
   readonly #overrides = new Map<PackageName, Requirement[]>();
   readonly #urls = new Map<PackageName, VerbatimUrl>();
   /** In-flight and settled provider answers (settled ones are read without awaiting). */
@@ -144,6 +151,9 @@ class Solver {
       const range = VersionRange.fromSpecifiers(constraint.version.specifiers);
       const existing = this.#constraints.get(constraint.name);
       this.#constraints.set(constraint.name, existing?.intersection(range) ?? range);
+      const text = this.#constraintTexts.get(constraint.name);
+      const own = asWritten(constraint.version.specifiers);
+      this.#constraintTexts.set(constraint.name, text === undefined ? own : `${text},${own}`);
     }
     for (const override of overrides) {
       const list = this.#overrides.get(override.name) ?? [];
@@ -254,7 +264,8 @@ class Solver {
     }
   }
 
-  #addIncompatibility(incompatibility: Incompatibility): void {
+  #addIncompatibility(added: Incompatibility): void {
+    const incompatibility = this.#mergeDependents(added);
     for (const { package: p } of incompatibility.terms) {
       let list = this.#incompatibilities.get(p);
       if (list === undefined) {
@@ -263,6 +274,49 @@ class Solver {
       }
       list.push(incompatibility);
     }
+  }
+
+  /**
+   * A dependency that another version of the same package has too (`p ∈ r` and `p ∈ r'` both
+   * depending on `q ∉ s`) becomes one incompatibility for both versions (`p ∈ r ∪ r'`), which
+   * replaces the earlier one, as pubgrub-rs merges dependents: the same facts, fewer of them,
+   * and a report that says "a>=1.0,<=1.9 depends on b>=1" once instead of once per version.
+   */
+  #mergeDependents(added: Incompatibility): Incompatibility {
+    const cause = added.cause;
+    if (cause.kind !== "dependency" || added.terms.length !== 2) return added;
+    let byDependency = this.#dependents.get(cause.package);
+    if (byDependency === undefined) {
+      byDependency = new Map();
+      this.#dependents.set(cause.package, byDependency);
+    }
+    const list = byDependency.get(cause.dependency) ?? [];
+    byDependency.set(cause.dependency, list);
+    const index = list.findIndex((earlier) => {
+      const c = earlier.cause;
+      return c.kind === "dependency" && c.dependencyRange.equals(cause.dependencyRange);
+    });
+    if (index < 0) {
+      list.push(added);
+      return added;
+    }
+    const earlier = list[index]!;
+    const earlierCause = earlier.cause as typeof cause;
+    const merged = Incompatibility.dependency(
+      cause.package,
+      earlierCause.range.union(cause.range),
+      cause.dependency,
+      cause.dependencyRange,
+      cause.written,
+    );
+    list[index] = merged;
+    for (const { package: p } of earlier.terms) {
+      const stored = this.#incompatibilities.get(p);
+      const at = stored?.indexOf(earlier) ?? -1;
+      if (at >= 0) stored!.splice(at, 1);
+    }
+    this.#contradicted.delete(earlier);
+    return merged;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -287,7 +341,11 @@ class Solver {
   async #decide(p: ResolverPackage): Promise<ResolverPackage> {
     const range = this.#solution.term(p).range;
     if (p.kind === "root") {
-      const { dependencies, edges } = this.#dependenciesOf(p, this.#rootRequirements, undefined);
+      const { dependencies, edges, written } = this.#dependenciesOf(
+        p,
+        this.#rootRequirements,
+        undefined,
+      );
       this.#checkFork(edges);
       const [deferred] = this.#deferredUrls;
       if (deferred !== undefined) {
@@ -297,7 +355,7 @@ class Solver {
           `Requirements contain conflicting URLs for package \`${deferred}\` in the environments where \`${this.#fork}\``,
         );
       }
-      this.#choose(p, ROOT_VERSION, dependencies, edges);
+      this.#choose(p, ROOT_VERSION, dependencies, edges, written);
       return p;
     }
     if (p.kind === "python") {
@@ -338,7 +396,11 @@ class Solver {
       );
       return p;
     }
-    const { dependencies, edges } = this.#dependenciesOf(p, result.requirements, candidate.version);
+    const { dependencies, edges, written } = this.#dependenciesOf(
+      p,
+      result.requirements,
+      candidate.version,
+    );
     if (result.requiresPython !== undefined) {
       const python = pythonRange(result.requiresPython);
       if (!python.isFull()) dependencies.set(this.#table.python, python);
@@ -361,7 +423,7 @@ class Solver {
       }
     }
     this.#checkFork(edges);
-    this.#choose(p, candidate.version, dependencies, edges);
+    this.#choose(p, candidate.version, dependencies, edges, written);
     return p;
   }
 
@@ -391,11 +453,23 @@ class Solver {
    * Records `p`'s dependencies at `version` as incompatibilities and decides `version` unless
    * one of them is already violated (then propagation finds the conflict).
    */
-  #choose(p: ResolverPackage, version: Version, dependencies: Dependencies, edges: Edges): void {
+  #choose(
+    p: ResolverPackage,
+    version: Version,
+    dependencies: Dependencies,
+    edges: Edges,
+    written: Written,
+  ): void {
     const exact = VersionRange.singleton(version);
     let violated = false;
     for (const [dependency, range] of dependencies) {
-      const incompatibility = Incompatibility.dependency(p, exact, dependency, range);
+      const incompatibility = Incompatibility.dependency(
+        p,
+        exact,
+        dependency,
+        range,
+        written.get(dependency),
+      );
       this.#addIncompatibility(incompatibility);
       // With `p` at `version`, the dependency term is the only one left: violated when the
       // partial solution already excludes the range entirely.
@@ -426,18 +500,22 @@ class Solver {
     p: ResolverPackage,
     requirements: readonly Requirement[],
     version: Version | undefined,
-  ): { dependencies: Dependencies; edges: Edges } {
+  ): { dependencies: Dependencies; edges: Edges; written: Written } {
     const dependencies: Dependencies = new Map();
     const edges: Edges = [];
-    const add = (q: ResolverPackage, range: VersionRange) => {
+    const written: Written = new Map();
+    const add = (q: ResolverPackage, range: VersionRange, text: string) => {
       const existing = dependencies.get(q);
       dependencies.set(q, existing === undefined ? range : existing.intersection(range));
+      const texts = written.get(q) ?? [];
+      if (!texts.includes(text)) texts.push(text);
+      written.set(q, texts);
     };
     const extra = p.kind === "extra" ? p.extra : undefined;
-    for (const written of requirements) {
-      const marker = this.#scope.applies(written.marker, extra);
+    for (const declared of requirements) {
+      const marker = this.#scope.applies(declared.marker, extra);
       if (marker === undefined) continue;
-      const replacements = this.#overrides.get(written.name) ?? [written];
+      const replacements = this.#overrides.get(declared.name) ?? [declared];
       for (const requirement of replacements) {
         let range: VersionRange;
         if (requirement.version.kind === "url") {
@@ -448,23 +526,34 @@ class Solver {
         }
         const constraint = this.#constraints.get(requirement.name);
         if (constraint !== undefined) range = range.intersection(constraint);
-        add(this.#table.package(requirement.name), range);
+        const text = writtenVersion(requirement);
+        add(this.#table.package(requirement.name), range, text);
         edges.push({ to: { name: requirement.name, extra: undefined }, marker, range });
         for (const e of requirement.extras) {
-          add(this.#table.extra(requirement.name, e), range);
+          add(this.#table.extra(requirement.name, e), range, text);
           edges.push({ to: { name: requirement.name, extra: e }, marker, range });
         }
       }
     }
     if (p.kind === "extra" && version !== undefined) {
-      add(this.#table.package(p.name), VersionRange.singleton(version));
+      add(this.#table.package(p.name), VersionRange.singleton(version), `==${version}`);
       edges.push({
         to: { name: p.name, extra: undefined },
         marker: MarkerSet.TRUE,
         range: VersionRange.singleton(version),
       });
     }
-    return { dependencies, edges };
+    // A constraint narrows what is required: said with the requirement (`a>=1 (constrained: <2)`).
+    for (const [q, texts] of written) {
+      if (q.kind !== "package" && q.kind !== "extra") continue;
+      const constraint = this.#constraintTexts.get(q.name);
+      if (constraint !== undefined)
+        written.set(
+          q,
+          texts.map((t) => `${t} (constrained: ${constraint})`),
+        );
+    }
+    return { dependencies, edges, written };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -679,6 +768,17 @@ class Solver {
       selector: this.#selector,
     };
   }
+}
+
+/** A requirement's version part as written (normalized): `>=2,<3`, `@ URL`, or `` for any. */
+function writtenVersion(requirement: Requirement): string {
+  const { version } = requirement;
+  return version.kind === "url" ? ` @ ${version.url.redacted()}` : asWritten(version.specifiers);
+}
+
+/** Specifiers in the order they were written, each normalized (`>=3,<4`). */
+function asWritten(specifiers: VersionSpecifiers): string {
+  return specifiers.specifiers.map((s) => s.toString()).join(",");
 }
 
 function sameUrl(a: VerbatimUrl, b: VerbatimUrl): boolean {
