@@ -9,6 +9,8 @@ export async function reportNoSolution(error: unknown, printer: Printer): Promis
   const { NoSolutionError, noSolutionHeading } = await import("../resolver/index.ts");
   if (!(error instanceof NoSolutionError)) throw error;
   const { renderNoSolution } = await import("./pip-compile/no-solution-report.ts");
-  printer.raw(renderNoSolution(error.report, error.hints, noSolutionHeading(error.split)));
+  printer.raw(
+    renderNoSolution(error.report, error.hints, noSolutionHeading(error.split), printer.colors),
+  );
   throw new ExitWith(ExitStatus.Failure);
 }

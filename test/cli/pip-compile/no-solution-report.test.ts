@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createColors } from "../../../src/cli/ansi-colors.ts";
 import { formatElapsed } from "../../../src/cli/elapsed.ts";
 import { renderNoSolution } from "../../../src/cli/pip-compile/no-solution-report.ts";
 
@@ -55,4 +56,11 @@ describe("formatElapsed (uv's durations)", () => {
   ];
   for (const [ms, text] of cases)
     test(`${ms} → ${text}`, () => assert.equal(formatElapsed(ms), text));
+  test("in colour: a red cross and arrow, a bold cyan hint", () => {
+    const text = renderNoSolution("Because …", ["try this"], undefined, createColors(true));
+    assert.equal(
+      text,
+      "  \x1b[1m\x1b[31m×\x1b[39m\x1b[22m No solution found when resolving dependencies:\n  \x1b[31m╰─▶\x1b[39m Because …\n\n      \x1b[1m\x1b[36mhint\x1b[39m\x1b[22m: try this\n",
+    );
+  });
 });
