@@ -4,6 +4,7 @@ export { pipSync } from "./pip-sync.ts";
 export type { LockSelection } from "./pylock-install.ts";
 export type { OperationReporter } from "./reporter.ts";
 export type { AnnotationStyle } from "./requirements-output.ts";
+export type { ResolutionWarning } from "./resolution-warnings.ts";
 export { seedEnvironment } from "./seed.ts";
 export type {
   BinarySelection,

@@ -17,6 +17,7 @@ import {
   isUniversal,
   type MarkedPreference,
   type RegistryProvider,
+  type ResolutionDiagnostic,
   type SolverResult,
   targetFromInterpreter,
   type UniversalTarget,
@@ -39,6 +40,7 @@ import {
   readRequirementSources,
   type SourcedRequirement,
 } from "./requirement-sources.ts";
+import { type ResolutionWarning, unmatchedUpgrades } from "./resolution-warnings.ts";
 import { resolveSources, resolveSourcesUniversal } from "./resolve.ts";
 import { Session } from "./session.ts";
 import type {
@@ -84,6 +86,8 @@ export interface PipCompileResult {
   /** The output file's text (also written to `-o`). */
   readonly text: string;
   readonly count: number;
+  /** What to warn of: a yanked version, a missing extra, an `-P` that matched nothing. */
+  readonly warnings: readonly ResolutionWarning[];
 }
 
 /**
@@ -157,7 +161,7 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
         markedPreferences: earlier,
         reporter: request.reporter,
       };
-      const { pins, provider, active } = isUniversal(target)
+      const { pins, provider, active, diagnostics } = isUniversal(target)
         ? await resolveUniversalPins({ ...resolveRequest, target })
         : await resolvePins({ ...resolveRequest, target }, lock);
       const text = lock
@@ -179,7 +183,14 @@ export async function pipCompile(request: PipCompileRequest): Promise<PipCompile
       if (output.outputFile !== undefined) {
         await writeUserFile(resolvePath(invocation.cwd, output.outputFile), text);
       }
-      return { interpreter, text, count: pins.length };
+      const warnings = [
+        ...diagnostics,
+        ...unmatchedUpgrades(
+          request.upgrade.packages,
+          pins.map((pin) => pin.name),
+        ),
+      ];
+      return { interpreter, text, count: pins.length, warnings };
     } finally {
       await builds.close();
     }
@@ -275,7 +286,7 @@ type PinsRequest = Parameters<typeof resolveSources>[0];
  * through requested extras or groups with their condition as its marker (`lockConditions`).
  */
 async function resolvePins(request: PinsRequest, lock: boolean): Promise<CompiledOutput> {
-  const { resolution, provider, solved } = await resolveSources(request);
+  const { resolution, provider, solved, diagnostics } = await resolveSources(request);
   const { environment } = request.target;
   const conditions = lock ? lockConditions(solved, request.sources, environment) : undefined;
   return {
@@ -291,6 +302,7 @@ async function resolvePins(request: PinsRequest, lock: boolean): Promise<Compile
     }),
     provider,
     active: (s) => s.requirement.marker?.evaluate(environment, []) ?? true,
+    diagnostics,
   };
 }
 
@@ -301,7 +313,7 @@ async function resolvePins(request: PinsRequest, lock: boolean): Promise<Compile
 async function resolveUniversalPins(
   request: Omit<PinsRequest, "target"> & { readonly target: UniversalTarget },
 ): Promise<CompiledOutput> {
-  const { result, provider } = await resolveSourcesUniversal(request);
+  const { result, provider, diagnostics } = await resolveSourcesUniversal(request);
   const { requiresPython } = request.target;
   // What the markers need not say: the `--environment` limits, and what cannot exist.
   const care = (request.target.environments ?? MarkerSet.TRUE).and(possibleEnvironments());
@@ -323,6 +335,7 @@ async function resolveUniversalPins(
     pins,
     provider,
     active: (s) => !MarkerSet.from(s.requirement.marker).isDisjoint(root),
+    diagnostics,
   };
 }
 
@@ -421,6 +434,7 @@ interface CompiledOutput {
   readonly pins: readonly CompiledPin[];
   readonly provider: RegistryProvider;
   readonly active: (s: SourcedRequirement) => boolean;
+  readonly diagnostics: readonly ResolutionDiagnostic[];
 }
 
 /**

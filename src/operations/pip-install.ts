@@ -19,6 +19,7 @@ import {
   readRequirementSources,
   stdinUnsupported,
 } from "./requirement-sources.ts";
+import { type ResolutionWarning, unmatchedUpgrades } from "./resolution-warnings.ts";
 import { hashStrategy, installedPreferences, resolveSources } from "./resolve.ts";
 import { Session } from "./session.ts";
 import type {
@@ -55,6 +56,8 @@ export interface PipInstallResult {
   readonly outcome: InstallOutcome;
   /** `--strict`: what `pip check` says of the environment afterwards. */
   readonly diagnostics: readonly EnvironmentDiagnostic[] | undefined;
+  /** What the resolution warns of (a yanked version, a missing extra, an unmatched `-P`). */
+  readonly warnings: readonly ResolutionWarning[];
 }
 
 /**
@@ -126,26 +129,35 @@ export async function pipInstall(request: PipInstallRequest): Promise<PipInstall
               macosDeploymentTarget: invocation.env["MACOSX_DEPLOYMENT_TARGET"],
             });
       const target = targetFromInterpreter(interpreter, undefined, platform);
-      return await installChecked({
+      let warnings: ResolutionWarning[] = [];
+      const installed = await installChecked({
         interpreter,
         database,
-        resolve: async (installed) =>
-          (
-            await resolveSources({
-              client: session.client,
-              database,
-              target,
-              sources,
-              settings: request.resolver,
-              noBuild: request.build.noBuild,
-              preferences: installedPreferences(installed, request.upgrade),
-              reporter: request.reporter,
-            })
-          ).resolution,
+        resolve: async (installed) => {
+          const { resolution, diagnostics } = await resolveSources({
+            client: session.client,
+            database,
+            target,
+            sources,
+            settings: request.resolver,
+            noBuild: request.build.noBuild,
+            preferences: installedPreferences(installed, request.upgrade),
+            reporter: request.reporter,
+          });
+          warnings = [
+            ...diagnostics,
+            ...unmatchedUpgrades(
+              request.upgrade.packages,
+              [...resolution].map((p) => p.dist.name),
+            ),
+          ];
+          return resolution;
+        },
         installer: request.installer,
         removeExtraneous: false,
         reporter: request.reporter,
       });
+      return { ...installed, warnings };
     } finally {
       await builds.close();
     }
@@ -266,7 +278,7 @@ export async function installChecked(
     installer.strict && outcome.kind !== "dry-run"
       ? await environmentDiagnostics(interpreter)
       : undefined;
-  return { interpreter, outcome, diagnostics };
+  return { interpreter, outcome, diagnostics, warnings: [] };
 }
 
 /** What `pip check` would say of the environment (`--strict`). */

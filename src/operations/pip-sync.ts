@@ -2,6 +2,7 @@ import type { DistributionDatabase } from "../distribution/index.ts";
 import {
   type Dist,
   type InstalledDist,
+  isRegistryDist,
   Resolution,
   type ResolvedDist,
 } from "../distribution-types/index.ts";
@@ -15,7 +16,12 @@ import type { Interpreter } from "../interpreter/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import { splitHashFragment } from "../pypi-types/index.ts";
-import { RegistryProvider, targetFromInterpreter } from "../resolver/index.ts";
+import {
+  RegistryProvider,
+  type ResolutionDiagnostic,
+  resolutionDiagnostics,
+  targetFromInterpreter,
+} from "../resolver/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
 import {
   environmentDiagnostics,
@@ -33,6 +39,7 @@ import {
   type SourcedRequirement,
   stdinUnsupported,
 } from "./requirement-sources.ts";
+import type { ResolutionWarning } from "./resolution-warnings.ts";
 import { hashStrategy } from "./resolve.ts";
 import { Session } from "./session.ts";
 import type {
@@ -65,6 +72,8 @@ export type PipSyncResult =
       /** How many distributions the files pin (all installed as pinned). */
       readonly count: number;
       readonly diagnostics: readonly EnvironmentDiagnostic[] | undefined;
+      /** Nothing was read from an index, so there is nothing to warn of. */
+      readonly warnings: readonly ResolutionWarning[];
     }
   | ({ readonly kind: "installed" } & PipInstallResult);
 
@@ -142,6 +151,7 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
           interpreter,
           count,
           diagnostics: installer.strict ? await environmentDiagnostics(interpreter) : undefined,
+          warnings: [],
         };
       }
     }
@@ -160,21 +170,25 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
         noBinary: sources.noBinary,
         onlyBinary: request.build.noBuild ? [":all:"] : sources.onlyBinary,
       });
+      let warnings: ResolutionWarning[] = [];
       const installed = await installChecked({
         interpreter,
         database,
-        resolve: () =>
-          pinnedResolution(
+        resolve: async () => {
+          const pinned = await pinnedResolution(
             sources.requirements.filter(applies),
             provider,
             database,
             request.reporter,
-          ),
+          );
+          warnings = pinned.diagnostics;
+          return pinned.resolution;
+        },
         installer,
         removeExtraneous: true,
         reporter: request.reporter,
       });
-      return { kind: "installed", ...installed };
+      return { kind: "installed", ...installed, warnings };
     } finally {
       await builds.close();
     }
@@ -186,14 +200,15 @@ export async function pipSync(request: PipSyncRequest): Promise<PipSyncResult> {
 /**
  * The pins as a resolution: a `name==version` pin is the registry's most preferred file of that
  * version for the interpreter; a URL, path or editable is located. Two lines that pin one
- * package differently are an error.
+ * package differently are an error. With the registry pins' diagnostics: a yanked version, an
+ * extra (`a[x]==1.0`) the version does not provide.
  */
 async function pinnedResolution(
   pins: readonly SourcedRequirement[],
   provider: RegistryProvider,
   database: DistributionDatabase,
   reporter: OperationReporter | undefined,
-): Promise<Resolution> {
+): Promise<{ resolution: Resolution; diagnostics: ResolutionDiagnostic[] }> {
   reporter?.onResolveStart?.();
   const started = performance.now();
   const byName = new Map<PackageName, { resolved: ResolvedDist; pin: SourcedRequirement }>();
@@ -232,7 +247,17 @@ async function pinnedResolution(
   );
   const resolution = new Resolution([...byName.values()].map(({ resolved }) => resolved));
   reporter?.onResolved?.(resolution.size, performance.now() - started);
-  return resolution;
+  const registryPins = [...byName.values()].filter(({ resolved }) => isRegistryDist(resolved.dist));
+  const diagnostics = await resolutionDiagnostics(
+    provider,
+    registryPins.map(({ resolved, pin }) => ({
+      name: resolved.dist.name,
+      version: resolved.version,
+      url: undefined,
+      extras: pin.requirement.extras,
+    })),
+  );
+  return { resolution, diagnostics };
 }
 
 /**

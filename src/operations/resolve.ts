@@ -8,8 +8,10 @@ import { parseHashOptions } from "../pypi-types/index.ts";
 import {
   type MarkedPreference,
   RegistryProvider,
+  type ResolutionDiagnostic,
   type ResolveOptions,
   type ResolverTarget,
+  resolutionDiagnostics,
   resolve,
   resolveUniversal,
   type SolverResult,
@@ -38,11 +40,16 @@ interface ResolveRequest {
 /**
  * The resolution step the pip operations share: a `RegistryProvider` over the database for one
  * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
- * file chosen for each package.
+ * file chosen for each package, and what the user should be warned of in it (`diagnostics`).
  */
 export async function resolveSources(
   request: ResolveRequest & { readonly target: ResolverTarget },
-): Promise<{ resolution: Resolution; provider: RegistryProvider; solved: SolverResult }> {
+): Promise<{
+  resolution: Resolution;
+  provider: RegistryProvider;
+  solved: SolverResult;
+  diagnostics: ResolutionDiagnostic[];
+}> {
   const { settings, target, reporter } = request;
   reporter?.onResolveStart?.();
   const started = performance.now();
@@ -54,7 +61,8 @@ export async function resolveSources(
   });
   const resolution = await provider.resolution(solved);
   reporter?.onResolved?.(resolution.size, performance.now() - started);
-  return { resolution, provider, solved };
+  const diagnostics = await resolutionDiagnostics(provider, solved.packages);
+  return { resolution, provider, solved, diagnostics };
 }
 
 /**
@@ -63,7 +71,11 @@ export async function resolveSources(
  */
 export async function resolveSourcesUniversal(
   request: ResolveRequest & { readonly target: UniversalTarget },
-): Promise<{ result: UniversalResult; provider: RegistryProvider }> {
+): Promise<{
+  result: UniversalResult;
+  provider: RegistryProvider;
+  diagnostics: ResolutionDiagnostic[];
+}> {
   const { settings, target, reporter } = request;
   reporter?.onResolveStart?.();
   const started = performance.now();
@@ -78,7 +90,8 @@ export async function resolveSourcesUniversal(
     },
   );
   reporter?.onResolved?.(result.packages.length, performance.now() - started);
-  return { result, provider };
+  const diagnostics = await resolutionDiagnostics(provider, result.packages);
+  return { result, provider, diagnostics };
 }
 
 function registryProvider(

@@ -17,6 +17,7 @@ import {
   versionNode,
 } from "./marker-diagram.ts";
 import {
+  isArbitrarySpec,
   type MarkerExpression,
   type MarkerNode,
   type MarkerOperator,
@@ -108,7 +109,7 @@ function nodeFromExpression(expression: MarkerExpression): NodeId {
 /**
  * Comparisons packaging compares as strings and that never hold then (see `MarkerTree.evaluate`):
  * `<`, `>`, `~=` and `===` on a string variable, or on a version variable with a value that
- * makes no specifier (`platform_release ~= '5'`). As atoms they would seem to hold somewhere,
+ * makes no specifier (`platform_release ~= '5'`, `platform_release === 'a b'`). As atoms they would seem to hold somewhere,
  * and their negation could not be printed. (`<=`/`>=` on strings are equality.)
  */
 function neverHolds(
@@ -121,6 +122,10 @@ function neverHolds(
     return false;
   }
   if (STRING_VARIABLES.has(name)) return true;
+  // Arbitrary equality on a version variable holds where the strings match (an atom), unless
+  // the value cannot be a specifier; `'x' === platform_release` depends on the environment.
+  if (operator === "===")
+    return VERSION_VARIABLES.has(name) && !reversed && !isArbitrarySpec(value);
   return VERSION_VARIABLES.has(name) && !reversed && trySpecifier(operator, value) === undefined;
 }
 

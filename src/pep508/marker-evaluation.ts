@@ -7,6 +7,7 @@ import { normalizeName } from "../normalize/index.ts";
 import { Version, type VersionSpecifier } from "../pep440/index.ts";
 import type { MarkerEnvironment } from "./marker-environment.ts";
 import {
+  isArbitrarySpec,
   type MarkerExpression,
   type MarkerNode,
   type MarkerOperator,
@@ -89,6 +90,9 @@ function compareWithVariable(
       const actual = context.env[variable];
       if (actual === undefined) return undefined;
       if (VERSION_VARIABLES.has(variable)) {
+        if (operator === "===") {
+          return reversed ? arbitraryEquality(value, actual) : arbitraryEquality(actual, value);
+        }
         if (!reversed && specifier !== undefined) {
           const version = cachedVersion(actual);
           return version !== undefined && specifier.contains(version);
@@ -106,6 +110,16 @@ function compareWithVariable(
         : compareStrings(actual, operator, value);
     }
   }
+}
+
+/**
+ * packaging's `Specifier(f"==={spec}").contains(item)` for a marker on a version variable: `spec`
+ * (trimmed) must be a specifier's arbitrary string — no whitespace, `;` or `)` — or packaging
+ * raises `UndefinedComparison` (false here, as uv); then the raw strings are compared
+ * case-insensitively, never parsed as versions.
+ */
+function arbitraryEquality(item: string, spec: string): boolean {
+  return isArbitrarySpec(spec) && item.toLowerCase() === spec.trim().toLowerCase();
 }
 
 /** `extra` against each requested extra: some must match, or all for a negated operator. */

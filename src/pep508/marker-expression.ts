@@ -60,6 +60,14 @@ export const VERSION_VARIABLES: ReadonlySet<MarkerVariable> = new Set<MarkerVari
   "platform_release",
 ]);
 
+/**
+ * Whether `value`, trimmed, is what packaging's specifier grammar takes after `===` (one word
+ * without `;` or `)`): a marker `platform_release === value` is then an arbitrary equality.
+ */
+export function isArbitrarySpec(value: string): boolean {
+  return /^[^\s;)]*$/.test(value.trim());
+}
+
 /** `operator + value` as a PEP 440 specifier, when it is one. */
 export function trySpecifier(
   operator: MarkerOperator,

@@ -135,6 +135,9 @@ const NEGATED: Record<string, string> = {
   ">=": "<",
   ">": "<=",
   "<=": ">",
+  // PEP 508 has no opposite of arbitrary equality: `!=` is the nearest, differing only where
+  // the value is a version (then `!=` compares as versions) or in letter case.
+  "===": "!=",
 };
 
 /**
@@ -143,7 +146,7 @@ const NEGATED: Record<string, string> = {
  * environment's value is not a version.
  */
 function negate(atom: string): string {
-  const match = /^(\S+) (==|!=|<=|>=|<|>|not in|in) (.+)$/.exec(atom);
+  const match = /^(\S+) (===|==|!=|<=|>=|<|>|not in|in) (.+)$/.exec(atom);
   const operator = match === null ? undefined : NEGATED[match[2]!];
   return operator === undefined ? atom : `${match![1]} ${operator} ${match![3]}`;
 }

@@ -34,6 +34,12 @@ export class MarkerTree {
    * - version-valued variables (`VERSION_VARIABLES`) compare with PEP 440 rules, pre-releases
    *   included, when `operator + value` is a valid specifier, and are then false when the
    *   environment's value is not a version; otherwise they fall back to string comparison;
+   * - `===` on a version-valued variable is arbitrary equality, as packaging's `Specifier`
+   *   does it: the raw strings compared case-insensitively, never as versions
+   *   (`platform_release === '6.18.44-fc-v1300'` holds on that kernel; `python_full_version ===
+   *   '3.11.04'` does not hold on 3.11.4); the side that becomes the specifier (the value, or
+   *   the environment's for `'x' === platform_release`) is trimmed and must be one word without
+   *   `;` or `)`, else packaging raises and the comparison is false;
    * - string comparison: `==`/`!=` equality, `<=`/`>=` equality too, `<`/`>` never hold,
    *   `in`/`not in` are substring tests, `~=`/`===` are undefined and never hold (packaging
    *   raises `UndefinedComparison`; uv warns and treats them as false — so do we);

@@ -8,6 +8,11 @@ export type {
 export { RegistryProvider } from "./registry-provider.ts";
 export { NoSolutionError, noSolutionHeading } from "./report.ts";
 export {
+  type DiagnosedPackage,
+  type ResolutionDiagnostic,
+  resolutionDiagnostics,
+} from "./resolution-diagnostics.ts";
+export {
   isUniversal,
   type ResolverTarget,
   targetFromInterpreter,

@@ -1,4 +1,4 @@
-import type { PackageName } from "../normalize/index.ts";
+import type { ExtraName, PackageName } from "../normalize/index.ts";
 import type { Version, VersionSpecifiers } from "../pep440/index.ts";
 import type { Requirement, VerbatimUrl } from "../pep508/index.ts";
 
@@ -68,6 +68,8 @@ export type DependenciesResult =
       readonly requirements: readonly Requirement[];
       /** `Requires-Python`, a dependency on the virtual Python package; absent: any. */
       readonly requiresPython?: VersionSpecifiers | undefined;
+      /** `Provides-Extra`: the extras the metadata declares (absent: not known). */
+      readonly providesExtra?: readonly ExtraName[] | undefined;
     }
   | { readonly kind: "unavailable"; readonly reason: string };
 

@@ -227,6 +227,21 @@ export class RegistryProvider implements DependencyProvider {
     return byFilename((await this.#versionOf(name, version))?.distributable ?? []);
   }
 
+  /**
+   * PEP 592: whether `version` is yanked for the target (every file it could be installed from
+   * is), with the index's reason when a file gives one; undefined when it is not yanked or no
+   * index lists it.
+   */
+  async yanked(
+    name: PackageName,
+    version: Version,
+  ): Promise<{ readonly reason: string | undefined } | undefined> {
+    const files = await this.#versionOf(name, version);
+    if (files === undefined || !files.yanked) return undefined;
+    const reasons = [...files.usable, ...files.distributable].map((f) => f.file.yanked?.reason);
+    return { reason: reasons.find((reason) => reason !== undefined) };
+  }
+
   async #versionOf(name: PackageName, version: Version): Promise<VersionFiles | undefined> {
     return (await this.#versionFiles(name))?.find((v) => v.version.equals(version));
   }
@@ -346,6 +361,7 @@ function dependenciesOf(metadata: Metadata): DependenciesResult {
     kind: "available",
     requirements: metadata.requiresDist,
     requiresPython: metadata.requiresPython,
+    providesExtra: metadata.providesExtra,
   };
 }
 

@@ -38,7 +38,9 @@ const PYTHON_VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?$/;
  * depends on the Python version: the markers `python_version` and `python_full_version`, and the
  * wheel tags (`cp310`, `abi3` up to 3.10…), computed for the interpreter's platform and
  * implementation. A version without a patch number means its first release (`3.10` →
- * `3.10.0`), as uv does: the oldest interpreter the output must work on.
+ * `3.10.0`), as uv does: the oldest interpreter the output must work on. On CPython,
+ * `implementation_version` is the Python version too (it is the same number there); another
+ * implementation (PyPy, GraalPy) keeps its own, which the Python version does not determine.
  *
  * With a `--python-platform` target (`targetPlatform`), the platform is that one instead: its
  * markers (`sys_platform`, `platform_system`, `os_name`, `platform_machine`, release and
@@ -75,7 +77,11 @@ export function targetFromInterpreter(
       ...platform?.markers,
       ...(pythonVersion === undefined
         ? {}
-        : { python_version: `${major}.${minor}`, python_full_version: full }),
+        : {
+            python_version: `${major}.${minor}`,
+            python_full_version: full,
+            ...(implementationName === "cpython" ? { implementation_version: full } : {}),
+          }),
     },
     pythonVersion: Version.parse(full),
     tags,

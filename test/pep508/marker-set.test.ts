@@ -196,6 +196,29 @@ describe("MarkerSet", () => {
     assert.ok(MarkerSet.parse(compatible.not().toString()).equals(compatible.not()));
   });
 
+  test("arbitrary equality on a version variable is an atom, on a string variable empty", () => {
+    const fc = MarkerSet.parse("platform_release === '6.18.44-fc-v1300'");
+    assert.ok(!fc.isFalse() && !fc.isTrue());
+    assert.equal(fc.toString(), "platform_release === '6.18.44-fc-v1300'");
+    assert.ok(fc.isDisjoint(fc.not()));
+    assert.ok(fc.or(fc.not()).isTrue());
+    // PEP 508 has no opposite of `===`: its negation prints as the nearest, `!=`.
+    assert.equal(fc.not().toString(), "platform_release != '6.18.44-fc-v1300'");
+    const env = (release: string): MarkerEnvironment => ({
+      ...ENVIRONMENTS[0]!,
+      platform_release: release,
+    });
+    assert.equal(fc.evaluate(env("6.18.44-fc-v1300")), true);
+    assert.equal(fc.evaluate(env("6.18.44-FC-v1300")), true);
+    assert.equal(fc.evaluate(env("6.18.44")), false);
+    assert.equal(fc.not().evaluate(env("6.18.44")), true);
+    for (const text of ["platform_system === 'Linux'", "platform_release === 'a b'"]) {
+      assert.ok(MarkerSet.parse(text).isFalse(), text);
+    }
+    // Reversed, the environment's value is the specifier: it depends on the environment.
+    assert.ok(!MarkerSet.parse("'6.18' === platform_release").isFalse());
+  });
+
   test("comparisons that never hold are empty", () => {
     for (const text of [
       "sys_platform < 'z'",

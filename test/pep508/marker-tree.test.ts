@@ -276,6 +276,56 @@ describe("MarkerTree.evaluate", () => {
     }
   });
 
+  test("=== on a version variable is packaging's arbitrary equality", () => {
+    // Expected values produced with packaging 26.3 in a scratch venv:
+    //   Marker(marker).evaluate({**env, **override}), `env` being `kernel` below;
+    //   where packaging raised UndefinedComparison, the expected value is false (as uv).
+    const kernel: MarkerEnvironment = {
+      ...linux,
+      implementation_version: "3.11.4",
+      platform_release: "6.18.44-fc-v1300",
+      python_full_version: "3.11.4",
+      python_version: "3.11",
+    };
+    const cases: [string, Partial<MarkerEnvironment>, boolean][] = [
+      ['platform_release === "6.18.44-fc-v1300"', {}, true],
+      ['platform_release === "6.18.44-FC-V1300"', {}, true],
+      ['platform_release === "6.18.44"', {}, false],
+      ['platform_release === "6.18.44-fc-v1300.0"', {}, false],
+      ['"6.18.44-fc-v1300" === platform_release', {}, true],
+      ['"6.18.44-Fc-v1300" === platform_release', {}, true],
+      ['"6.18" === platform_release', {}, false],
+      ['platform_release === " 6.18.44-fc-v1300 "', {}, true],
+      ['platform_release === "6.1.0"', { platform_release: "6.1.0" }, true],
+      ['platform_release === "6.1"', { platform_release: "6.1.0" }, false],
+      ['platform_release === "6.01.0"', { platform_release: "6.1.0" }, false],
+      ['platform_release === "6.1.0"', { platform_release: "6.01.0" }, false],
+      ['platform_release === "5.15.0-1051-azure"', { platform_release: "5.15.0-1051-azure" }, true],
+      ['platform_release === "6.18 44"', {}, false], // UndefinedComparison
+      ['platform_release === "a;b"', { platform_release: "a;b" }, false], // UndefinedComparison
+      ['"x" === platform_release', { platform_release: "x y" }, false], // UndefinedComparison
+      ['python_full_version === "3.11.4"', {}, true],
+      ['python_full_version === "3.11.04"', {}, false],
+      ['python_full_version === "3.11"', {}, false],
+      ['python_version === "3.11"', {}, true],
+      ['python_version === "3.11.0"', {}, false],
+      ['implementation_version === "3.11.4"', {}, true],
+      ['implementation_version === "7.3.17"', { implementation_version: "7.3.17" }, true],
+      ['python_full_version === "3.13.0rc1"', { python_full_version: "3.13.0rc1" }, true],
+      ['python_full_version === "3.13.0RC1"', { python_full_version: "3.13.0rc1" }, true],
+      ['python_full_version === "3.13.0c1"', { python_full_version: "3.13.0rc1" }, false],
+      ['platform_release === "6.18.44-fc-v1300" and python_version == "3.11"', {}, true],
+      ['platform_release === "6.18.44" or python_version == "3.11"', {}, true],
+      ['platform_release === "6.18.44" or python_version == "3.12"', {}, false],
+      ['platform_system === "Linux"', {}, false], // UndefinedComparison
+      ['sys_platform === "linux"', {}, false], // UndefinedComparison
+    ];
+    for (const [marker, override, expected] of cases) {
+      const env = { ...kernel, ...override };
+      assert.equal(MarkerTree.parse(marker).evaluate(env, []), expected, marker);
+    }
+  });
+
   test("extra holds for some requested extra, or for all of them when negated", () => {
     const cases = [
       ["extra == 'a'", [], false],

@@ -713,6 +713,36 @@ describe("targetFromInterpreter", () => {
     );
   });
 
+  it("retargets implementation_version with --python-version on CPython, not on PyPy", () => {
+    assert.equal(target.environment.implementation_version, "3.11.4");
+    for (const [given, full] of [
+      ["3.10", "3.10.0"],
+      ["3.12.7", "3.12.7"],
+    ] as const) {
+      const patched = targetFromInterpreter(interpreter, given);
+      assert.equal(patched.environment.implementation_version, full, given);
+    }
+    // PyPy 7.3.17 implements Python 3.10: its own version is not the Python version.
+    const answer = fakeProbeAnswer({ executable: "/opt/pypy/bin/pypy3", version: "3.10.14" });
+    const pypy = new Interpreter(
+      infoFromProbe({
+        ...answer,
+        implementation_name: "pypy",
+        implementation_version: [7, 3],
+        abi_tags: ["pypy310_pp73"],
+        markers: {
+          ...(answer["markers"] as Record<string, string>),
+          implementation_name: "pypy",
+          implementation_version: "7.3.17",
+          platform_python_implementation: "PyPy",
+        },
+      }),
+    );
+    const pypy311 = targetFromInterpreter(pypy, "3.11");
+    assert.equal(pypy311.environment.python_full_version, "3.11.0");
+    assert.equal(pypy311.environment.implementation_version, "7.3.17");
+  });
+
   it("takes a --python-platform target's markers and tags, keeping the Python version's", () => {
     const windows = targetFromInterpreter(interpreter, undefined, targetPlatform("windows"));
     assert.equal(windows.environment.sys_platform, "win32");

@@ -6,6 +6,7 @@ import { addIndexOptions } from "../index-options.ts";
 import { reportNoSolution } from "../no-solution.ts";
 import { repeatable } from "../repeatable.ts";
 import { addRequirementSourceOptions } from "../requirement-source-options.ts";
+import { printResolutionWarnings } from "../resolution-warnings.ts";
 import { addResolverOptions, pythonPlatformOption } from "../resolver-options.ts";
 import type {
   BuildOptionValues,
@@ -213,6 +214,7 @@ async function compile(
   } finally {
     reporter.finish();
   }
+  printResolutionWarnings(printer, result.warnings);
   if (result.text !== "" && (options.quiet !== true || options.outputFile === undefined)) {
     printer.data(result.text);
   }

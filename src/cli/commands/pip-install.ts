@@ -7,6 +7,7 @@ import { addInstallOptions } from "../install-options.ts";
 import { reportNoSolution } from "../no-solution.ts";
 import { repeatable } from "../repeatable.ts";
 import { addRequirementSourceOptions } from "../requirement-source-options.ts";
+import { printResolutionWarnings } from "../resolution-warnings.ts";
 import { addResolverOptions, pythonPlatformOption } from "../resolver-options.ts";
 import type {
   BuildOptionValues,
@@ -116,5 +117,6 @@ async function pipInstall(
     reporter.finish();
   }
   report.printInstallOutcome(printer, result.outcome, { started, steps: true });
+  printResolutionWarnings(printer, result.warnings);
   report.printDiagnostics(printer, result.diagnostics);
 }

@@ -5,6 +5,7 @@ import { pythonOption } from "../environment.ts";
 import { addIndexOptions } from "../index-options.ts";
 import { addInstallOptions } from "../install-options.ts";
 import { repeatable } from "../repeatable.ts";
+import { printResolutionWarnings } from "../resolution-warnings.ts";
 import type { BuildOptionValues, IndexOptionValues, InstallOptionValues } from "../settings.ts";
 import { PUFFIN_VERSION } from "../version.ts";
 
@@ -88,5 +89,6 @@ async function pipSync(
   } else {
     report.printInstallOutcome(printer, result.outcome, { started, steps: true });
   }
+  printResolutionWarnings(printer, result.warnings);
   report.printDiagnostics(printer, result.diagnostics);
 }
