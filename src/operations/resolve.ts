@@ -16,6 +16,7 @@ import {
   type UniversalResult,
   type UniversalTarget,
 } from "../resolver/index.ts";
+import { withFirstIndexHints } from "./index-hints.ts";
 import { DirectOnlyProvider } from "./no-deps-provider.ts";
 import type { OperationReporter } from "./reporter.ts";
 import type { RequirementSources, SourcedRequirement } from "./requirement-sources.ts";
@@ -38,7 +39,8 @@ interface ResolveRequest {
 /**
  * The resolution step the pip operations share: a `RegistryProvider` over the database for one
  * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
- * file chosen for each package.
+ * file chosen for each package. A failure gets the first-index strategy's hints
+ * (`withFirstIndexHints`).
  */
 export async function resolveSources(
   request: ResolveRequest & { readonly target: ResolverTarget },
@@ -51,6 +53,8 @@ export async function resolveSources(
     ...solverOptions(request),
     environment: target.environment,
     pythonVersion: target.pythonVersion,
+  }).catch(async (error: unknown) => {
+    throw await withFirstIndexHints(error, request.client);
   });
   const resolution = await provider.resolution(solved);
   reporter?.onResolved?.(resolution.size, performance.now() - started);
@@ -76,7 +80,9 @@ export async function resolveSourcesUniversal(
       environments: target.environments,
       markedPreferences: request.markedPreferences,
     },
-  );
+  ).catch(async (error: unknown) => {
+    throw await withFirstIndexHints(error, request.client);
+  });
   reporter?.onResolved?.(result.packages.length, performance.now() - started);
   return { result, provider };
 }
