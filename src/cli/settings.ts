@@ -1,5 +1,10 @@
 import type { Command } from "commander";
 import { refreshFromArgs } from "../cache/index.ts";
+import {
+  type IndexStrategy,
+  parseIndexSource,
+  parseIndexStrategy,
+} from "../distribution-types/index.ts";
 import { parseLinkMode } from "../installer/index.ts";
 import { ExtraName, GroupName, PackageName } from "../normalize/index.ts";
 import type {
@@ -32,11 +37,16 @@ import { parseExcludeNewer } from "./resolver-options.ts";
 
 /** The values `addIndexOptions` registers. */
 export interface IndexOptionValues {
+  /**
+   * `--index` values and `--no-index`, which share commander's attribute: the values as given,
+   * or `false` when `--no-index` is given (`collectIndex`).
+   */
+  index?: string[] | false;
+  defaultIndex?: string;
   indexUrl?: string;
   extraIndexUrl?: string[];
   findLinks?: string[];
-  /** Commander's name for `--no-index`: `false` when given (it defaults to `true`). */
-  index?: boolean;
+  indexStrategy?: IndexStrategy;
   offline?: boolean;
   refresh?: boolean;
   refreshPackage?: string[];
@@ -100,18 +110,35 @@ export function sessionSettings(command: Command, context: CommandContext): Sess
 }
 
 /**
- * `--index-url` (else `PUFFIN_INDEX_URL`), `--extra-index-url` (else `PUFFIN_EXTRA_INDEX_URL`,
- * space-separated), `--find-links` (else `PUFFIN_FIND_LINKS`), `--no-index` (or
- * `PUFFIN_NO_INDEX`), `--offline` (or `PUFFIN_OFFLINE`), `--refresh[-package]`.
+ * The default index: `--default-index` or `--index-url` (commander refuses both), else
+ * `PUFFIN_DEFAULT_INDEX`, else `PUFFIN_INDEX_URL`. The indexes before it: `--index` (else
+ * `PUFFIN_INDEX`, space-separated; `NAME=` prefixes checked and dropped), then
+ * `--extra-index-url` (else `PUFFIN_EXTRA_INDEX_URL`, space-separated), as uv orders them.
+ * `--index-strategy` (else `PUFFIN_INDEX_STRATEGY`, else `first-index`), `--find-links` (else
+ * `PUFFIN_FIND_LINKS`), `--no-index` (or `PUFFIN_NO_INDEX`), `--offline` (or `PUFFIN_OFFLINE`),
+ * `--refresh[-package]`.
  */
 export function indexSettings(
   values: IndexOptionValues,
   env: NodeJS.ProcessEnv,
   now?: number,
 ): IndexSettings {
+  const indexes =
+    (values.index === false ? undefined : given(values.index)) ?? splitList(env["PUFFIN_INDEX"]);
+  const extras = given(values.extraIndexUrl) ?? splitList(env["PUFFIN_EXTRA_INDEX_URL"]);
+  const strategy = nonEmpty(env["PUFFIN_INDEX_STRATEGY"]);
   return {
-    indexUrl: nonEmpty(values.indexUrl) ?? nonEmpty(env["PUFFIN_INDEX_URL"]),
-    extraIndexUrls: given(values.extraIndexUrl) ?? splitList(env["PUFFIN_EXTRA_INDEX_URL"]),
+    indexUrl:
+      nonEmpty(values.defaultIndex) ??
+      nonEmpty(values.indexUrl) ??
+      nonEmpty(env["PUFFIN_DEFAULT_INDEX"]) ??
+      nonEmpty(env["PUFFIN_INDEX_URL"]),
+    extraIndexUrls: [...indexes.map((text) => parseIndexSource(text).url), ...extras],
+    indexStrategy:
+      values.indexStrategy ??
+      (strategy === undefined
+        ? "first-index"
+        : parseIndexStrategy(strategy, "PUFFIN_INDEX_STRATEGY")),
     findLinks: given(values.findLinks) ?? splitList(env["PUFFIN_FIND_LINKS"]),
     noIndex: values.index === false || isTruthy(env["PUFFIN_NO_INDEX"]),
     offline: values.offline === true || isTruthy(env["PUFFIN_OFFLINE"]),

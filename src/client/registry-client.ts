@@ -10,6 +10,7 @@ import {
   type RegistryFile,
 } from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
+import { compareVersions, type Version } from "../pep440/index.ts";
 import {
   type FlatIndex,
   type Metadata,
@@ -36,11 +37,19 @@ import { WheelMetadataClient } from "./wheel-metadata.ts";
 /** Everything the configured locations offer for one package. */
 export interface PackageFiles {
   readonly name: PackageName;
-  /** The index the package was taken from (the first that has it), if any has it. */
+  /** The first index that has the package, if any has it. */
   readonly index: IndexUrl | undefined;
   /** That index's page, as parsed (PEP 700 `versions`, API version…). */
   readonly project: SimpleProject | undefined;
-  /** The index's files in page order, then each find-links location's, in the order given. */
+  /**
+   * Every index whose files are among `files`, in the order they are consulted: the first index
+   * alone under `first-index`; under the `unsafe-*` strategies every index that has the package.
+   */
+  readonly indexes: readonly IndexUrl[];
+  /**
+   * The indexes' files, index by index in page order (a version already listed by an earlier
+   * index left out of a later one's), then each find-links location's, in the order given.
+   */
   readonly files: readonly RegistryFile[];
 }
 
@@ -58,11 +67,12 @@ const FLAT_ENTRY_VERSION = 1;
  * The registry client: which files exist for a package (the simple API of the configured
  * indexes, plus `--find-links` locations), and the METADATA of a wheel among them.
  *
- * Indexes follow the *first-index* rule (see `IndexLocations`): they are asked in order, and the
- * first whose answer is not "no such project" (a `404`, or a missing directory of a `file://`
- * index) provides the package; any other failure is an error, never a reason to try the next
- * index (that would let an outage turn into dependency confusion). Find-links files join the
- * candidates whatever index answered.
+ * Indexes follow the locations' strategy (`IndexStrategy`). Under `first-index` they are asked
+ * in order, and the first whose answer is not "no such project" (a `404`, or a missing directory
+ * of a `file://` index) provides the package; any other failure is an error, never a reason to
+ * try the next index (that would let an outage turn into dependency confusion). Under the
+ * `unsafe-*` strategies every index is asked at once, and any failure other than "no such
+ * project" is an error too. Find-links files join the candidates whatever index answered.
  *
  * Pages are fetched through `CachedClient` (fresh → no request, stale → conditional request,
  * offline → cache only) into `simple-v0/index/<digest(index)>/<package>.json`; remote find-links
@@ -90,7 +100,10 @@ export class RegistryClient {
     }
   }
 
-  /** The files of `name` from the first index that has it, and from every find-links location. */
+  /**
+   * The files of `name` from the indexes the strategy consults (`IndexStrategy`: the first index
+   * that has it, or every index), and from every find-links location.
+   */
   simple(name: PackageName): Promise<PackageFiles> {
     return this.#packages.run(name, async () => {
       const flat = Promise.all(
@@ -101,26 +114,56 @@ export class RegistryClient {
       );
       // Settle the find-links reads even if an index fails, so no rejection goes unobserved.
       flat.catch(() => {});
-      let index: IndexUrl | undefined;
-      let project: SimpleProject | undefined;
-      for (const candidate of this.locations.indexes()) {
-        project = await this.#project(candidate, name);
-        if (project !== undefined) {
-          index = candidate;
-          break;
-        }
-      }
-      const files: RegistryFile[] = [];
-      if (index !== undefined && project !== undefined) {
-        const origin: FileOrigin = { kind: "index", index };
-        for (const file of project.files) files.push({ file, origin });
-      }
-      for (const { location, files: found } of await flat) {
+      const found =
+        this.locations.strategy === "first-index"
+          ? await this.#firstIndex(name)
+          : await this.#everyIndex(name);
+      const files = indexFiles(found);
+      for (const { location, files: listed } of await flat) {
         const origin: FileOrigin = { kind: "find-links", location };
-        for (const file of found) files.push({ file, origin });
+        for (const file of listed) files.push({ file, origin });
       }
-      return { name, index, project, files };
+      return {
+        name,
+        index: found[0]?.index,
+        project: found[0]?.project,
+        indexes: found.map((listing) => listing.index),
+        files,
+      };
     });
+  }
+
+  /**
+   * The pages of `name` on the indexes that `simple` did not consult (under `first-index`, those
+   * after the one that had it; none under the `unsafe-*` strategies, which consult every index):
+   * what the no-solution hint reads to tell where a wanted version is. Each page is fetched
+   * through the same cache as any other.
+   */
+  async unconsulted(name: PackageName): Promise<IndexListing[]> {
+    if (this.locations.strategy !== "first-index") return [];
+    const { index } = await this.simple(name);
+    if (index === undefined) return [];
+    const all = this.locations.indexes();
+    const later = all.slice(all.findIndex((candidate) => candidate.sameAs(index)) + 1);
+    return listings(
+      later,
+      await Promise.all(later.map((candidate) => this.#project(candidate, name))),
+    );
+  }
+
+  /** First-index: the indexes in order until one has the project. */
+  async #firstIndex(name: PackageName): Promise<IndexListing[]> {
+    for (const index of this.locations.indexes()) {
+      const project = await this.#project(index, name);
+      if (project !== undefined) return [{ index, project }];
+    }
+    return [];
+  }
+
+  /** The `unsafe-*` strategies: every index at once; those that have the project, in order. */
+  async #everyIndex(name: PackageName): Promise<IndexListing[]> {
+    const indexes = this.locations.indexes();
+    return listings(indexes, await Promise.all(indexes.map((index) => this.#project(index, name))));
   }
 
   /** The METADATA of a listed wheel (see `WheelMetadataClient`). */
@@ -218,6 +261,69 @@ export class RegistryClient {
       deserialize: (raw) => deserializeFlatIndex(raw, location.redacted),
     });
   }
+}
+
+/** One index's page of a package. */
+export interface IndexListing {
+  readonly index: IndexUrl;
+  readonly project: SimpleProject;
+}
+
+function listings(
+  indexes: readonly IndexUrl[],
+  projects: readonly (SimpleProject | undefined)[],
+): IndexListing[] {
+  const result: IndexListing[] = [];
+  indexes.forEach((index, i) => {
+    const project = projects[i];
+    if (project !== undefined) result.push({ index, project });
+  });
+  return result;
+}
+
+/**
+ * The files of the listings, index by index in page order. A version that an earlier index lists
+ * is left out of later indexes (uv: "if a package version is in multiple indexes, only look at
+ * the entry for the first index"), so one version's files always come from one index. Files
+ * whose name carries no version (legacy formats) are kept as they are.
+ */
+function indexFiles(found: readonly IndexListing[]): RegistryFile[] {
+  const files: RegistryFile[] = [];
+  if (found.length === 1) {
+    const { index, project } = found[0]!;
+    const origin: FileOrigin = { kind: "index", index };
+    for (const file of project.files) files.push({ file, origin });
+    return files;
+  }
+  let seen: Version[] = [];
+  for (const { index, project } of found) {
+    const origin: FileOrigin = { kind: "index", index };
+    const here: Version[] = [];
+    for (const file of project.files) {
+      const dist = file.distFilename;
+      if (dist.kind !== "legacy") {
+        const version = dist.filename.version;
+        if (sortedIncludes(seen, version)) continue;
+        here.push(version);
+      }
+      files.push({ file, origin });
+    }
+    seen = [...seen, ...here].sort(compareVersions);
+  }
+  return files;
+}
+
+function sortedIncludes(sorted: readonly Version[], version: Version): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const order = compareVersions(sorted[middle]!, version);
+    if (order === 0) return true;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 /**

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { canonicalCacheUrl } from "../cache/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import { PuffinError, redactCredentials } from "../support/index.ts";
+import type { IndexStrategy } from "./index-strategy.ts";
 
 /** The index used when none is given: PyPI's simple API. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
@@ -125,6 +126,8 @@ export interface IndexArgs {
   noIndex?: boolean | undefined;
   /** `--find-links` / `-f`, repeatable. */
   findLinks?: readonly string[] | undefined;
+  /** `--index-strategy`; default `first-index`. */
+  indexStrategy?: IndexStrategy | undefined;
 }
 
 export interface IndexLocationsSettings extends IndexArgs {
@@ -135,13 +138,15 @@ export interface IndexLocationsSettings extends IndexArgs {
 /**
  * Where packages come from: indexes, in the order they are consulted, and find-links locations.
  *
- * The order is uv's: every `--extra-index-url` first, in the order given, then the default
- * index (`--index-url`, else `PUFFIN_INDEX_URL`, else PyPI) last. With the *first-index* rule
- * (`RegistryClient.simple`) a package is taken from the first index that has it, and later
- * indexes are never asked about it: a private index named as an extra index therefore shadows a
- * public package of the same name instead of competing with it (dependency confusion). pip
- * instead merges the candidates of every index, with no priority. `--no-index` drops every index
- * (find-links remain). Find-links files join the candidates of whichever index answered.
+ * The order is uv's: every `--index` and `--extra-index-url` first, in the order given (the
+ * CLI puts `--index` values before `--extra-index-url` ones), then the default index
+ * (`--default-index` or `--index-url`, else their variables, else PyPI) last. With the default
+ * *first-index* strategy (`RegistryClient.simple`, `IndexStrategy`) a package is taken from the
+ * first index that has it, and later indexes are never asked about it: a private index named as
+ * an extra index therefore shadows a public package of the same name instead of competing with
+ * it (dependency confusion). The `unsafe-*` strategies ask every index, as pip does.
+ * `--no-index` drops every index (find-links remain). Find-links files join the candidates
+ * whichever index answered.
  * https://docs.astral.sh/uv/concepts/indexes/#searching-across-multiple-indexes
  */
 export class IndexLocations {
@@ -150,6 +155,8 @@ export class IndexLocations {
     readonly indexUrl: IndexUrl | undefined,
     readonly extraIndexUrls: readonly IndexUrl[],
     readonly findLinks: readonly FindLinksLocation[],
+    /** How the indexes' versions of one package are gathered (see `IndexStrategy`). */
+    readonly strategy: IndexStrategy,
   ) {}
 
   /** Exactly these locations (no environment); `indexUrl: undefined` means no default index. */
@@ -157,11 +164,13 @@ export class IndexLocations {
     indexUrl: IndexUrl | undefined;
     extraIndexUrls?: readonly IndexUrl[];
     findLinks?: readonly FindLinksLocation[];
+    strategy?: IndexStrategy;
   }): IndexLocations {
     return new IndexLocations(
       options.indexUrl,
       options.extraIndexUrls ?? [],
       options.findLinks ?? [],
+      options.strategy ?? "first-index",
     );
   }
 
@@ -173,11 +182,13 @@ export class IndexLocations {
   static fromSettings(settings: IndexLocationsSettings): IndexLocations {
     const cwd = settings.cwd ?? process.cwd();
     const findLinks = (settings.findLinks ?? []).map((text) => parseFindLinks(text, cwd));
-    if (settings.noIndex === true) return new IndexLocations(undefined, [], findLinks);
+    const strategy = settings.indexStrategy ?? "first-index";
+    if (settings.noIndex === true) return new IndexLocations(undefined, [], findLinks, strategy);
     return new IndexLocations(
       IndexUrl.parse(settings.indexUrl ?? DEFAULT_INDEX_URL, cwd),
       (settings.extraIndexUrls ?? []).map((text) => IndexUrl.parse(text, cwd)),
       findLinks,
+      strategy,
     );
   }
 

@@ -14,6 +14,14 @@ export {
   statedHashes,
 } from "./dist.ts";
 export {
+  INDEX_STRATEGIES,
+  type IndexSource,
+  type IndexStrategy,
+  isIndexStrategy,
+  parseIndexSource,
+  parseIndexStrategy,
+} from "./index-strategy.ts";
+export {
   describeFindLinks,
   type FindLinksLocation,
   IndexLocations,

@@ -18,6 +18,7 @@ import {
   type UniversalResult,
   type UniversalTarget,
 } from "../resolver/index.ts";
+import { withFirstIndexHints } from "./index-hints.ts";
 import { DirectOnlyProvider } from "./no-deps-provider.ts";
 import type { OperationReporter } from "./reporter.ts";
 import type { RequirementSources, SourcedRequirement } from "./requirement-sources.ts";
@@ -40,7 +41,8 @@ interface ResolveRequest {
 /**
  * The resolution step the pip operations share: a `RegistryProvider` over the database for one
  * target, the solver (with `--no-deps` applied), then the solution as a `Resolution` with the
- * file chosen for each package, and what the user should be warned of in it (`diagnostics`).
+ * file chosen for each package, and what the user should be warned of in it (`diagnostics`). A
+ * failure gets the first-index strategy's hints (`withFirstIndexHints`).
  */
 export async function resolveSources(
   request: ResolveRequest & { readonly target: ResolverTarget },
@@ -58,6 +60,8 @@ export async function resolveSources(
     ...solverOptions(request),
     environment: target.environment,
     pythonVersion: target.pythonVersion,
+  }).catch(async (error: unknown) => {
+    throw await withFirstIndexHints(error, request.client);
   });
   const resolution = await provider.resolution(solved);
   reporter?.onResolved?.(resolution.size, performance.now() - started);
@@ -88,7 +92,9 @@ export async function resolveSourcesUniversal(
       environments: target.environments,
       markedPreferences: request.markedPreferences,
     },
-  );
+  ).catch(async (error: unknown) => {
+    throw await withFirstIndexHints(error, request.client);
+  });
   reporter?.onResolved?.(result.packages.length, performance.now() - started);
   const diagnostics = await resolutionDiagnostics(provider, result.packages);
   return { result, provider, diagnostics };

@@ -39,6 +39,7 @@ export class Session {
       extraIndexUrls: index.extraIndexUrls,
       findLinks: index.findLinks,
       noIndex: index.noIndex,
+      indexStrategy: index.indexStrategy,
       cwd: invocation.cwd,
     });
     const client = new RegistryClient({ http, cache, locations });

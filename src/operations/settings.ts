@@ -1,5 +1,6 @@
 import type { ConfigSettings } from "../build-context/index.ts";
 import type { CacheSettings, Refresh } from "../cache/index.ts";
+import type { IndexStrategy } from "../distribution-types/index.ts";
 import type { LinkMode } from "../installer/index.ts";
 import type { ExtraName, GroupName, PackageName } from "../normalize/index.ts";
 import type { PrereleaseMode, ResolutionMode } from "../resolver/index.ts";
@@ -22,12 +23,17 @@ export interface Invocation {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** `--index-url`, `--extra-index-url`, `--find-links`, `--no-index`, `--offline`, `--refresh`. */
+/**
+ * `--index`, `--default-index`, `--index-url`, `--extra-index-url`, `--index-strategy`,
+ * `--find-links`, `--no-index`, `--offline`, `--refresh`.
+ */
 export interface IndexSettings {
-  /** The default index (`--index-url`, else `PUFFIN_INDEX_URL`), undefined when neither. */
+  /** The default index (`--default-index`/`--index-url` or their variables), undefined when none. */
   readonly indexUrl: string | undefined;
-  /** Consulted before the default index, in order. */
+  /** Consulted before the default index, in order: `--index` values, then `--extra-index-url`. */
   readonly extraIndexUrls: readonly string[];
+  /** How the indexes' versions of one package are gathered. */
+  readonly indexStrategy: IndexStrategy;
   readonly findLinks: readonly string[];
   readonly noIndex: boolean;
   readonly offline: boolean;

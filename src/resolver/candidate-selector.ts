@@ -84,7 +84,11 @@ export class CandidateSelector {
     return this.#options.pins.get(name)?.some((pin) => pin.equals(version)) ?? false;
   }
 
-  /** The first candidate in the walk order; `prerelease` filters by kind when defined. */
+  /**
+   * The first candidate in the walk order; `prerelease` filters by kind when defined. Ranked
+   * candidates (`Candidate.rank`, `unsafe-first-match`) are walked one rank at a time, lowest
+   * first: a later index's versions are tried only when no version of an earlier one fits.
+   */
   #first(
     name: PackageName,
     candidates: readonly Candidate[],
@@ -92,12 +96,17 @@ export class CandidateSelector {
     lowest: boolean,
     prerelease: boolean | undefined,
   ): Candidate | undefined {
+    let lastRank = 0;
+    for (const candidate of candidates) lastRank = Math.max(lastRank, candidate.rank ?? 0);
     const n = candidates.length;
-    for (let k = 0; k < n; k++) {
-      const candidate = candidates[lowest ? n - 1 - k : k]!;
-      if (prerelease !== undefined && candidate.version.isPrerelease() !== prerelease) continue;
-      if (!range.contains(candidate.version)) continue;
-      if (this.#selectable(name, candidate, false)) return candidate;
+    for (let rank = 0; rank <= lastRank; rank++) {
+      for (let k = 0; k < n; k++) {
+        const candidate = candidates[lowest ? n - 1 - k : k]!;
+        if ((candidate.rank ?? 0) !== rank) continue;
+        if (prerelease !== undefined && candidate.version.isPrerelease() !== prerelease) continue;
+        if (!range.contains(candidate.version)) continue;
+        if (this.#selectable(name, candidate, false)) return candidate;
+      }
     }
     return undefined;
   }

@@ -42,6 +42,12 @@ export type Candidate = {
   readonly yanked?: boolean;
   /** Why no file of this version can be used here (e.g. no wheel for this platform, no sdist). */
   readonly unavailable?: string;
+  /**
+   * `--index-strategy unsafe-first-match`: the position of the version's index among those that
+   * have the package (0 first). Versions of a lower rank are all tried before any of a higher
+   * one; absent: every version competes by the resolution mode alone.
+   */
+  readonly rank?: number;
 };
 
 export type VersionsResult =

@@ -85,15 +85,43 @@ export class RegistryProvider implements DependencyProvider {
     if (versions === undefined) {
       return { kind: "not-found", reason: this.#notFoundReason(name) };
     }
+    const rank = await this.#indexRank(name);
     return {
       kind: "found",
       candidates: versions.map((v) => ({
         version: v.version,
         ...(v.yanked ? { yanked: true } : {}),
         ...(v.unavailable === undefined ? {} : { unavailable: v.unavailable }),
+        ...(rank === undefined ? {} : { rank: rank(v.version) }),
       })),
       ...(versions.length === 0 ? { note: await this.#emptyNote(name) } : {}),
     };
+  }
+
+  /**
+   * Under `unsafe-first-match`, each version's index rank (0: the first index that has the
+   * package): the selector exhausts one index's versions before the next's. A version only
+   * find-links lists ranks with the first index (find-links files join its candidates).
+   * Undefined under the other strategies, where the index does not order the versions.
+   */
+  async #indexRank(name: PackageName): Promise<((version: Version) => number) | undefined> {
+    if (this.#client.locations.strategy !== "unsafe-first-match") return undefined;
+    const listed = await this.#client.simple(name);
+    if (listed.indexes.length < 2) return undefined;
+    const ranks = new Map<string, { version: Version; rank: number }>();
+    for (const file of listed.files) {
+      const dist = file.file.distFilename;
+      if (file.origin.kind !== "index" || dist.kind === "legacy") continue;
+      const { index } = file.origin;
+      const rank = Math.max(listed.indexes.indexOf(index), 0);
+      const key = dist.filename.version.toString();
+      if (!ranks.has(key)) ranks.set(key, { version: dist.filename.version, rank });
+    }
+    return (version) =>
+      (
+        ranks.get(version.toString()) ??
+        [...ranks.values()].find((entry) => entry.version.equals(version))
+      )?.rank ?? 0;
   }
 
   /**

@@ -294,6 +294,15 @@ export const ERROR_CODES = {
     category: "usage",
     description: "PUFFIN_HTTP_TIMEOUT is not a positive number of seconds",
   },
+  "invalid-index-name": {
+    category: "usage",
+    description:
+      "An `--index NAME=URL` name is empty or holds a character other than ASCII letters, digits, `-`, `_` and `.`",
+  },
+  "invalid-index-strategy": {
+    category: "usage",
+    description: "PUFFIN_INDEX_STRATEGY names no index strategy",
+  },
   "invalid-index-url": {
     category: "usage",
     description: "An index URL is malformed, relative or of an unsupported scheme",

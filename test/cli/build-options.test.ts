@@ -22,6 +22,7 @@ async function buildOptions(
     index: {
       indexUrl: undefined,
       extraIndexUrls: [],
+      indexStrategy: "first-index",
       findLinks: [],
       noIndex: true,
       offline: true,
