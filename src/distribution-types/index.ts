@@ -15,7 +15,6 @@ export {
 } from "./dist.ts";
 export {
   INDEX_STRATEGIES,
-  type IndexSource,
   type IndexStrategy,
   isIndexStrategy,
   parseIndexSource,
