@@ -1,3 +1,3 @@
 export { HashingFileSink } from "./download-sink.ts";
 export { HttpClient } from "./http-client.ts";
-export { type IndexListing, type PackageFiles, RegistryClient } from "./registry-client.ts";
+export { RegistryClient } from "./registry-client.ts";

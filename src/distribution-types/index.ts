@@ -16,7 +16,6 @@ export {
 export {
   INDEX_STRATEGIES,
   type IndexStrategy,
-  isIndexStrategy,
   parseIndexSource,
   parseIndexStrategy,
 } from "./index-strategy.ts";

@@ -8,7 +8,6 @@ export type {
 export { RegistryProvider } from "./registry-provider.ts";
 export { NoSolutionError, noSolutionHeading } from "./report.ts";
 export {
-  type DiagnosedPackage,
   type ResolutionDiagnostic,
   resolutionDiagnostics,
 } from "./resolution-diagnostics.ts";
