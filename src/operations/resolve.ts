@@ -123,12 +123,30 @@ function solverOptions(request: ResolveRequest) {
   const { settings, sources } = request;
   return {
     requirements: sources.requirements.map((s) => s.requirement),
+    requirementLabels: new Map(
+      sources.requirements.flatMap((s) => {
+        const label = requirementLabel(s);
+        return label === undefined ? [] : [[s.requirement, label] as const];
+      }),
+    ),
     constraints: sources.constraints.map((s) => s.requirement),
     overrides: sources.overrides.map((s) => s.requirement),
     preferences: request.preferences,
     resolution: settings.resolution,
     prerelease: settings.prerelease ?? (sources.pre ? "allow" : "if-necessary-or-explicit"),
   } satisfies Partial<ResolveOptions>;
+}
+
+/**
+ * Where a requirement was written, as a no-solution report names it instead of "you":
+ * `requirements.in:3`, `pyproject.toml`; `undefined` for the command line.
+ */
+function requirementLabel(s: SourcedRequirement): string | undefined {
+  const { location } = s;
+  if (location !== undefined) {
+    return location.file === "<command line>" ? undefined : `${location.file}:${location.line}`;
+  }
+  return s.origin.path === "-" ? undefined : s.origin.path;
 }
 
 /**

@@ -40,17 +40,22 @@ export type IncompatibilityCause =
       readonly range: VersionRange;
       readonly dependency: ResolverPackage;
       readonly dependencyRange: VersionRange;
-      /**
-       * The requirements behind it as written (`>=2,<3`, `@ URL`, `` for any version), one per
-       * requirement: what a report quotes. Absent: say `dependencyRange`.
-       */
-      readonly written?: readonly string[] | undefined;
+      /** The requirements behind it as written: what a report quotes. Absent: say `dependencyRange`. */
+      readonly written?: readonly WrittenRequirement[] | undefined;
     }
   | {
       readonly kind: "derived";
       readonly cause1: Incompatibility;
       readonly cause2: Incompatibility;
     };
+
+/** One requirement as its author wrote it, for reports. */
+export interface WrittenRequirement {
+  /** The version part, normalized, specifiers in their order: `>=2,<3`, ` @ URL`, `` for any. */
+  readonly version: string;
+  /** Where a top-level requirement was written (`requirements.in:3`); absent: the command line. */
+  readonly where?: string | undefined;
+}
 
 /** One package's term inside an incompatibility. */
 export type PackageTerm = { readonly package: ResolverPackage; readonly term: Term };
@@ -117,7 +122,7 @@ export class Incompatibility {
     range: VersionRange,
     dependency: ResolverPackage,
     dependencyRange: VersionRange,
-    written?: readonly string[],
+    written?: readonly WrittenRequirement[],
   ): Incompatibility {
     const cause: IncompatibilityCause = {
       kind: "dependency",

@@ -32,6 +32,11 @@ export type PrereleaseMode =
 export interface ResolveOptions {
   /** The user's requirements (markers applied for `environment`). */
   readonly requirements: readonly Requirement[];
+  /**
+   * Where each of `requirements` was written (`requirements.in:3`), by identity: a no-solution
+   * report says "requirements.in:3 requires a>=2" instead of "you require a>=2". Optional.
+   */
+  readonly requirementLabels?: ReadonlyMap<Requirement, string>;
   /** Narrow the versions of packages that something requires; never add a package. */
   readonly constraints?: readonly Requirement[];
   /** Replace every requirement on their names, the user's and every transitive one. */

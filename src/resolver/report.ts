@@ -238,7 +238,10 @@ class Reporter {
         ? [second, first]
         : [first, second];
     if (isRootDependency(a) && isRootDependency(b)) {
-      return `you require ${this.#required(a.cause)} and ${this.#required(b.cause)}`;
+      if (!hasPlace(a.cause) && !hasPlace(b.cause)) {
+        return `you require ${this.#required(a.cause)} and ${this.#required(b.cause)}`;
+      }
+      return `${this.#requiredBy(a.cause)} and ${this.#requiredBy(b.cause)}`;
     }
     return `${this.#external(a)} and ${this.#external(b)}`;
   }
@@ -256,9 +259,8 @@ class Reporter {
       case "unavailable":
         return `${packageLabel(cause.package)}==${cause.version} ${cause.reason}`;
       case "dependency": {
-        const object = this.#required(cause);
-        if (cause.package.kind === "root") return `you require ${object}`;
-        return `${this.#subject(cause.package, cause.range)} depends on ${object}`;
+        if (cause.package.kind === "root") return this.#requiredBy(cause);
+        return `${this.#subject(cause.package, cause.range)} depends on ${this.#required(cause)}`;
       }
       case "no-versions":
         return this.#noVersions(cause.package, cause.range);
@@ -331,15 +333,41 @@ class Reporter {
    * exclude each other are named one by one (`a==1.0.0 and a==2.0.0`). Without the written
    * form, the range as `#object` says it.
    */
-  #required(cause: Extract<Incompatibility["cause"], { kind: "dependency" }>): string {
+  #required(cause: DependencyCause): string {
     const label = packageLabel(cause.dependency);
-    const written = cause.written?.filter((w) => w !== "") ?? [];
     if (cause.written === undefined) return this.#object(cause.dependency, cause.dependencyRange);
+    const written = [...new Set(cause.written.map((w) => w.version).filter((w) => w !== ""))];
     if (written.length === 0) return label;
     if (cause.dependencyRange.isEmpty() && written.length > 1) {
       return joinAnd(written.map((w) => `${label}${w}`));
     }
     return `${label}${written.join(",")}`;
+  }
+
+  /**
+   * A requirement of yours with who wrote it: `you require a>=2` for the command line,
+   * `requirements.in:3 requires a>=2` for a file; requirements from several places, each with
+   * its place (`requirements.in:1 requires a==1.0.0 and requirements.in:2 requires a==2.0.0`).
+   */
+  #requiredBy(cause: DependencyCause): string {
+    const places = [...new Set((cause.written ?? []).map((w) => w.where))];
+    if (places.length <= 1) {
+      const where = places[0];
+      return where === undefined
+        ? `you require ${this.#required(cause)}`
+        : `${where} requires ${this.#required(cause)}`;
+    }
+    const label = packageLabel(cause.dependency);
+    return joinAnd(
+      places.map((where) => {
+        const versions = (cause.written ?? [])
+          .filter((w) => w.where === where)
+          .map((w) => w.version)
+          .filter((v) => v !== "");
+        const object = `${label}${versions.join(",")}`;
+        return where === undefined ? `you require ${object}` : `${where} requires ${object}`;
+      }),
+    );
   }
 
   /** The package a dependency points at: `bar>=2`, `bar` for any version. */
@@ -406,6 +434,13 @@ class Reporter {
     }
     return undefined;
   }
+}
+
+type DependencyCause = Extract<Incompatibility["cause"], { kind: "dependency" }>;
+
+/** Whether a top-level requirement says where it was written (a file, not the command line). */
+function hasPlace(cause: DependencyCause): boolean {
+  return (cause.written ?? []).some((w) => w.where !== undefined);
 }
 
 type RootDependency = Incompatibility & {

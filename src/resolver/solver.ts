@@ -4,7 +4,7 @@ import { MarkerSet, type Requirement, type VerbatimUrl } from "../pep508/index.t
 import { log, PuffinError, redactCredentials } from "../support/index.ts";
 import { CandidateSelector } from "./candidate-selector.ts";
 import { ForkSplit, splitFork, splitOnPython } from "./fork-split.ts";
-import { Incompatibility } from "./incompatibility.ts";
+import { Incompatibility, type WrittenRequirement } from "./incompatibility.ts";
 import { environmentScope, forkScope, type MarkerScope } from "./marker-scope.ts";
 import type { ResolutionMode, ResolveOptions } from "./options.ts";
 import { type NamedPackage, PackageTable, packageLabel, type ResolverPackage } from "./package.ts";
@@ -79,8 +79,8 @@ function versionKey(name: PackageName, version: Version): string {
 /** A package's dependencies as ranges, one entry per package (ranges intersected). */
 type Dependencies = Map<ResolverPackage, VersionRange>;
 
-/** Each dependency's requirements as written (`>=2,<3`, `@ URL`, `` for any version), for reports. */
-type Written = Map<ResolverPackage, string[]>;
+/** Each dependency's requirements as written, for reports (see `WrittenRequirement`). */
+type Written = Map<ResolverPackage, WrittenRequirement[]>;
 
 /** The requirements a package's dependencies come from, with the markers they apply under. */
 type Edges = {
@@ -107,6 +107,7 @@ class Solver {
   /** Incompatibilities contradicted by the partial solution, with the level they became so. */
   readonly #contradicted = new Map<Incompatibility, number>();
   readonly #rootRequirements: readonly Requirement[];
+  readonly #labels: ReadonlyMap<Requirement, string>;
   readonly #constraints = new Map<PackageName, VersionRange>();
   /** The constraints as written, for reports. */
   readonly #constraintTexts = new Map<PackageName, string>();
@@ -141,6 +142,7 @@ class Solver {
     const constraints = (options.constraints ?? []).filter(active);
     const overrides = (options.overrides ?? []).filter(active);
     this.#rootRequirements = options.requirements;
+    this.#labels = options.requirementLabels ?? new Map();
     const topLevel = [...options.requirements.filter(active), ...constraints, ...overrides];
     this.#deferUrls(topLevel);
     for (const requirement of topLevel) {
@@ -504,11 +506,12 @@ class Solver {
     const dependencies: Dependencies = new Map();
     const edges: Edges = [];
     const written: Written = new Map();
-    const add = (q: ResolverPackage, range: VersionRange, text: string) => {
+    const add = (q: ResolverPackage, range: VersionRange, text: WrittenRequirement) => {
       const existing = dependencies.get(q);
       dependencies.set(q, existing === undefined ? range : existing.intersection(range));
       const texts = written.get(q) ?? [];
-      if (!texts.includes(text)) texts.push(text);
+      if (!texts.some((t) => t.version === text.version && t.where === text.where))
+        texts.push(text);
       written.set(q, texts);
     };
     const extra = p.kind === "extra" ? p.extra : undefined;
@@ -526,7 +529,11 @@ class Solver {
         }
         const constraint = this.#constraints.get(requirement.name);
         if (constraint !== undefined) range = range.intersection(constraint);
-        const text = writtenVersion(requirement);
+        const where = p.kind === "root" ? this.#labels.get(declared) : undefined;
+        const text: WrittenRequirement = {
+          version: writtenVersion(requirement),
+          ...(where === undefined ? {} : { where }),
+        };
         add(this.#table.package(requirement.name), range, text);
         edges.push({ to: { name: requirement.name, extra: undefined }, marker, range });
         for (const e of requirement.extras) {
@@ -536,7 +543,9 @@ class Solver {
       }
     }
     if (p.kind === "extra" && version !== undefined) {
-      add(this.#table.package(p.name), VersionRange.singleton(version), `==${version}`);
+      add(this.#table.package(p.name), VersionRange.singleton(version), {
+        version: `==${version}`,
+      });
       edges.push({
         to: { name: p.name, extra: undefined },
         marker: MarkerSet.TRUE,
@@ -547,11 +556,11 @@ class Solver {
     for (const [q, texts] of written) {
       if (q.kind !== "package" && q.kind !== "extra") continue;
       const constraint = this.#constraintTexts.get(q.name);
-      if (constraint !== undefined)
-        written.set(
-          q,
-          texts.map((t) => `${t} (constrained: ${constraint})`),
-        );
+      if (constraint === undefined) continue;
+      written.set(
+        q,
+        texts.map((t) => ({ ...t, version: `${t.version} (constrained: ${constraint})` })),
+      );
     }
     return { dependencies, edges, written };
   }
