@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
-import { lstat, readdir, realpath, rmdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { lstat, readdir, readFile, realpath, rmdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import type { PackageName } from "../normalize/index.ts";
 import {
   addRemoval,
@@ -69,7 +69,7 @@ export async function clearCache(cache: Cache, options: MaintenanceOptions = {})
 /**
  * Removes every entry of these packages from the per-package buckets (see `bucket.ts`: the
  * entries named `<package>` or `<package>.*` under each source key), and the archives that only
- * those entries linked to.
+ * those entries linked to or named.
  */
 export async function removePackages(
   cache: Cache,
@@ -84,22 +84,30 @@ export async function removePackages(
     const entries = await packageEntries(cache, wanted);
     const archiveRoot = await realpathOrUndefined(cache.bucket(CacheBucket.Archive));
     const linkedArchives = new Set<string>();
+    const namedIds = new Set<string>();
     if (archiveRoot !== undefined) {
       for (const entry of entries) {
         await collectLinkTargets(entry, Number.POSITIVE_INFINITY, (target) => {
           if (dirname(target) === archiveRoot) linkedArchives.add(target);
         });
+        for (const id of await namedArchiveIds(entry)) namedIds.add(id);
       }
     }
     for (const entry of entries) {
       log.debug(`Removing cache entry ${entry}`);
       addRemoval(removal, await removeTree(entry));
     }
-    if (linkedArchives.size > 0) {
+    if (archiveRoot !== undefined && (linkedArchives.size > 0 || namedIds.size > 0)) {
+      // The archives only the removed entries used go with them.
       const referenced = await referencedTargets(cache);
+      const stillNamed = await namedArchiveIds(cache.bucket(CacheBucket.Wheels));
+      for (const id of namedIds) {
+        if (!stillNamed.has(id)) linkedArchives.add(join(archiveRoot, id));
+      }
       for (const archive of linkedArchives) {
-        if (referenced.has(archive)) continue;
-        log.debug(`Removing archive ${archive}, no longer linked`);
+        if (referenced.has(archive) || stillNamed.has(basename(archive))) continue;
+        if ((await lstatOrUndefined(archive)) === undefined) continue;
+        log.debug(`Removing archive ${archive}, no longer used`);
         addRemoval(removal, await removeTree(archive));
       }
     }
@@ -113,7 +121,8 @@ export async function removePackages(
  * Removes what nothing uses: top-level directories that are not buckets of this version (e.g.
  * `simple-v-1`, `wheels-v1` from another Puffin) and stray top-level files; temp files and
  * directories left by processes that died (their pid no longer runs here, or they are over a
- * day old); and archives that no link in any bucket points to (once older than ten minutes).
+ * day old); and archives that nothing uses — no link in any bucket points to them and no entry
+ * of the wheels bucket names them (`namedArchiveIds`) — once older than ten minutes.
  */
 export async function pruneCache(cache: Cache, options: MaintenanceOptions = {}): Promise<Removal> {
   const removal = emptyRemoval();
@@ -159,8 +168,9 @@ async function pruneArchives(cache: Cache, now: number): Promise<Removal> {
   const names = await listDirectory(archiveDir);
   if (names.length === 0) return removal;
   const referenced = await referencedTargets(cache);
+  const named = await namedArchiveIds(cache.bucket(CacheBucket.Wheels));
   for (const name of names) {
-    if (tempNameOwner(name) !== undefined) continue;
+    if (tempNameOwner(name) !== undefined || named.has(name)) continue;
     const path = join(archiveDir, name);
     const target = await realpathOrUndefined(path);
     if (target === undefined || referenced.has(target)) continue;
@@ -189,6 +199,38 @@ async function packageEntries(cache: Cache, wanted: ReadonlySet<string>): Promis
     }
   }
   return found;
+}
+
+/**
+ * The archive ids the JSON entries under `path` (the wheels bucket, or one package's entries in
+ * it) name: a pointer's `id` (`*.archive.json`), and the first 32 hex digits of every SHA-256
+ * digest an entry records — the id a wheel listed with that digest unzips to, which needs no
+ * pointer (see `unzipWheel`, `WheelFetcher`). Any 64-hex string counts: naming an archive that
+ * is not one only keeps it, never removes one that is used.
+ */
+async function namedArchiveIds(path: string, depth = MAX_ENTRY_DEPTH): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const visit = async (at: string, left: number): Promise<void> => {
+    const stats = await lstatOrUndefined(at);
+    if (stats === undefined) return;
+    if (stats.isFile()) {
+      if (!at.endsWith(".json")) return;
+      let text: string;
+      try {
+        text = await readFile(at, "utf8");
+      } catch {
+        return; // removed meanwhile, or unreadable: it names nothing
+      }
+      for (const match of text.matchAll(/"id"\s*:\s*"([0-9a-f]{32})"/g)) ids.add(match[1]!);
+      for (const match of text.matchAll(/\b([0-9a-f]{64})\b/g)) ids.add(match[1]!.slice(0, 32));
+      return;
+    }
+    if (!stats.isDirectory() || left <= 0) return;
+    const names = await listDirectory(at);
+    await Promise.all(names.map((name) => visit(join(at, name), left - 1)));
+  };
+  await visit(path, depth);
+  return ids;
 }
 
 /** The real paths every symlink in the cache (outside the archive bucket) points to. */

@@ -9,8 +9,14 @@ import { humanBytes } from "../../src/cli/commands/cache.ts";
 import { PackageName } from "../../src/normalize/index.ts";
 import { tempName } from "../../src/support/index.ts";
 import { deadPid } from "../support/contender-process.ts";
+import { IndexServer } from "../support/index-server.ts";
+import { pyenvPythons } from "../support/pyenv-pythons.ts";
+import { RealVenvs } from "../support/real-venv.ts";
 import { runPuffin } from "../support/run-puffin.ts";
 import { pathExists, testDirectory } from "../support/temp-dir.ts";
+import { buildWheel } from "../support/wheel-builder.ts";
+
+const python311 = pyenvPythons().find((p) => p.minor[0] === 3 && p.minor[1] === 11);
 
 const puffin = (args: string[], env: NodeJS.ProcessEnv = {}) => runPuffin(args, { env });
 
@@ -205,6 +211,63 @@ describe("puffin cache prune", () => {
     assert.equal(await readFile(join(root, "CACHEDIR.TAG"), "utf8"), CACHEDIR_TAG);
     const again = await puffin(["--cache-dir", root, "cache", "prune"]);
     assert.equal(again.stderr, `Pruning cache at: ${root}\nNo unused entries found\n`);
+  });
+});
+
+describe("prune and clean keep what a real install uses", {
+  skip: python311 === undefined ? "no pyenv CPython 3.11 on this machine" : false,
+}, () => {
+  test("archives of wheels listed with a SHA-256 survive prune; clean PKG takes them", async () => {
+    const server = await IndexServer.start({
+      files: [
+        buildWheel({ name: "six", version: "1.17.0" }),
+        buildWheel({ name: "idna", version: "3.10" }),
+      ],
+    });
+    try {
+      const root = join(dir, "real-install");
+      const venvs = await RealVenvs.of(python311!.executable, join(root, "venvs"));
+      const install = async (name: string) => {
+        const venv = await venvs.create(name);
+        return puffin([
+          "--cache-dir",
+          join(root, "cache"),
+          "pip",
+          "install",
+          "six",
+          "idna",
+          "--python",
+          venv,
+          "-i",
+          server.indexUrl,
+        ]);
+      };
+      const first = await install("first");
+      assert.equal(first.status, 0, first.stderr);
+      const archiveDir = join(root, "cache", CacheBucket.Archive);
+      const archives = (await readdir(archiveDir)).filter((n) => !n.startsWith("."));
+      assert.equal(archives.length, 2);
+      // Older than prune's grace for just-published archives.
+      for (const name of archives) await utimes(join(archiveDir, name), LONG_AGO, LONG_AGO);
+      const pruned = await puffin(["--cache-dir", join(root, "cache"), "cache", "prune"]);
+      assert.equal(pruned.status, 0, pruned.stderr);
+      assert.deepEqual(
+        (await readdir(archiveDir)).filter((n) => !n.startsWith(".")).sort(),
+        archives.sort(),
+      );
+      // The next install links what is cached: no wheel is downloaded again.
+      const downloads = () => server.requests.filter((r) => r.path.endsWith(".whl")).length;
+      const before = downloads();
+      const second = await install("second");
+      assert.equal(second.status, 0, second.stderr);
+      assert.equal(downloads(), before);
+      // `cache clean six` takes six's archive with its entries, and leaves idna's.
+      const cleaned = await puffin(["--cache-dir", join(root, "cache"), "cache", "clean", "six"]);
+      assert.equal(cleaned.status, 0, cleaned.stderr);
+      assert.equal((await readdir(archiveDir)).filter((n) => !n.startsWith(".")).length, 1);
+    } finally {
+      await server.close();
+    }
   });
 });
 
