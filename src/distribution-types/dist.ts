@@ -107,6 +107,22 @@ export function isBuiltDist<D extends Dist | DirectSource>(
 }
 
 /** Whether an index or a find-links location listed it (not a direct reference). */
+/**
+ * A listed file as the distribution the installer takes: a `registry-wheel` or a
+ * `registry-sdist`, or `undefined` for a legacy format (an egg, an installer) that Puffin
+ * cannot install — each caller says why in its own words.
+ */
+export function registryDistOf(name: PackageName, file: RegistryFile): RegistryDist | undefined {
+  const parsed = file.file.distFilename;
+  if (parsed.kind === "wheel") {
+    return { kind: "registry-wheel", name, file, filename: parsed.filename };
+  }
+  if (parsed.kind === "sdist") {
+    return { kind: "registry-sdist", name, file, filename: parsed.filename };
+  }
+  return undefined;
+}
+
 export function isRegistryDist(dist: Dist | DirectSource): dist is RegistryDist {
   return dist.kind === "registry-wheel" || dist.kind === "registry-sdist";
 }

@@ -10,6 +10,7 @@ export {
   isEditable,
   isRegistryDist,
   type RegistryDist,
+  registryDistOf,
   shownUrl,
   statedHashes,
 } from "./dist.ts";

@@ -7,6 +7,7 @@ import {
   IndexUrl,
   Resolution,
   type ResolvedDist,
+  registryDistOf,
 } from "../distribution-types/index.ts";
 import { DistFilename } from "../filenames/index.ts";
 import type { Interpreter } from "../interpreter/index.ts";
@@ -194,23 +195,8 @@ function registryDist(pkg: PylockPackage, file: PylockFile, base: string, where:
     size: file.size,
     uploadTime: file.uploadTime,
   };
-  const registryFile = { file: simple, origin: originOf(pkg, url, where) };
-  if (distFilename.kind === "wheel") {
-    return {
-      kind: "registry-wheel",
-      name: pkg.name,
-      file: registryFile,
-      filename: distFilename.filename,
-    };
-  }
-  if (distFilename.kind === "sdist") {
-    return {
-      kind: "registry-sdist",
-      name: pkg.name,
-      file: registryFile,
-      filename: distFilename.filename,
-    };
-  }
+  const dist = registryDistOf(pkg.name, { file: simple, origin: originOf(pkg, url, where) });
+  if (dist !== undefined) return dist;
   throw new PuffinError("invalid-pylock", `${where}: \`${filename}\` is not a wheel or an sdist`);
 }
 

@@ -8,6 +8,7 @@ import {
   type RegistryFile,
   Resolution,
   type ResolvedDist,
+  registryDistOf,
 } from "../distribution-types/index.ts";
 import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
@@ -373,11 +374,8 @@ function byFilename(files: readonly RegistryFile[]): RegistryFile[] {
 
 /** A listed file as the distribution the installer takes. */
 function registryDist(name: PackageName, file: RegistryFile): RegistryDist {
-  const parsed = file.file.distFilename;
-  if (parsed.kind === "wheel")
-    return { kind: "registry-wheel", name, file, filename: parsed.filename };
-  if (parsed.kind === "sdist")
-    return { kind: "registry-sdist", name, file, filename: parsed.filename };
+  const dist = registryDistOf(name, file);
+  if (dist !== undefined) return dist;
   throw new PuffinError(
     "not-a-distribution",
     `${file.file.filename} is a legacy format Puffin cannot install`,
