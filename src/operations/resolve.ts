@@ -6,6 +6,7 @@ import type { PackageName } from "../normalize/index.ts";
 import type { Version } from "../pep440/index.ts";
 import { parseHashOptions } from "../pypi-types/index.ts";
 import {
+  type DependencyProvider,
   type MarkedPreference,
   RegistryProvider,
   type ResolutionDiagnostic,
@@ -52,17 +53,17 @@ export async function resolveSources(
   solved: SolverResult;
   diagnostics: ResolutionDiagnostic[];
 }> {
-  const { settings, target, reporter } = request;
+  const { target, reporter } = request;
   reporter?.onResolveStart?.();
   const started = performance.now();
   const provider = registryProvider(request, target);
-  const solved = await resolve(settings.noDeps ? new DirectOnlyProvider(provider) : provider, {
-    ...solverOptions(request),
-    environment: target.environment,
-    pythonVersion: target.pythonVersion,
-  }).catch(async (error: unknown) => {
-    throw await withFirstIndexHints(error, request.client);
-  });
+  const solved = await solving(request, provider, (solver) =>
+    resolve(solver, {
+      ...solverOptions(request),
+      environment: target.environment,
+      pythonVersion: target.pythonVersion,
+    }),
+  );
   const resolution = await provider.resolution(solved);
   reporter?.onResolved?.(resolution.size, performance.now() - started);
   const diagnostics = await resolutionDiagnostics(provider, solved.packages);
@@ -80,24 +81,36 @@ export async function resolveSourcesUniversal(
   provider: RegistryProvider;
   diagnostics: ResolutionDiagnostic[];
 }> {
-  const { settings, target, reporter } = request;
+  const { target, reporter } = request;
   reporter?.onResolveStart?.();
   const started = performance.now();
   const provider = registryProvider(request, target);
-  const result = await resolveUniversal(
-    settings.noDeps ? new DirectOnlyProvider(provider) : provider,
-    {
+  const result = await solving(request, provider, (solver) =>
+    resolveUniversal(solver, {
       ...solverOptions(request),
       requiresPython: target.requiresPython,
       environments: target.environments,
       markedPreferences: request.markedPreferences,
-    },
-  ).catch(async (error: unknown) => {
-    throw await withFirstIndexHints(error, request.client);
-  });
+    }),
+  );
   reporter?.onResolved?.(result.packages.length, performance.now() - started);
   const diagnostics = await resolutionDiagnostics(provider, result.packages);
   return { result, provider, diagnostics };
+}
+
+/**
+ * Runs a solve on the provider (`--no-deps`: only the named packages), a failure with the
+ * first-index strategy's hints.
+ */
+function solving<T>(
+  request: ResolveRequest,
+  provider: RegistryProvider,
+  solve: (solver: DependencyProvider) => Promise<T>,
+): Promise<T> {
+  const solver = request.settings.noDeps ? new DirectOnlyProvider(provider) : provider;
+  return solve(solver).catch(async (error: unknown) => {
+    throw await withFirstIndexHints(error, request.client);
+  });
 }
 
 function registryProvider(
